@@ -1,0 +1,439 @@
+/**
+ * @file main.c  centrexd: arguments, configuration, start-up, run, stop.
+ *
+ * Start-up order (shutdown runs it backwards):
+ *   config -> log -> libre -> store (migrate, demo) -> directory ->
+ *   store writer thread -> timer heap -> location (load bindings) ->
+ *   bans -> SIP stack + registrar -> control socket -> signals -> ready
+ *
+ * Signals arrive through a signalfd read by the main loop, so handlers
+ * run as ordinary loop callbacks: SIGTERM/SIGINT stop gracefully (bindings
+ * flushed to the store), SIGHUP reloads the keys marked reloadable.
+ */
+#include <re.h>
+#include <errno.h>
+#include <getopt.h>
+#include <signal.h>
+#include <sodium.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/signalfd.h>
+#include <unistd.h>
+#include "core/conf.h"
+#include "core/log.h"
+#include "core/sdnotify.h"
+#include "core/theap.h"
+#include "ctl/ctl.h"
+#include "ctl/status.h"
+#include "dir/directory.h"
+#include "provision/demo.h"
+#include "sip/ban.h"
+#include "sip/location.h"
+#include "sip/registrar.h"
+#include "sip/stack.h"
+#include "store/store.h"
+#include "store/writer.h"
+
+enum { MAX_OVERRIDES = 64 };
+
+struct daemon {
+	struct conf conf;
+	const char *conf_path;
+	const char *overrides[MAX_OVERRIDES];
+	size_t noverrides;
+	bool demo;
+
+	struct store *store;             /**< signalling thread's connection */
+	struct store_writer *writer;
+	struct directory *dir;
+	struct theap *theap;
+	struct location *loc;
+	struct ban_table *bans;
+	struct sipstack *sip;
+	struct registrar *reg;
+	struct ctl *ctl;
+	struct status_src status;
+	struct tmr flush_tmr;
+	int sigfd;
+};
+
+static void usage(FILE *f)
+{
+	fprintf(f,
+		"usage: centrexd [options]\n"
+		"  -c FILE          configuration file (see etc/centrex.conf)\n"
+		"  -o KEY=VALUE     override a configuration key (repeatable)\n"
+		"  --demo           seed an empty store with the demo tenants\n"
+		"  --print-config   print the effective configuration and exit\n"
+		"  --sample-config  print the documented sample file and exit\n"
+		"  --check-config   validate the configuration and exit\n"
+		"  --status         ask the running daemon for its status\n"
+		"  --ctl COMMAND    send a control command to the running daemon\n"
+		"  --version        print the version\n"
+		"  -h, --help       this help\n");
+}
+
+/* defaults, then the file, then -o overrides: the same on start and HUP */
+static int load_conf(struct daemon *d, struct conf *c)
+{
+	char err[512];
+
+	conf_defaults(c);
+	if (d->conf_path && conf_load_file(c, d->conf_path, err, sizeof(err))) {
+		fprintf(stderr, "centrexd: %s\n", err);
+		return EINVAL;
+	}
+	for (size_t i = 0; i < d->noverrides; i++) {
+		char key[128];
+		const char *eq = strchr(d->overrides[i], '=');
+		if (!eq || (size_t)(eq - d->overrides[i]) >= sizeof(key)) {
+			fprintf(stderr, "centrexd: -o %s: expected KEY=VALUE\n",
+				d->overrides[i]);
+			return EINVAL;
+		}
+		memcpy(key, d->overrides[i], (size_t)(eq - d->overrides[i]));
+		key[eq - d->overrides[i]] = '\0';
+		if (conf_set(c, key, eq + 1, err, sizeof(err))) {
+			fprintf(stderr, "centrexd: -o: %s\n", err);
+			return EINVAL;
+		}
+	}
+	return 0;
+}
+
+static void apply_log_conf(const struct conf *c)
+{
+	enum log_level lvl = LOGL_INFO;
+
+	(void)log_level_parse(&lvl, c->log_level);
+	log_set_level(lvl);
+	log_set_format(!strcmp(c->log_format, "json") ? LOG_FMT_JSON
+						       : LOG_FMT_TEXT);
+}
+
+static void apply_runtime_conf(struct daemon *d)
+{
+	apply_log_conf(&d->conf);
+	ban_configure(d->bans, (uint32_t)d->conf.security_ban_failures,
+		      (uint32_t)d->conf.security_ban_window_s,
+		      (uint32_t)d->conf.security_ban_time_s);
+	if (d->reg)
+		(void)registrar_reconfigure(d->reg);
+}
+
+static void reload(struct daemon *d)
+{
+	struct conf fresh;
+	char a[512], b[512];
+
+	if (load_conf(d, &fresh)) {
+		log_warn("main", "reload: configuration invalid, keeping the "
+			 "running one");
+		return;
+	}
+	for (size_t i = 0; i < conf_table_len; i++) {
+		const struct conf_key *k = &conf_table[i];
+		char *dst = (char *)&d->conf + k->off;
+
+		conf_value_str(&d->conf, k, a, sizeof(a));
+		conf_value_str(&fresh, k, b, sizeof(b));
+		if (!strcmp(a, b))
+			continue;
+		if (!k->reloadable) {
+			log_warn("main", "reload: %s changed; it takes effect "
+				 "after a restart", k->name);
+			continue;
+		}
+		memcpy(dst, (char *)&fresh + k->off, k->size);
+		log_notice("main", "reload: %s = %s", k->name, b);
+	}
+	apply_runtime_conf(d);
+}
+
+static void signal_readable(int flags, void *arg)
+{
+	struct daemon *d = arg;
+	struct signalfd_siginfo si;
+	(void)flags;
+
+	while (read(d->sigfd, &si, sizeof(si)) == sizeof(si)) {
+		switch (si.ssi_signo) {
+		case SIGHUP:
+			log_notice("main", "SIGHUP: reloading configuration");
+			reload(d);
+			break;
+		case SIGTERM:
+		case SIGINT:
+			log_notice("main", "signal %u: stopping", si.ssi_signo);
+			(void)sdnotify("STOPPING=1");
+			re_cancel();
+			break;
+		default:
+			break;
+		}
+	}
+}
+
+static void flush_timer(void *arg)
+{
+	struct daemon *d = arg;
+
+	location_flush(d->loc);
+	tmr_start(&d->flush_tmr, (uint64_t)d->conf.store_flush_ms,
+		  flush_timer, d);
+}
+
+static int cmd_reload(struct re_printf *pf, const struct pl *args, void *arg)
+{
+	(void)args;
+	reload(arg);
+	return re_hprintf(pf, "reloaded\n");
+}
+
+static int start(struct daemon *d)
+{
+	char err[512] = "";
+	sigset_t sigs;
+	int e, version = 0;
+
+	e = store_open(&d->store, d->conf.store_url, err, sizeof(err));
+	if (e)
+		goto fail;
+	e = store_migrate(d->store, &version);
+	if (e) {
+		snprintf(err, sizeof(err), "store: migration failed");
+		goto fail;
+	}
+	if (d->demo) {
+		e = demo_seed(d->store);
+		if (e) {
+			snprintf(err, sizeof(err), "demo: seeding failed");
+			goto fail;
+		}
+	}
+
+	e = dir_alloc(&d->dir);
+	if (!e)
+		e = dir_load(d->dir, d->store, d->conf.auth_default_algorithms);
+	if (e) {
+		snprintf(err, sizeof(err), "directory: load failed: %s",
+			 store_errmsg(d->store));
+		goto fail;
+	}
+
+	/* block signals before the writer thread starts: it inherits the mask */
+	sigemptyset(&sigs);
+	sigaddset(&sigs, SIGTERM);
+	sigaddset(&sigs, SIGINT);
+	sigaddset(&sigs, SIGHUP);
+	pthread_sigmask(SIG_BLOCK, &sigs, NULL);
+	signal(SIGPIPE, SIG_IGN);
+
+	e = store_writer_start(&d->writer, d->conf.store_url, err, sizeof(err));
+	if (e)
+		goto fail;
+
+	e = theap_alloc(&d->theap);
+	if (!e)
+		e = location_alloc(&d->loc, d->theap, d->writer);
+	if (!e)
+		e = location_load(d->loc, d->store);
+	if (e) {
+		snprintf(err, sizeof(err), "location: cannot load bindings");
+		goto fail;
+	}
+
+	e = ban_alloc(&d->bans, d->theap);
+	if (e)
+		goto fail;
+
+	e = sipstack_start(&d->sip, &d->conf, d->bans, err, sizeof(err));
+	if (e)
+		goto fail;
+	e = registrar_alloc(&d->reg, sipstack_sip(d->sip), &d->conf, d->dir,
+			    d->loc, d->bans);
+	if (e) {
+		snprintf(err, sizeof(err), "registrar: cannot start");
+		goto fail;
+	}
+	sipstack_set_registrar(d->sip, d->reg);
+	apply_runtime_conf(d);
+
+	e = ctl_alloc(&d->ctl, d->conf.ctl_socket, err, sizeof(err));
+	if (e)
+		goto fail;
+	d->status = (struct status_src){d->dir, d->loc, d->bans};
+	e = status_register(d->ctl, &d->status);
+	e |= ctl_register(d->ctl, "reload", "reload the configuration file",
+			  cmd_reload, d);
+	if (e)
+		goto fail;
+
+	d->sigfd = signalfd(-1, &sigs, SFD_NONBLOCK | SFD_CLOEXEC);
+	if (d->sigfd < 0 || fd_listen(d->sigfd, FD_READ, signal_readable, d)) {
+		e = errno ? errno : EIO;
+		snprintf(err, sizeof(err), "signals: %s", strerror(e));
+		goto fail;
+	}
+
+	tmr_init(&d->flush_tmr);
+	tmr_start(&d->flush_tmr, (uint64_t)d->conf.store_flush_ms,
+		  flush_timer, d);
+	return 0;
+
+ fail:
+	fprintf(stderr, "centrexd: %s\n", err[0] ? err : strerror(e));
+	log_error("main", "start failed: %s", err[0] ? err : strerror(e));
+	return e ? e : EINVAL;
+}
+
+static void stop(struct daemon *d)
+{
+	tmr_cancel(&d->flush_tmr);
+	if (d->sigfd > 0) {
+		fd_close(d->sigfd);
+		close(d->sigfd);
+	}
+	d->ctl = mem_deref(d->ctl);
+	d->sip = mem_deref(d->sip);          /* no more requests */
+	d->reg = mem_deref(d->reg);
+	location_flush(d->loc);              /* last changes to the writer */
+	store_writer_stop(d->writer);        /* writes them, joins */
+	d->writer = NULL;
+	d->bans = mem_deref(d->bans);
+	d->loc = mem_deref(d->loc);
+	d->theap = mem_deref(d->theap);
+	d->dir = mem_deref(d->dir);
+	store_close(d->store);
+	d->store = NULL;
+}
+
+static void print_ready(const struct daemon *d)
+{
+	printf("centrexd %s ready\n"
+	       "  SIP      %s\n"
+	       "  control  %s (centrexd --status)\n"
+	       "  store    %s\n",
+	       CENTREX_VERSION, d->conf.sip_listen, d->conf.ctl_socket,
+	       d->conf.store_url);
+	if (d->demo)
+		printf("  demo     SIP domains acme.example (users 1001-1010, "
+		       "passwords pw1001...) and\n"
+		       "           globex.example (users 2001-2005, pw2001...)"
+		       "; see README.md\n");
+	fflush(stdout);
+}
+
+int main(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{"demo", no_argument, NULL, 'D'},
+		{"print-config", no_argument, NULL, 'P'},
+		{"sample-config", no_argument, NULL, 'S'},
+		{"check-config", no_argument, NULL, 'C'},
+		{"status", no_argument, NULL, 's'},
+		{"ctl", required_argument, NULL, 'x'},
+		{"version", no_argument, NULL, 'V'},
+		{"help", no_argument, NULL, 'h'},
+		{NULL, 0, NULL, 0},
+	};
+	struct daemon d = {.sigfd = -1};
+	const char *ctl_cmd = NULL;
+	int mode = 0, opt, err;
+
+	while ((opt = getopt_long(argc, argv, "c:o:h", longopts, NULL)) != -1) {
+		switch (opt) {
+		case 'c':
+			d.conf_path = optarg;
+			break;
+		case 'o':
+			if (d.noverrides == MAX_OVERRIDES) {
+				fprintf(stderr, "centrexd: too many -o\n");
+				return 2;
+			}
+			d.overrides[d.noverrides++] = optarg;
+			break;
+		case 'D':
+			d.demo = true;
+			break;
+		case 'P':
+		case 'S':
+		case 'C':
+			mode = opt;
+			break;
+		case 's':
+			mode = 'x';
+			ctl_cmd = "status";
+			break;
+		case 'x':
+			mode = 'x';
+			ctl_cmd = optarg;
+			break;
+		case 'V':
+			printf("centrexd %s\n", CENTREX_VERSION);
+			return 0;
+		case 'h':
+			usage(stdout);
+			return 0;
+		default:
+			usage(stderr);
+			return 2;
+		}
+	}
+	if (optind < argc) {
+		usage(stderr);
+		return 2;
+	}
+
+	if (mode == 'S') {
+		struct conf def;
+		conf_defaults(&def);
+		return conf_print(stdout, &def, true);
+	}
+	if (load_conf(&d, &d.conf))
+		return 2;
+	if (mode == 'P')
+		return conf_print(stdout, &d.conf, false);
+	if (mode == 'C') {
+		printf("configuration ok\n");
+		return 0;
+	}
+	if (mode == 'x') {
+		err = ctl_client(d.conf.ctl_socket, ctl_cmd, stdout);
+		if (err) {
+			fprintf(stderr, "centrexd: cannot reach the daemon at "
+				"%s: %s\n", d.conf.ctl_socket, strerror(err));
+			return 1;
+		}
+		return 0;
+	}
+
+	apply_log_conf(&d.conf);
+	if (sodium_init() < 0) {
+		fprintf(stderr, "centrexd: libsodium failed to start\n");
+		return 1;
+	}
+	err = libre_init();
+	if (err) {
+		fprintf(stderr, "centrexd: libre failed to start\n");
+		return 1;
+	}
+	(void)fd_setsize(65536);
+	if (d.conf.log_capture_stderr)
+		(void)log_capture_stderr();
+
+	err = start(&d);
+	if (!err) {
+		log_info("main", "centrexd %s ready", CENTREX_VERSION);
+		print_ready(&d);
+		(void)sdnotify("READY=1");
+		err = re_main(NULL);
+		log_info("main", "stopping");
+	}
+	stop(&d);
+	log_close();
+	libre_close();
+	mem_debug();
+	return err ? 1 : 0;
+}

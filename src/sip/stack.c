@@ -1,0 +1,173 @@
+/**
+ * @file stack.c  The SIP front door.
+ */
+#include <re.h>
+#include <string.h>
+#include "core/conf.h"
+#include "core/log.h"
+#include "core/metrics.h"
+#include "core/strutil.h"
+#include "sip/ban.h"
+#include "sip/options.h"
+#include "sip/registrar.h"
+#include "sip/stack.h"
+#include "sip/validate.h"
+
+struct sipstack {
+	struct sip *sip;
+	struct sip_lsnr *lsnr;
+	const struct conf *conf;         /**< borrowed */
+	struct ban_table *bans;          /**< borrowed */
+	struct registrar *reg;           /**< borrowed */
+};
+
+static void destructor(void *arg)
+{
+	struct sipstack *ss = arg;
+
+	ss->lsnr = mem_deref(ss->lsnr);
+	if (ss->sip)
+		sip_close(ss->sip, true);
+	ss->sip = mem_deref(ss->sip);
+}
+
+static bool request_handler(const struct sip_msg *msg, void *arg)
+{
+	struct sipstack *ss = arg;
+	const char *reason = NULL;
+	uint16_t scode = 0;
+
+	metrics_inc(M_SIP_RX_REQUESTS);
+
+	if (ban_check(ss->bans, &msg->src)) {
+		metrics_inc(M_SIP_BANNED_DROPS);
+		return true;
+	}
+
+	switch (sip_validate(msg, (size_t)ss->conf->sip_max_message_bytes,
+			     &scode, &reason)) {
+	case SIPV_OK:
+		break;
+	case SIPV_DROP:
+		metrics_inc(M_SIP_MALFORMED);
+		log_debug("sip", "dropped unanswerable message from %J",
+			  &msg->src);
+		return true;
+	case SIPV_REPLY:
+		metrics_inc(scode == 513 ? M_SIP_OVERSIZE : M_SIP_MALFORMED);
+		log_debug("sip", "%r from %J refused: %u %s", &msg->met,
+			  &msg->src, scode, reason);
+		(void)sip_reply(ss->sip, msg, scode, reason);
+		return true;
+	}
+
+	if (!pl_strcmp(&msg->met, "REGISTER")) {
+		registrar_handle(ss->reg, msg);
+	}
+	else if (!pl_strcmp(&msg->met, "OPTIONS")) {
+		options_handle(ss->sip, msg);
+	}
+	else if (!pl_strcmp(&msg->met, "ACK")) {
+		/* no transactions of ours to acknowledge yet */
+	}
+	else {
+		(void)sip_replyf(ss->sip, msg, 501, "Not Implemented",
+				 "Allow: " SIP_ALLOW "\r\n"
+				 "Content-Length: 0\r\n\r\n");
+	}
+	return true;
+}
+
+/* "udp:127.0.0.1:5060" / "tcp:[::1]:5060" */
+static int add_transport(struct sipstack *ss, const char *spec,
+			 char *errbuf, size_t errsz)
+{
+	enum sip_transp tp;
+	struct sa laddr;
+	int err;
+
+	if (!strncmp(spec, "udp:", 4))
+		tp = SIP_TRANSP_UDP;
+	else if (!strncmp(spec, "tcp:", 4))
+		tp = SIP_TRANSP_TCP;
+	else {
+		snprintf(errbuf, errsz, "sip.listen: unknown transport in "
+			 "'%s'", spec);
+		return EINVAL;
+	}
+	err = sa_decode(&laddr, spec + 4, strlen(spec + 4));
+	if (err) {
+		snprintf(errbuf, errsz, "sip.listen: bad address in '%s'",
+			 spec);
+		return err;
+	}
+	err = sip_transp_add(ss->sip, tp, &laddr);
+	if (err) {
+		re_snprintf(errbuf, errsz, "sip.listen: cannot listen on "
+			    "'%s': %m", spec, err);
+		return err;
+	}
+	log_info("sip", "listening on %s %J", sip_transp_name(tp), &laddr);
+	return 0;
+}
+
+int sipstack_start(struct sipstack **ssp, const struct conf *conf,
+		   struct ban_table *bans, char *errbuf, size_t errsz)
+{
+	struct sipstack *ss;
+	char list[sizeof(conf->sip_listen)];
+	char *save = NULL, *tok;
+	int err;
+
+	if (!ssp || !conf || !bans)
+		return EINVAL;
+	ss = mem_zalloc(sizeof(*ss), destructor);
+	if (!ss)
+		return ENOMEM;
+	ss->conf = conf;
+	ss->bans = bans;
+
+	err = sip_alloc(&ss->sip, NULL, 4096, 4096, 4096,
+			conf->sip_server_name[0] ? conf->sip_server_name : NULL,
+			NULL, NULL);
+	if (err) {
+		snprintf(errbuf, errsz, "sip: cannot start the SIP stack");
+		goto out;
+	}
+
+	str_ncpy(list, conf->sip_listen, sizeof(list));
+	for (tok = strtok_r(list, ",", &save); tok;
+	     tok = strtok_r(NULL, ",", &save)) {
+		err = add_transport(ss, str_trim(tok), errbuf, errsz);
+		if (err)
+			goto out;
+	}
+
+	err = sip_listen(&ss->lsnr, ss->sip, true, request_handler, ss);
+	if (err)
+		snprintf(errbuf, errsz, "sip: cannot add the request listener");
+
+ out:
+	if (err)
+		mem_deref(ss);
+	else
+		*ssp = ss;
+	return err;
+}
+
+struct sip *sipstack_sip(const struct sipstack *ss)
+{
+	return ss ? ss->sip : NULL;
+}
+
+void sipstack_set_registrar(struct sipstack *ss, struct registrar *reg)
+{
+	if (ss)
+		ss->reg = reg;
+}
+
+void sipstack_close(struct sipstack *ss)
+{
+	if (ss && ss->sip)
+		sip_close(ss->sip, true);
+}

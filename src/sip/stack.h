@@ -1,0 +1,26 @@
+/**
+ * @file stack.h  The SIP front door: transports, validation, dispatch.
+ *
+ * Owns libre's SIP instance and its listeners.  Every request goes
+ * through the same gate, in this order: banned source? (drop) ->
+ * validation (400/413/416, or drop) -> method dispatch.  Nothing past the
+ * gate re-checks what the gate guarantees.
+ */
+#ifndef CENTREX_SIP_STACK_H
+#define CENTREX_SIP_STACK_H
+
+#include <stddef.h>
+
+struct conf;
+struct registrar;
+struct ban_table;
+struct sipstack;
+struct sip;
+
+int  sipstack_start(struct sipstack **ssp, const struct conf *conf,
+		    struct ban_table *bans, char *errbuf, size_t errsz);
+struct sip *sipstack_sip(const struct sipstack *ss);
+void sipstack_set_registrar(struct sipstack *ss, struct registrar *reg);
+void sipstack_close(struct sipstack *ss);
+
+#endif

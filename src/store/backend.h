@@ -1,0 +1,50 @@
+/**
+ * @file backend.h  What a store backend provides (private to store/).
+ *
+ * Each backend fills one table of functions; store.c picks the table by
+ * the URL scheme and forwards every public call to it.
+ */
+#ifndef CENTREX_STORE_BACKEND_H
+#define CENTREX_STORE_BACKEND_H
+
+#include "store/store.h"
+
+struct store_backend {
+	const char *scheme;       /**< URL prefix, e.g. "sqlite:" */
+	const char *id_column;    /**< primary key DDL for migrations */
+	int  (*open)(void **dbp, const char *arg, char *errbuf, size_t errsz);
+	void (*close)(void *db);
+	const char *(*errmsg)(void *db);
+	int  (*exec)(void *db, const char *sql);
+	int  (*version)(void *db, int *versionp);
+	int  (*set_version)(void *db, int version);
+
+	int  (*count_tenants_all)(void *db, int64_t *countp);
+	int  (*operator_create)(void *db, const char *email, const char *name,
+				const char *password_hash, int64_t *idp);
+	int  (*tenant_create)(void *db, struct store_tenant *t);
+	int  (*tenant_foreach_all)(void *db, store_tenant_h *h, void *arg);
+	int  (*site_create)(void *db, int64_t tenant_id, struct store_site *s);
+	int  (*user_create)(void *db, int64_t tenant_id, struct store_user *u);
+	int  (*device_create)(void *db, int64_t tenant_id,
+			      struct store_device *d);
+	int  (*device_foreach)(void *db, int64_t tenant_id, store_device_h *h,
+			       void *arg);
+	int  (*binding_foreach_all)(void *db, store_binding_h *h, void *arg);
+	int  (*binding_apply)(void *db, const struct store_binding *v,
+			      size_t n);
+	int  (*binding_purge_expired_all)(void *db, int64_t now);
+};
+
+extern const struct store_backend store_backend_sqlite;
+
+/* migrations.c */
+struct store_migration {
+	int version;
+	const char *what;
+	const char *sql;          /**< "%ID%" = backend's id_column */
+};
+extern const struct store_migration store_migrations[];
+extern const size_t store_migrations_len;
+
+#endif

@@ -1,0 +1,79 @@
+/**
+ * @file migrations.c  Numbered schema migrations, shared by all backends.
+ *
+ * Append only: a released migration is never edited, a change is a new
+ * number.  store_migrate() applies, in one transaction each, every
+ * migration above the version recorded in schema_version.  "%ID%" stands
+ * for the backend's auto-increment primary key.
+ *
+ * Credentials: devices keep HA1 digests for MD5 and SHA-256, never the
+ * clear password; HA1 depends on the realm (the tenant's SIP domain), so
+ * changing a tenant's domain means setting new device passwords.
+ */
+#include "store/backend.h"
+
+const struct store_migration store_migrations[] = {
+	{1, "operators, tenants, sites, users, devices, registrations",
+	 "CREATE TABLE operators ("
+	 " id %ID%,"
+	 " email TEXT NOT NULL UNIQUE,"
+	 " name TEXT NOT NULL,"
+	 " password_hash TEXT NOT NULL,"
+	 " created_at BIGINT NOT NULL);"
+
+	 "CREATE TABLE tenants ("
+	 " id %ID%,"
+	 " slug TEXT NOT NULL UNIQUE,"
+	 " name TEXT NOT NULL,"
+	 " sip_domain TEXT NOT NULL UNIQUE,"
+	 " digest_algorithms TEXT NOT NULL DEFAULT '',"
+	 " max_users INTEGER NOT NULL DEFAULT 0,"
+	 " max_calls INTEGER NOT NULL DEFAULT 0,"
+	 " created_at BIGINT NOT NULL);"
+
+	 "CREATE TABLE sites ("
+	 " id %ID%,"
+	 " tenant_id BIGINT NOT NULL REFERENCES tenants(id) ON DELETE CASCADE,"
+	 " name TEXT NOT NULL,"
+	 " country TEXT NOT NULL,"
+	 " time_zone TEXT NOT NULL,"
+	 " UNIQUE (tenant_id, name));"
+
+	 "CREATE TABLE users ("
+	 " id %ID%,"
+	 " tenant_id BIGINT NOT NULL REFERENCES tenants(id) ON DELETE CASCADE,"
+	 " site_id BIGINT REFERENCES sites(id) ON DELETE SET NULL,"
+	 " name TEXT NOT NULL,"
+	 " email TEXT,"
+	 " role TEXT NOT NULL DEFAULT 'user',"
+	 " extension TEXT,"
+	 " password_hash TEXT,"
+	 " UNIQUE (tenant_id, extension),"
+	 " UNIQUE (tenant_id, email));"
+
+	 "CREATE TABLE devices ("
+	 " id %ID%,"
+	 " tenant_id BIGINT NOT NULL REFERENCES tenants(id) ON DELETE CASCADE,"
+	 " user_id BIGINT NOT NULL REFERENCES users(id) ON DELETE CASCADE,"
+	 " sip_username TEXT NOT NULL,"
+	 " ha1_md5 TEXT NOT NULL,"
+	 " ha1_sha256 TEXT NOT NULL,"
+	 " UNIQUE (tenant_id, sip_username));"
+
+	 "CREATE TABLE registrations ("
+	 " tenant_id BIGINT NOT NULL REFERENCES tenants(id) ON DELETE CASCADE,"
+	 " device_id BIGINT NOT NULL REFERENCES devices(id) ON DELETE CASCADE,"
+	 " contact TEXT NOT NULL,"
+	 " expires_at BIGINT NOT NULL,"
+	 " q_milli INTEGER NOT NULL,"
+	 " call_id TEXT NOT NULL,"
+	 " cseq BIGINT NOT NULL,"
+	 " transport TEXT NOT NULL,"
+	 " source TEXT NOT NULL,"
+	 " user_agent TEXT NOT NULL,"
+	 " PRIMARY KEY (tenant_id, device_id, contact));"
+	 "CREATE INDEX registrations_expiry ON registrations (expires_at);"},
+};
+
+const size_t store_migrations_len =
+	sizeof(store_migrations) / sizeof(store_migrations[0]);

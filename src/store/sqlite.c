@@ -1,0 +1,473 @@
+/**
+ * @file sqlite.c  SQLite backend (the embedded default).
+ *
+ * WAL journal so the signalling thread's reads never wait for the writer
+ * thread; synchronous=NORMAL, which in WAL mode keeps every committed
+ * transaction across a process crash (kill -9) and loses at most the last
+ * ones on power loss.  Statements used on hot paths are prepared once per
+ * connection.
+ */
+#include <errno.h>
+#include <sqlite3.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include "core/log.h"
+#include "store/backend.h"
+
+struct sqlite_db {
+	sqlite3 *db;
+	sqlite3_stmt *bind_upsert;
+	sqlite3_stmt *bind_delete;
+};
+
+static int map_rc(sqlite3 *db, int rc)
+{
+	switch (rc) {
+	case SQLITE_OK:
+	case SQLITE_DONE:
+	case SQLITE_ROW:
+		return 0;
+	case SQLITE_CONSTRAINT:
+		return EEXIST;
+	case SQLITE_NOMEM:
+		return ENOMEM;
+	case SQLITE_BUSY:
+	case SQLITE_LOCKED:
+		return EBUSY;
+	default:
+		log_debug("store", "sqlite: %s", sqlite3_errmsg(db));
+		return EIO;
+	}
+}
+
+static const char *be_errmsg(void *p)
+{
+	struct sqlite_db *s = p;
+	return sqlite3_errmsg(s->db);
+}
+
+static int be_exec(void *p, const char *sql)
+{
+	struct sqlite_db *s = p;
+	return map_rc(s->db, sqlite3_exec(s->db, sql, NULL, NULL, NULL));
+}
+
+static void be_close(void *p)
+{
+	struct sqlite_db *s = p;
+
+	if (!s)
+		return;
+	sqlite3_finalize(s->bind_upsert);
+	sqlite3_finalize(s->bind_delete);
+	sqlite3_close(s->db);
+	free(s);
+}
+
+static int be_open(void **dbp, const char *path, char *errbuf, size_t errsz)
+{
+	struct sqlite_db *s;
+	int rc;
+
+	s = calloc(1, sizeof(*s));
+	if (!s)
+		return ENOMEM;
+
+	rc = sqlite3_open_v2(path, &s->db, SQLITE_OPEN_READWRITE |
+			     SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, NULL);
+	if (rc != SQLITE_OK) {
+		snprintf(errbuf, errsz, "store.url: cannot open '%s': %s", path,
+			 s->db ? sqlite3_errmsg(s->db) : "out of memory");
+		be_close(s);
+		return EIO;
+	}
+	sqlite3_busy_timeout(s->db, 5000);
+	rc = sqlite3_exec(s->db, "PRAGMA journal_mode=WAL;"
+			  "PRAGMA synchronous=NORMAL;"
+			  "PRAGMA foreign_keys=ON;", NULL, NULL, NULL);
+	if (rc != SQLITE_OK) {
+		snprintf(errbuf, errsz, "store.url: '%s': %s", path,
+			 sqlite3_errmsg(s->db));
+		be_close(s);
+		return EIO;
+	}
+	*dbp = s;
+	return 0;
+}
+
+static int prepare(struct sqlite_db *s, sqlite3_stmt **stp, const char *sql)
+{
+	return map_rc(s->db, sqlite3_prepare_v2(s->db, sql, -1, stp, NULL));
+}
+
+static int be_version(void *p, int *versionp)
+{
+	struct sqlite_db *s = p;
+	sqlite3_stmt *st = NULL;
+	int err;
+
+	err = be_exec(s, "CREATE TABLE IF NOT EXISTS schema_version "
+		      "(version INTEGER NOT NULL)");
+	if (err)
+		return err;
+	err = prepare(s, &st, "SELECT COALESCE(MAX(version), 0) "
+		      "FROM schema_version");
+	if (err)
+		return err;
+	if (sqlite3_step(st) == SQLITE_ROW)
+		*versionp = sqlite3_column_int(st, 0);
+	else
+		err = map_rc(s->db, sqlite3_errcode(s->db));
+	sqlite3_finalize(st);
+	return err;
+}
+
+static int be_set_version(void *p, int version)
+{
+	struct sqlite_db *s = p;
+	sqlite3_stmt *st = NULL;
+	int err;
+
+	err = prepare(s, &st, "INSERT INTO schema_version (version) VALUES (?)");
+	if (err)
+		return err;
+	sqlite3_bind_int(st, 1, version);
+	err = map_rc(s->db, sqlite3_step(st));
+	sqlite3_finalize(st);
+	return err;
+}
+
+/* run a prepared insert and return the new row id */
+static int insert(struct sqlite_db *s, sqlite3_stmt *st, int64_t *idp)
+{
+	int err = map_rc(s->db, sqlite3_step(st));
+	if (!err && idp)
+		*idp = sqlite3_last_insert_rowid(s->db);
+	sqlite3_finalize(st);
+	return err;
+}
+
+static void bind_text(sqlite3_stmt *st, int i, const char *v)
+{
+	sqlite3_bind_text(st, i, v, -1, SQLITE_STATIC);
+}
+
+/* empty strings are stored as NULL where the column is optional */
+static void bind_opt_text(sqlite3_stmt *st, int i, const char *v)
+{
+	if (v && v[0])
+		sqlite3_bind_text(st, i, v, -1, SQLITE_STATIC);
+	else
+		sqlite3_bind_null(st, i);
+}
+
+static void col_text(sqlite3_stmt *st, int i, char *dst, size_t size)
+{
+	const unsigned char *v = sqlite3_column_text(st, i);
+	snprintf(dst, size, "%s", v ? (const char *)v : "");
+}
+
+static int be_count_tenants_all(void *p, int64_t *countp)
+{
+	struct sqlite_db *s = p;
+	sqlite3_stmt *st = NULL;
+	int err = prepare(s, &st, "SELECT COUNT(*) FROM tenants");
+	if (err)
+		return err;
+	if (sqlite3_step(st) == SQLITE_ROW)
+		*countp = sqlite3_column_int64(st, 0);
+	else
+		err = map_rc(s->db, sqlite3_errcode(s->db));
+	sqlite3_finalize(st);
+	return err;
+}
+
+static int be_operator_create(void *p, const char *email, const char *name,
+			      const char *password_hash, int64_t *idp)
+{
+	struct sqlite_db *s = p;
+	sqlite3_stmt *st = NULL;
+	int err = prepare(s, &st, "INSERT INTO operators (email, name, "
+			  "password_hash, created_at) VALUES (?, ?, ?, ?)");
+	if (err)
+		return err;
+	bind_text(st, 1, email);
+	bind_text(st, 2, name);
+	bind_text(st, 3, password_hash);
+	sqlite3_bind_int64(st, 4, (int64_t)time(NULL));
+	return insert(s, st, idp);
+}
+
+static int be_tenant_create(void *p, struct store_tenant *t)
+{
+	struct sqlite_db *s = p;
+	sqlite3_stmt *st = NULL;
+	int err = prepare(s, &st, "INSERT INTO tenants (slug, name, sip_domain,"
+			  " digest_algorithms, created_at) VALUES (?, ?, ?, ?, ?)");
+	if (err)
+		return err;
+	bind_text(st, 1, t->slug);
+	bind_text(st, 2, t->name);
+	bind_text(st, 3, t->sip_domain);
+	bind_text(st, 4, t->digest_algorithms);
+	sqlite3_bind_int64(st, 5, (int64_t)time(NULL));
+	return insert(s, st, &t->id);
+}
+
+static int be_tenant_foreach_all(void *p, store_tenant_h *h, void *arg)
+{
+	struct sqlite_db *s = p;
+	sqlite3_stmt *st = NULL;
+	int err, rc;
+
+	err = prepare(s, &st, "SELECT id, slug, name, sip_domain, "
+		      "digest_algorithms FROM tenants ORDER BY id");
+	if (err)
+		return err;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		struct store_tenant t = {.id = sqlite3_column_int64(st, 0)};
+		col_text(st, 1, t.slug, sizeof(t.slug));
+		col_text(st, 2, t.name, sizeof(t.name));
+		col_text(st, 3, t.sip_domain, sizeof(t.sip_domain));
+		col_text(st, 4, t.digest_algorithms,
+			 sizeof(t.digest_algorithms));
+		err = h(&t, arg);
+		if (err)
+			break;
+	}
+	if (!err)
+		err = map_rc(s->db, rc);
+	sqlite3_finalize(st);
+	return err;
+}
+
+static int be_site_create(void *p, int64_t tenant_id, struct store_site *si)
+{
+	struct sqlite_db *s = p;
+	sqlite3_stmt *st = NULL;
+	int err = prepare(s, &st, "INSERT INTO sites (tenant_id, name, country,"
+			  " time_zone) VALUES (?, ?, ?, ?)");
+	if (err)
+		return err;
+	sqlite3_bind_int64(st, 1, tenant_id);
+	bind_text(st, 2, si->name);
+	bind_text(st, 3, si->country);
+	bind_text(st, 4, si->time_zone);
+	si->tenant_id = tenant_id;
+	return insert(s, st, &si->id);
+}
+
+static int be_user_create(void *p, int64_t tenant_id, struct store_user *u)
+{
+	struct sqlite_db *s = p;
+	sqlite3_stmt *st = NULL;
+	int err = prepare(s, &st, "INSERT INTO users (tenant_id, site_id, name,"
+			  " email, role, extension, password_hash) "
+			  "VALUES (?, ?, ?, ?, ?, ?, ?)");
+	if (err)
+		return err;
+	sqlite3_bind_int64(st, 1, tenant_id);
+	if (u->site_id > 0)
+		sqlite3_bind_int64(st, 2, u->site_id);
+	else
+		sqlite3_bind_null(st, 2);
+	bind_text(st, 3, u->name);
+	bind_opt_text(st, 4, u->email);
+	bind_text(st, 5, u->role[0] ? u->role : "user");
+	bind_opt_text(st, 6, u->extension);
+	bind_opt_text(st, 7, u->password_hash);
+	u->tenant_id = tenant_id;
+	return insert(s, st, &u->id);
+}
+
+static int be_device_create(void *p, int64_t tenant_id,
+			    struct store_device *d)
+{
+	struct sqlite_db *s = p;
+	sqlite3_stmt *st = NULL;
+	int err = prepare(s, &st, "INSERT INTO devices (tenant_id, user_id, "
+			  "sip_username, ha1_md5, ha1_sha256) "
+			  "SELECT ?, id, ?, ?, ? FROM users "
+			  "WHERE tenant_id = ? AND id = ?");
+	if (err)
+		return err;
+	sqlite3_bind_int64(st, 1, tenant_id);
+	bind_text(st, 2, d->sip_username);
+	bind_text(st, 3, d->ha1_md5);
+	bind_text(st, 4, d->ha1_sha256);
+	sqlite3_bind_int64(st, 5, tenant_id);
+	sqlite3_bind_int64(st, 6, d->user_id);
+	d->tenant_id = tenant_id;
+	err = insert(s, st, &d->id);
+	if (!err && sqlite3_changes(s->db) == 0)
+		err = ENOENT;  /* the user is not in this tenant */
+	return err;
+}
+
+static int be_device_foreach(void *p, int64_t tenant_id, store_device_h *h,
+			     void *arg)
+{
+	struct sqlite_db *s = p;
+	sqlite3_stmt *st = NULL;
+	int err, rc;
+
+	err = prepare(s, &st, "SELECT id, user_id, sip_username, ha1_md5, "
+		      "ha1_sha256 FROM devices WHERE tenant_id = ? ORDER BY id");
+	if (err)
+		return err;
+	sqlite3_bind_int64(st, 1, tenant_id);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		struct store_device d = {
+			.id = sqlite3_column_int64(st, 0),
+			.tenant_id = tenant_id,
+			.user_id = sqlite3_column_int64(st, 1),
+		};
+		col_text(st, 2, d.sip_username, sizeof(d.sip_username));
+		col_text(st, 3, d.ha1_md5, sizeof(d.ha1_md5));
+		col_text(st, 4, d.ha1_sha256, sizeof(d.ha1_sha256));
+		err = h(&d, arg);
+		if (err)
+			break;
+	}
+	if (!err)
+		err = map_rc(s->db, rc);
+	sqlite3_finalize(st);
+	return err;
+}
+
+static int be_binding_foreach_all(void *p, store_binding_h *h, void *arg)
+{
+	struct sqlite_db *s = p;
+	sqlite3_stmt *st = NULL;
+	int err, rc;
+
+	err = prepare(s, &st, "SELECT tenant_id, device_id, contact, expires_at,"
+		      " q_milli, call_id, cseq, transport, source, user_agent "
+		      "FROM registrations ORDER BY tenant_id, device_id");
+	if (err)
+		return err;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		struct store_binding b = {
+			.tenant_id = sqlite3_column_int64(st, 0),
+			.device_id = sqlite3_column_int64(st, 1),
+			.expires_at = sqlite3_column_int64(st, 3),
+			.q_milli = sqlite3_column_int(st, 4),
+			.cseq = (uint32_t)sqlite3_column_int64(st, 6),
+		};
+		col_text(st, 2, b.contact, sizeof(b.contact));
+		col_text(st, 5, b.call_id, sizeof(b.call_id));
+		col_text(st, 7, b.transport, sizeof(b.transport));
+		col_text(st, 8, b.source, sizeof(b.source));
+		col_text(st, 9, b.user_agent, sizeof(b.user_agent));
+		err = h(&b, arg);
+		if (err)
+			break;
+	}
+	if (!err)
+		err = map_rc(s->db, rc);
+	sqlite3_finalize(st);
+	return err;
+}
+
+/* one transaction for the whole batch; the caller retries a failed batch */
+static int be_binding_apply(void *p, const struct store_binding *v, size_t n)
+{
+	struct sqlite_db *s = p;
+	int err;
+
+	if (!s->bind_upsert) {
+		err = prepare(s, &s->bind_upsert,
+			      "INSERT INTO registrations (tenant_id, device_id,"
+			      " contact, expires_at, q_milli, call_id, cseq,"
+			      " transport, source, user_agent) "
+			      "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
+			      "ON CONFLICT (tenant_id, device_id, contact) DO "
+			      "UPDATE SET expires_at = excluded.expires_at,"
+			      " q_milli = excluded.q_milli,"
+			      " call_id = excluded.call_id,"
+			      " cseq = excluded.cseq,"
+			      " transport = excluded.transport,"
+			      " source = excluded.source,"
+			      " user_agent = excluded.user_agent");
+		if (err)
+			return err;
+	}
+	if (!s->bind_delete) {
+		err = prepare(s, &s->bind_delete,
+			      "DELETE FROM registrations WHERE tenant_id = ? "
+			      "AND device_id = ? AND contact = ?");
+		if (err)
+			return err;
+	}
+
+	err = be_exec(s, "BEGIN");
+	if (err)
+		return err;
+
+	for (size_t i = 0; i < n && !err; i++) {
+		const struct store_binding *b = &v[i];
+		sqlite3_stmt *st = b->remove ? s->bind_delete : s->bind_upsert;
+
+		sqlite3_bind_int64(st, 1, b->tenant_id);
+		sqlite3_bind_int64(st, 2, b->device_id);
+		bind_text(st, 3, b->contact);
+		if (!b->remove) {
+			sqlite3_bind_int64(st, 4, b->expires_at);
+			sqlite3_bind_int(st, 5, b->q_milli);
+			bind_text(st, 6, b->call_id);
+			sqlite3_bind_int64(st, 7, b->cseq);
+			bind_text(st, 8, b->transport);
+			bind_text(st, 9, b->source);
+			bind_text(st, 10, b->user_agent);
+		}
+		err = map_rc(s->db, sqlite3_step(st));
+		if (err == EEXIST)
+			err = 0;  /* the device was deleted meanwhile */
+		sqlite3_reset(st);
+		sqlite3_clear_bindings(st);
+	}
+
+	if (err) {
+		(void)be_exec(s, "ROLLBACK");
+		return err;
+	}
+	return be_exec(s, "COMMIT");
+}
+
+static int be_binding_purge_expired_all(void *p, int64_t now)
+{
+	struct sqlite_db *s = p;
+	sqlite3_stmt *st = NULL;
+	int err = prepare(s, &st, "DELETE FROM registrations "
+			  "WHERE expires_at <= ?");
+	if (err)
+		return err;
+	sqlite3_bind_int64(st, 1, now);
+	err = map_rc(s->db, sqlite3_step(st));
+	sqlite3_finalize(st);
+	return err;
+}
+
+const struct store_backend store_backend_sqlite = {
+	.scheme = "sqlite:",
+	.id_column = "INTEGER PRIMARY KEY AUTOINCREMENT",
+	.open = be_open,
+	.close = be_close,
+	.errmsg = be_errmsg,
+	.exec = be_exec,
+	.version = be_version,
+	.set_version = be_set_version,
+	.count_tenants_all = be_count_tenants_all,
+	.operator_create = be_operator_create,
+	.tenant_create = be_tenant_create,
+	.tenant_foreach_all = be_tenant_foreach_all,
+	.site_create = be_site_create,
+	.user_create = be_user_create,
+	.device_create = be_device_create,
+	.device_foreach = be_device_foreach,
+	.binding_foreach_all = be_binding_foreach_all,
+	.binding_apply = be_binding_apply,
+	.binding_purge_expired_all = be_binding_purge_expired_all,
+};

@@ -1,0 +1,229 @@
+/**
+ * @file store.c  Backend selection, migrations, and forwarding.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "core/log.h"
+#include "store/backend.h"
+
+struct store {
+	const struct store_backend *be;
+	void *db;
+};
+
+static const struct store_backend *backends[] = {
+	&store_backend_sqlite,
+};
+
+int store_open(struct store **stp, const char *url, char *errbuf,
+	       size_t errsz)
+{
+	const struct store_backend *be = NULL;
+	struct store *st;
+	int err;
+
+	if (!stp || !url)
+		return EINVAL;
+
+	for (size_t i = 0; i < sizeof(backends) / sizeof(backends[0]); i++) {
+		size_t n = strlen(backends[i]->scheme);
+		if (!strncmp(url, backends[i]->scheme, n)) {
+			be = backends[i];
+			url += n;
+			break;
+		}
+	}
+	if (!be) {
+		snprintf(errbuf, errsz, "store.url: no backend for '%s' "
+			 "(this build has sqlite:)", url);
+		return ENOTSUP;
+	}
+
+	st = calloc(1, sizeof(*st));
+	if (!st)
+		return ENOMEM;
+	st->be = be;
+	err = be->open(&st->db, url, errbuf, errsz);
+	if (err) {
+		free(st);
+		return err;
+	}
+	*stp = st;
+	return 0;
+}
+
+void store_close(struct store *st)
+{
+	if (!st)
+		return;
+	st->be->close(st->db);
+	free(st);
+}
+
+const char *store_errmsg(struct store *st)
+{
+	return st ? st->be->errmsg(st->db) : "no store";
+}
+
+int store_begin(struct store *st)
+{
+	return st->be->exec(st->db, "BEGIN");
+}
+
+int store_commit(struct store *st)
+{
+	return st->be->exec(st->db, "COMMIT");
+}
+
+int store_rollback(struct store *st)
+{
+	return st->be->exec(st->db, "ROLLBACK");
+}
+
+int store_version(struct store *st, int *versionp)
+{
+	return st->be->version(st->db, versionp);
+}
+
+/* "%ID%" -> the backend's primary key column DDL */
+static char *expand(const char *sql, const char *id)
+{
+	size_t n = 0, idl = strlen(id);
+	const char *p;
+	char *out, *o;
+
+	for (p = sql; (p = strstr(p, "%ID%")); p += 4)
+		n++;
+	out = malloc(strlen(sql) + n * idl + 1);
+	if (!out)
+		return NULL;
+	for (o = out; *sql;) {
+		if (!strncmp(sql, "%ID%", 4)) {
+			memcpy(o, id, idl);
+			o += idl;
+			sql += 4;
+		}
+		else {
+			*o++ = *sql++;
+		}
+	}
+	*o = '\0';
+	return out;
+}
+
+int store_migrate(struct store *st, int *versionp)
+{
+	int version = 0, err;
+
+	err = st->be->version(st->db, &version);
+	if (err)
+		return err;
+
+	for (size_t i = 0; i < store_migrations_len; i++) {
+		const struct store_migration *m = &store_migrations[i];
+		char *sql;
+
+		if (m->version <= version)
+			continue;
+		sql = expand(m->sql, st->be->id_column);
+		if (!sql)
+			return ENOMEM;
+		err = store_begin(st);
+		if (!err)
+			err = st->be->exec(st->db, sql);
+		if (!err)
+			err = st->be->set_version(st->db, m->version);
+		if (!err)
+			err = store_commit(st);
+		free(sql);
+		if (err) {
+			log_error("store", "migration %d (%s) failed: %s",
+				  m->version, m->what, store_errmsg(st));
+			(void)store_rollback(st);
+			return err;
+		}
+		log_info("store", "migrated schema to version %d: %s",
+			 m->version, m->what);
+		version = m->version;
+	}
+	if (versionp)
+		*versionp = version;
+	return 0;
+}
+
+int store_count_tenants_all(struct store *st, int64_t *countp)
+{
+	return st->be->count_tenants_all(st->db, countp);
+}
+
+int store_operator_create(struct store *st, const char *email,
+			  const char *name, const char *password_hash,
+			  int64_t *idp)
+{
+	if (!email || !name || !password_hash)
+		return EINVAL;
+	return st->be->operator_create(st->db, email, name, password_hash, idp);
+}
+
+int store_tenant_create(struct store *st, struct store_tenant *t)
+{
+	if (!t || !t->slug[0] || !t->sip_domain[0])
+		return EINVAL;
+	return st->be->tenant_create(st->db, t);
+}
+
+int store_tenant_foreach_all(struct store *st, store_tenant_h *h, void *arg)
+{
+	return st->be->tenant_foreach_all(st->db, h, arg);
+}
+
+int store_site_create(struct store *st, int64_t tenant_id,
+		      struct store_site *s)
+{
+	if (tenant_id <= 0 || !s)
+		return EINVAL;
+	return st->be->site_create(st->db, tenant_id, s);
+}
+
+int store_user_create(struct store *st, int64_t tenant_id,
+		      struct store_user *u)
+{
+	if (tenant_id <= 0 || !u)
+		return EINVAL;
+	return st->be->user_create(st->db, tenant_id, u);
+}
+
+int store_device_create(struct store *st, int64_t tenant_id,
+			struct store_device *d)
+{
+	if (tenant_id <= 0 || !d || !d->sip_username[0])
+		return EINVAL;
+	return st->be->device_create(st->db, tenant_id, d);
+}
+
+int store_device_foreach(struct store *st, int64_t tenant_id,
+			 store_device_h *h, void *arg)
+{
+	if (tenant_id <= 0)
+		return EINVAL;
+	return st->be->device_foreach(st->db, tenant_id, h, arg);
+}
+
+int store_binding_foreach_all(struct store *st, store_binding_h *h,
+			      void *arg)
+{
+	return st->be->binding_foreach_all(st->db, h, arg);
+}
+
+int store_binding_apply(struct store *st, const struct store_binding *v,
+			size_t n)
+{
+	return st->be->binding_apply(st->db, v, n);
+}
+
+int store_binding_purge_expired_all(struct store *st, int64_t now)
+{
+	return st->be->binding_purge_expired_all(st->db, now);
+}

@@ -1,0 +1,111 @@
+#!/usr/bin/env bash
+# Build and run every test suite; the last line is "N passed, N failed".
+#
+#   1. release build with -Werror (build/)
+#   2. AddressSanitizer + UndefinedBehaviorSanitizer build (build-asan/):
+#      cmocka unit tests, then the black-box suite against that daemon,
+#      inside a network namespace that has only loopback
+#   3. libFuzzer build with clang (build-fuzz/): replay the saved corpus,
+#      then a short fresh run
+#
+# Environment: SUITES="unit blackbox fuzz" to run a subset,
+# FUZZ_SECONDS (default 20), PYTEST_ARGS (e.g. "-k register").
+set -uo pipefail
+cd "$(dirname "$0")/.."
+top=$PWD
+out=$top/tests/out
+mkdir -p "$out"
+suites=${SUITES:-unit blackbox fuzz}
+passed=0 failed=0
+
+note() { printf '\n== %s\n' "$*"; }
+count() { passed=$((passed + $1)); failed=$((failed + $2)); }
+
+export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=1:log_path=$out/asan}
+export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1:log_path=$out/ubsan}
+rm -f "$out"/asan.* "$out"/ubsan.*
+
+note "build (release, -Werror)"
+[ -f build/build.ninja ] || meson setup build --buildtype=debugoptimized >"$out/meson-build.log" || { cat "$out/meson-build.log"; echo "0 passed, 1 failed"; exit 1; }
+if ! ninja -C build >"$out/ninja-build.log" 2>&1; then
+	tail -40 "$out/ninja-build.log"; echo "0 passed, 1 failed"; exit 1
+fi
+
+note "build (address + undefined sanitizers)"
+[ -f build-asan/build.ninja ] || meson setup build-asan --buildtype=debug \
+	-Db_sanitize=address,undefined -Db_lundef=false >"$out/meson-asan.log" ||
+	{ cat "$out/meson-asan.log"; echo "0 passed, 1 failed"; exit 1; }
+if ! ninja -C build-asan >"$out/ninja-asan.log" 2>&1; then
+	tail -40 "$out/ninja-asan.log"; echo "0 passed, 1 failed"; exit 1
+fi
+
+if [[ " $suites " == *" unit "* ]]; then
+	note "unit tests (cmocka, sanitizers)"
+	meson test -C build-asan --suite unit --print-errorlogs >"$out/unit.log" 2>&1
+	tail -n 12 "$out/unit.log"
+	ok=$(awk '/^Ok:/{print $2}' "$out/unit.log"); bad=$(awk '/^Fail:/{print $2}' "$out/unit.log")
+	to=$(awk '/^Timeout:/{print $2}' "$out/unit.log")
+	count "${ok:-0}" "$(( ${bad:-0} + ${to:-0} ))"
+	[ -z "$ok" ] && count 0 1
+fi
+
+if [[ " $suites " == *" blackbox "* ]]; then
+	note "black-box tests (real daemon, real peers, loopback-only namespace)"
+	rm -f "$out/blackbox.xml"
+	CENTREXD=$top/build-asan/centrexd unshare -n -- bash -c '
+		ip link set lo up && exec /usr/bin/python3 -m pytest tests/blackbox \
+			-p no:cacheprovider -q -rfE --junitxml="$1" ${PYTEST_ARGS:-}' _ "$out/blackbox.xml"
+	rc=$?
+	if [ -f "$out/blackbox.xml" ]; then
+		read -r t f e s < <(/usr/bin/python3 - "$out/blackbox.xml" <<'PY'
+import sys, xml.etree.ElementTree as ET
+r = ET.parse(sys.argv[1]).getroot()
+s = r if r.tag == "testsuite" else r.find("testsuite")
+print(s.get("tests"), s.get("failures"), s.get("errors"), s.get("skipped"))
+PY
+)
+		count $((t - f - e - s)) $((f + e))
+	else
+		echo "black-box suite did not run (exit $rc)"; count 0 1
+	fi
+fi
+
+if [[ " $suites " == *" fuzz "* ]]; then
+	note "fuzz (libFuzzer: saved corpus, then ${FUZZ_SECONDS:-20}s fresh)"
+	if [ ! -f build-fuzz/build.ninja ]; then
+		CC=clang meson setup build-fuzz --buildtype=debug -Dfuzz=true -Dtests=disabled \
+			-Db_sanitize=address,undefined -Db_lundef=false >"$out/meson-fuzz.log" 2>&1 ||
+			{ cat "$out/meson-fuzz.log"; count 0 1; }
+	fi
+	if ninja -C build-fuzz >"$out/ninja-fuzz.log" 2>&1; then
+		for f in build-fuzz/fuzz_*; do
+			name=${f##*/fuzz_}
+			corpus=tests/fuzz/corpus/$name
+			work=$out/fuzz-$name
+			rm -rf "$work"; mkdir -p "$work"
+			if "$f" -runs=0 "$corpus" >"$out/fuzz-$name-replay.log" 2>&1; then
+				echo "fuzz $name: corpus replay ok ($(ls "$corpus" | wc -l) inputs)"; count 1 0
+			else
+				echo "fuzz $name: corpus replay FAILED"; tail -30 "$out/fuzz-$name-replay.log"; count 0 1
+			fi
+			if "$f" -max_total_time="${FUZZ_SECONDS:-20}" -max_len=4096 "$work" "$corpus" \
+				>"$out/fuzz-$name-run.log" 2>&1; then
+				echo "fuzz $name: ${FUZZ_SECONDS:-20}s run ok"; count 1 0
+			else
+				echo "fuzz $name: crash found"; tail -30 "$out/fuzz-$name-run.log"; count 0 1
+			fi
+		done
+	else
+		tail -30 "$out/ninja-fuzz.log"; count 0 1
+	fi
+fi
+
+if ls "$out"/asan.* "$out"/ubsan.* >/dev/null 2>&1; then
+	note "sanitizer reports"
+	cat "$out"/asan.* "$out"/ubsan.* 2>/dev/null | head -60
+	count 0 1
+fi
+
+echo
+echo "$passed passed, $failed failed"
+[ "$failed" -eq 0 ]
