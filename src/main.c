@@ -28,6 +28,7 @@
 #include "ctl/status.h"
 #include "dir/directory.h"
 #include "provision/demo.h"
+#include "provision/import.h"
 #include "sip/ban.h"
 #include "sip/location.h"
 #include "sip/registrar.h"
@@ -43,6 +44,8 @@ struct daemon {
 	const char *overrides[MAX_OVERRIDES];
 	size_t noverrides;
 	bool demo;
+	bool init_only;
+	const char *import_path;
 
 	struct store *store;             /**< signalling thread's connection */
 	struct store_writer *writer;
@@ -65,6 +68,9 @@ static void usage(FILE *f)
 		"  -c FILE          configuration file (see etc/centrex.conf)\n"
 		"  -o KEY=VALUE     override a configuration key (repeatable)\n"
 		"  --demo           seed an empty store with the demo tenants\n"
+		"  --import FILE    add devices from CSV lines domain,username,"
+		"password\n"
+		"  --init-only      migrate, seed and import, then exit\n"
 		"  --print-config   print the effective configuration and exit\n"
 		"  --sample-config  print the documented sample file and exit\n"
 		"  --check-config   validate the configuration and exit\n"
@@ -213,6 +219,18 @@ static int start(struct daemon *d)
 		}
 	}
 
+	if (d->import_path) {
+		size_t n = 0;
+		e = import_devices(d->store, d->import_path, &n, err,
+				   sizeof(err));
+		if (e)
+			goto fail;
+		log_info("main", "imported %zu devices from %s", n,
+			 d->import_path);
+	}
+	if (d->init_only)
+		return 0;
+
 	e = dir_alloc(&d->dir);
 	if (!e)
 		e = dir_load(d->dir, d->store, d->conf.auth_default_algorithms);
@@ -329,6 +347,8 @@ int main(int argc, char **argv)
 {
 	static const struct option longopts[] = {
 		{"demo", no_argument, NULL, 'D'},
+		{"import", required_argument, NULL, 'I'},
+		{"init-only", no_argument, NULL, 'O'},
 		{"print-config", no_argument, NULL, 'P'},
 		{"sample-config", no_argument, NULL, 'S'},
 		{"check-config", no_argument, NULL, 'C'},
@@ -356,6 +376,12 @@ int main(int argc, char **argv)
 			break;
 		case 'D':
 			d.demo = true;
+			break;
+		case 'I':
+			d.import_path = optarg;
+			break;
+		case 'O':
+			d.init_only = true;
 			break;
 		case 'P':
 		case 'S':
@@ -424,7 +450,7 @@ int main(int argc, char **argv)
 		(void)log_capture_stderr();
 
 	err = start(&d);
-	if (!err) {
+	if (!err && !d.init_only) {
 		log_info("main", "centrexd %s ready", CENTREX_VERSION);
 		print_ready(&d);
 		(void)sdnotify("READY=1");

@@ -35,9 +35,11 @@ static void print_aor(const struct loc_aor *aor, void *arg)
 	}
 	for (struct le *le = aor->bindings.head; le; le = le->next) {
 		const struct loc_binding *b = le->data;
-		rp->err |= re_hprintf(rp->pf, "%-10s %-8s %-5s %-22J %5us %s\n",
+		char src[64];
+		re_snprintf(src, sizeof(src), "%J", &b->src);
+		rp->err |= re_hprintf(rp->pf, "%-10s %-8s %-5s %-22s %5us %s\n",
 				      tslug, user, sip_transp_name(b->tp),
-				      &b->src, loc_binding_remaining_s(b),
+				      src, loc_binding_remaining_s(b),
 				      b->contact);
 	}
 }
@@ -109,7 +111,9 @@ static void ban_line(const struct ban_info *bi, void *arg)
 {
 	struct count_ctx *c = arg;
 
-	c->err |= re_hprintf(c->pf, "%-40j %8u %8llus\n", bi->addr,
+	char addr[64];
+	re_snprintf(addr, sizeof(addr), "%j", bi->addr);
+	c->err |= re_hprintf(c->pf, "%-40s %8u %8llus\n", addr,
 			     bi->failures,
 			     (unsigned long long)(bi->remaining_ms / 1000));
 }

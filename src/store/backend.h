@@ -24,6 +24,8 @@ struct store_backend {
 				const char *password_hash, int64_t *idp);
 	int  (*tenant_create)(void *db, struct store_tenant *t);
 	int  (*tenant_foreach_all)(void *db, store_tenant_h *h, void *arg);
+	int  (*tenant_find_domain_all)(void *db, const char *domain,
+				       struct store_tenant *t);
 	int  (*site_create)(void *db, int64_t tenant_id, struct store_site *s);
 	int  (*user_create)(void *db, int64_t tenant_id, struct store_user *u);
 	int  (*device_create)(void *db, int64_t tenant_id,

@@ -216,6 +216,37 @@ static int be_tenant_create(void *p, struct store_tenant *t)
 	return insert(s, st, &t->id);
 }
 
+static void tenant_row(sqlite3_stmt *st, struct store_tenant *t)
+{
+	t->id = sqlite3_column_int64(st, 0);
+	col_text(st, 1, t->slug, sizeof(t->slug));
+	col_text(st, 2, t->name, sizeof(t->name));
+	col_text(st, 3, t->sip_domain, sizeof(t->sip_domain));
+	col_text(st, 4, t->digest_algorithms, sizeof(t->digest_algorithms));
+}
+
+static int be_tenant_find_domain_all(void *p, const char *domain,
+				     struct store_tenant *t)
+{
+	struct sqlite_db *s = p;
+	sqlite3_stmt *st = NULL;
+	int err, rc;
+
+	err = prepare(s, &st, "SELECT id, slug, name, sip_domain, "
+		      "digest_algorithms FROM tenants "
+		      "WHERE sip_domain = lower(?)");
+	if (err)
+		return err;
+	bind_text(st, 1, domain);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW)
+		tenant_row(st, t);
+	else
+		err = rc == SQLITE_DONE ? ENOENT : map_rc(s->db, rc);
+	sqlite3_finalize(st);
+	return err;
+}
+
 static int be_tenant_foreach_all(void *p, store_tenant_h *h, void *arg)
 {
 	struct sqlite_db *s = p;
@@ -227,12 +258,8 @@ static int be_tenant_foreach_all(void *p, store_tenant_h *h, void *arg)
 	if (err)
 		return err;
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		struct store_tenant t = {.id = sqlite3_column_int64(st, 0)};
-		col_text(st, 1, t.slug, sizeof(t.slug));
-		col_text(st, 2, t.name, sizeof(t.name));
-		col_text(st, 3, t.sip_domain, sizeof(t.sip_domain));
-		col_text(st, 4, t.digest_algorithms,
-			 sizeof(t.digest_algorithms));
+		struct store_tenant t;
+		tenant_row(st, &t);
 		err = h(&t, arg);
 		if (err)
 			break;
@@ -463,6 +490,7 @@ const struct store_backend store_backend_sqlite = {
 	.operator_create = be_operator_create,
 	.tenant_create = be_tenant_create,
 	.tenant_foreach_all = be_tenant_foreach_all,
+	.tenant_find_domain_all = be_tenant_find_domain_all,
 	.site_create = be_site_create,
 	.user_create = be_user_create,
 	.device_create = be_device_create,

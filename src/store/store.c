@@ -179,6 +179,15 @@ int store_tenant_foreach_all(struct store *st, store_tenant_h *h, void *arg)
 	return st->be->tenant_foreach_all(st->db, h, arg);
 }
 
+/* ENOENT when no tenant has that SIP domain (compared case-insensitively) */
+int store_tenant_find_domain_all(struct store *st, const char *domain,
+				 struct store_tenant *t)
+{
+	if (!domain || !t)
+		return EINVAL;
+	return st->be->tenant_find_domain_all(st->db, domain, t);
+}
+
 int store_site_create(struct store *st, int64_t tenant_id,
 		      struct store_site *s)
 {

@@ -92,6 +92,8 @@ int  store_operator_create(struct store *st, const char *email,
 int  store_tenant_create(struct store *st, struct store_tenant *t);
 int  store_tenant_foreach_all(struct store *st, store_tenant_h *h,
 			      void *arg);
+int  store_tenant_find_domain_all(struct store *st, const char *domain,
+				  struct store_tenant *t);
 int  store_site_create(struct store *st, int64_t tenant_id,
 		       struct store_site *s);
 int  store_user_create(struct store *st, int64_t tenant_id,
