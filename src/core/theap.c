@@ -5,6 +5,7 @@
  */
 #include <re.h>
 #include <assert.h>
+#include <stdlib.h>
 #include <string.h>
 #include "core/theap.h"
 
@@ -27,7 +28,7 @@ static void destructor(void *arg)
 	tmr_cancel(&th->tmr);
 	for (size_t i = 1; i <= th->n; i++)
 		th->v[i]->idx = 0;
-	mem_deref(th->v);
+	free(th->v);
 }
 
 int theap_alloc(struct theap **thp)
@@ -127,7 +128,7 @@ void theap_start(struct theap *th, struct theap_entry *e, uint64_t delay_ms,
 
 	if (th->n + 1 >= th->cap) {
 		size_t cap = th->cap ? th->cap * 2 : 64;
-		void *v = mem_realloc(th->v, cap * sizeof(*th->v));
+		void *v = realloc(th->v, cap * sizeof(*th->v));
 		if (!v)
 			return;  /* out of memory: the entry stays idle */
 		th->v = v;

@@ -1,0 +1,43 @@
+/**
+ * @file support.c  Shared set-up for the cmocka unit tests.
+ *
+ * libre is initialised per group; the log goes to stderr at warn so
+ * failing tests show what the code complained about.
+ */
+#include <re.h>
+#include <sodium.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "core/log.h"
+#include "support.h"
+
+int support_setup(void **state)
+{
+	(void)state;
+	log_set_level(LOGL_WARN);
+	if (sodium_init() < 0)
+		return -1;
+	return libre_init();
+}
+
+int support_teardown(void **state)
+{
+	(void)state;
+	libre_close();
+	return 0;
+}
+
+void support_tmpdir(char *buf, size_t size)
+{
+	const char *base = getenv("TMPDIR");
+	snprintf(buf, size, "%s/centrex-unit-XXXXXX", base ? base : "/tmp");
+	assert_non_null(mkdtemp(buf));
+}
+
+void support_rmdir(const char *dir)
+{
+	char cmd[512];
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
+	assert_int_equal(system(cmd), 0);
+}

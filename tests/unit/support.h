@@ -1,0 +1,18 @@
+/**
+ * @file support.h  Shared set-up for the cmocka unit tests.
+ */
+#ifndef CENTREX_TEST_SUPPORT_H
+#define CENTREX_TEST_SUPPORT_H
+
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+int  support_setup(void **state);
+int  support_teardown(void **state);
+void support_tmpdir(char *buf, size_t size);
+void support_rmdir(const char *dir);
+
+#endif
