@@ -9,6 +9,7 @@
 #include "core/strutil.h"
 #include "sip/ban.h"
 #include "sip/options.h"
+#include "sip/overload.h"
 #include "sip/registrar.h"
 #include "sip/stack.h"
 #include "sip/validate.h"
@@ -19,6 +20,7 @@ struct sipstack {
 	const struct conf *conf;         /**< borrowed */
 	struct ban_table *bans;          /**< borrowed */
 	struct registrar *reg;           /**< borrowed */
+	struct overload ov;
 };
 
 static void destructor(void *arg)
@@ -61,7 +63,20 @@ static bool request_handler(const struct sip_msg *msg, void *arg)
 		return true;
 	}
 
+	overload_sample(&ss->ov, msg);
+
 	if (!pl_strcmp(&msg->met, "REGISTER")) {
+		/* overloaded: finish challenges in progress, refuse new ones */
+		if (overload_shed(&ss->ov) &&
+		    !sip_msg_hdr(msg, SIP_HDR_AUTHORIZATION)) {
+			metrics_inc(M_SIP_SHED_503);
+			(void)sip_replyf(ss->sip, msg, 503,
+					 "Service Unavailable",
+					 "Retry-After: %u\r\n"
+					 "Content-Length: 0\r\n\r\n",
+					 5 + (rand_u16() % 10));
+			return true;
+		}
 		registrar_handle(ss->reg, msg);
 	}
 	else if (!pl_strcmp(&msg->met, "OPTIONS")) {
@@ -126,6 +141,7 @@ int sipstack_start(struct sipstack **ssp, const struct conf *conf,
 		return ENOMEM;
 	ss->conf = conf;
 	ss->bans = bans;
+	overload_init(&ss->ov, (uint32_t)conf->sip_max_message_bytes);
 
 	err = sip_alloc(&ss->sip, NULL, 4096, 4096, 4096,
 			conf->sip_server_name[0] ? conf->sip_server_name : NULL,
