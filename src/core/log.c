@@ -32,6 +32,8 @@ static struct {
 	size_t partial_len;
 } lg = { .fd = 2, .level = LOGL_INFO, .pipe_rd = -1 };
 
+static void stderr_readable(int flags, void *arg);
+
 static const char *level_names[] = {"debug", "info", "notice", "warn",
 				    "error"};
 
@@ -41,13 +43,16 @@ int log_init(int fd)
 	return 0;
 }
 
+/* gives fd 2 back to the real stderr: reports at exit must be seen */
 void log_close(void)
 {
-	if (lg.pipe_rd >= 0) {
-		fd_close(lg.pipe_rd);
-		close(lg.pipe_rd);
-		lg.pipe_rd = -1;
-	}
+	if (lg.pipe_rd < 0)
+		return;
+	stderr_readable(0, NULL);       /* what libre said last */
+	fd_close(lg.pipe_rd);
+	close(lg.pipe_rd);
+	lg.pipe_rd = -1;
+	(void)dup2(lg.fd, 2);
 }
 
 void log_set_level(enum log_level level)
