@@ -407,9 +407,20 @@ int main(int argc, char **argv)
 			return 2;
 		}
 	}
+	/* --ctl registrations acme: the words after the options belong to
+	   the command */
+	char ctl_buf[512];
 	if (optind < argc) {
-		usage(stderr);
-		return 2;
+		if (mode != 'x') {
+			usage(stderr);
+			return 2;
+		}
+		size_t o = (size_t)snprintf(ctl_buf, sizeof(ctl_buf), "%s",
+					    ctl_cmd);
+		for (int i = optind; i < argc && o < sizeof(ctl_buf); i++)
+			o += (size_t)snprintf(ctl_buf + o, sizeof(ctl_buf) - o,
+					      " %s", argv[i]);
+		ctl_cmd = ctl_buf;
 	}
 
 	if (mode == 'S') {
@@ -427,6 +438,8 @@ int main(int argc, char **argv)
 	}
 	if (mode == 'x') {
 		err = ctl_client(d.conf.ctl_socket, ctl_cmd, stdout);
+		if (err == EPROTO)
+			return 1;
 		if (err) {
 			fprintf(stderr, "centrexd: cannot reach the daemon at "
 				"%s: %s\n", d.conf.ctl_socket, strerror(err));

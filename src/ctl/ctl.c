@@ -5,6 +5,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
+#include <stdbool.h>
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
@@ -253,11 +254,15 @@ int ctl_register(struct ctl *ctl, const char *name, const char *help,
 	return 0;
 }
 
-/* Client side: send one command, copy the answer to out. */
+/*
+ * Client side: send one command, copy the answer to out.  An answer that
+ * starts with "error:" gives EPROTO, so scripts can tell.
+ */
 int ctl_client(const char *path, const char *cmd, FILE *out)
 {
 	struct sockaddr_un un;
 	char buf[4096];
+	bool first = true, failed = false;
 	ssize_t n;
 	int fd, err;
 
@@ -275,8 +280,12 @@ int ctl_client(const char *path, const char *cmd, FILE *out)
 	err = write_all(fd, (const uint8_t *)cmd, strlen(cmd));
 	if (!err)
 		err = write_all(fd, (const uint8_t *)"\n", 1);
-	while (!err && (n = read(fd, buf, sizeof(buf))) > 0)
+	while (!err && (n = read(fd, buf, sizeof(buf))) > 0) {
+		if (first)
+			failed = n >= 6 && !memcmp(buf, "error:", 6);
+		first = false;
 		fwrite(buf, 1, (size_t)n, out);
+	}
 	close(fd);
-	return err;
+	return err ? err : failed ? EPROTO : 0;
 }

@@ -176,9 +176,20 @@ static bool alg_offered(const struct reg_ctx *c, enum dir_alg alg)
 	return false;
 }
 
+/*
+ * What makes a request a retransmission of the one already accepted: the
+ * same bytes from the same address.  Anything less would let a copied
+ * Authorization header carry other contacts, or move a binding's NAT
+ * path to another source.
+ */
 static uint64_t request_key(const struct sip_msg *msg)
 {
-	return (uint64_t)hash_joaat_pl(&msg->callid) << 32 | msg->cseq.num;
+	uint64_t h = 0xcbf29ce484222325ULL;   /* FNV-1a, 64 bit */
+	const uint8_t *p = msg->mb->buf;
+
+	for (size_t i = 0; i < msg->mb->end; i++)
+		h = (h ^ p[i]) * 0x100000001b3ULL;
+	return h ^ ((uint64_t)sa_hash(&msg->src, SA_ALL) << 1);
 }
 
 /*
@@ -274,15 +285,21 @@ struct contacts {
 	bool too_brief;
 };
 
-static bool all_digits(const struct pl *pl)
+/* delta-seconds of any length, saturating instead of wrapping */
+static int parse_expires(const struct pl *pl, uint32_t *v)
 {
-	if (!pl->l || pl->l > 10)
-		return false;
+	uint64_t n = 0;
+
+	if (!pl->l)
+		return EINVAL;
 	for (size_t i = 0; i < pl->l; i++) {
 		if (pl->p[i] < '0' || pl->p[i] > '9')
-			return false;
+			return EINVAL;
+		if (n < UINT32_MAX)
+			n = n * 10 + (uint64_t)(pl->p[i] - '0');
 	}
-	return true;
+	*v = n > UINT32_MAX ? UINT32_MAX : (uint32_t)n;
+	return 0;
 }
 
 /* "0", "1", "0.5", "0.125", "1.000" -> milli */
@@ -340,18 +357,16 @@ static bool collect_contact(const struct sip_hdr *hdr,
 	ct->uri = addr.auri;
 
 	if (!msg_param_decode(&addr.params, "expires", &v)) {
-		if (!all_digits(&v)) {
+		if (parse_expires(&v, &ct->expires)) {
 			cs->error = "Bad Contact Expires";
 			return true;
 		}
-		ct->expires = pl_u32(&v);
 	}
 	else if (pl_isset(&msg->expires)) {
-		if (!all_digits(&msg->expires)) {
+		if (parse_expires(&msg->expires, &ct->expires)) {
 			cs->error = "Bad Expires";
 			return true;
 		}
-		ct->expires = pl_u32(&msg->expires);
 	}
 	else {
 		ct->expires = (uint32_t)conf->registrar_default_expires;

@@ -3,6 +3,7 @@
  */
 #include <re.h>
 #include <string.h>
+#include <sys/socket.h>
 #include "core/conf.h"
 #include "core/log.h"
 #include "core/metrics.h"
@@ -93,6 +94,38 @@ static bool request_handler(const struct sip_msg *msg, void *arg)
 	return true;
 }
 
+enum { TCP_BACKLOG = 1024 };
+
+/*
+ * libre 1.1.0 listens on TCP with a backlog of 5 and keeps the socket to
+ * itself: a crowd of phones reconnecting after an outage would see their
+ * SYNs dropped.  Find our listening socket by its address and call
+ * listen() again, which on Linux only raises the backlog.
+ */
+static void raise_tcp_backlog(const struct sa *laddr)
+{
+	for (int fd = 3; fd < 1024; fd++) {
+		struct sockaddr_storage ss;
+		socklen_t sl = sizeof(ss), il = sizeof(int);
+		int type = 0, acc = 0;
+		struct sa a;
+
+		if (getsockopt(fd, SOL_SOCKET, SO_TYPE, &type, &il) ||
+		    type != SOCK_STREAM)
+			continue;
+		il = sizeof(int);
+		if (getsockopt(fd, SOL_SOCKET, SO_ACCEPTCONN, &acc, &il) ||
+		    !acc || getsockname(fd, (struct sockaddr *)&ss, &sl))
+			continue;
+		if (sa_set_sa(&a, (struct sockaddr *)&ss) ||
+		    !sa_cmp(&a, laddr, SA_ALL))
+			continue;
+		if (listen(fd, TCP_BACKLOG) < 0)
+			log_warn("sip", "cannot raise the TCP backlog: %m",
+				 errno);
+	}
+}
+
 /* "udp:127.0.0.1:5060" / "tcp:[::1]:5060" */
 static int add_transport(struct sipstack *ss, const char *spec,
 			 char *errbuf, size_t errsz)
@@ -122,6 +155,8 @@ static int add_transport(struct sipstack *ss, const char *spec,
 			    "'%s': %m", spec, err);
 		return err;
 	}
+	if (tp == SIP_TRANSP_TCP)
+		raise_tcp_backlog(&laddr);
 	log_info("sip", "listening on %s %J", sip_transp_name(tp), &laddr);
 	return 0;
 }

@@ -31,6 +31,27 @@ static bool is_digits(const struct pl *pl, size_t maxlen)
 	return true;
 }
 
+/* libre reads the CSeq number with a wrapping conversion: check the text */
+static bool cseq_number_ok(const struct sip_msg *msg)
+{
+	const struct sip_hdr *h = sip_msg_hdr(msg, SIP_HDR_CSEQ);
+	uint64_t n = 0;
+	size_t i = 0;
+
+	if (!h)
+		return false;
+	while (i < h->val.l && (h->val.p[i] == ' ' || h->val.p[i] == '\t'))
+		i++;
+	size_t start = i;
+	while (i < h->val.l && h->val.p[i] >= '0' && h->val.p[i] <= '9') {
+		n = n * 10 + (uint64_t)(h->val.p[i] - '0');
+		if (++i - start > 10)
+			return false;
+	}
+	return i > start && n <= 0x7fffffffu && i < h->val.l &&
+	       (h->val.p[i] == ' ' || h->val.p[i] == '\t');
+}
+
 static enum sipv_verdict bad(uint16_t *scodep, const char **reasonp,
 			     uint16_t scode, const char *reason)
 {
@@ -76,7 +97,7 @@ enum sipv_verdict sip_validate(const struct sip_msg *msg, size_t max_bytes,
 
 	if (!pl_isset(&msg->cseq.met) || pl_cmp(&msg->cseq.met, &msg->met))
 		return bad(scodep, reasonp, 400, "CSeq Method Mismatch");
-	if (msg->cseq.num > 0x7fffffffu)
+	if (!cseq_number_ok(msg))
 		return bad(scodep, reasonp, 400, "Bad CSeq Number");
 
 	if (!is_digits(&msg->maxfwd, 3) || pl_u32(&msg->maxfwd) > 255)
