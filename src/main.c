@@ -22,6 +22,7 @@
 #include <unistd.h>
 #include "core/conf.h"
 #include "core/log.h"
+#include "core/random.h"
 #include "core/sdnotify.h"
 #include "core/theap.h"
 #include "ctl/ctl.h"
@@ -453,6 +454,7 @@ int main(int argc, char **argv)
 		fprintf(stderr, "centrexd: libsodium failed to start\n");
 		return 1;
 	}
+	random_init();
 	err = libre_init();
 	if (err) {
 		fprintf(stderr, "centrexd: libre failed to start\n");

@@ -7,14 +7,24 @@
 #include "core/log.h"
 #include "sip/overload.h"
 
+/*
+ * The queue must stay above HIGH_PCT for HIGH_MS before any shedding: a
+ * stall of the thread (the machine is shared) fills the queue and then
+ * drains; only arrivals above capacity keep it full.  Then the share
+ * rises gently while the queue stays above the mark and falls four times
+ * faster as soon as it is below, so the share settles near the excess
+ * instead of refusing everything until the queue is empty.  With an 8 MB
+ * queue, the mark is reached well before clients' 500 ms retransmission
+ * timer at the rates a core can serve.
+ */
 enum {
 	SAMPLE_EVERY = 16,       /**< requests between queue samples */
-	HIGH_PCT = 50,           /**< above: shed more */
-	LOW_PCT = 20,            /**< below: shed less */
-	STEP_UP_PM = 40,
-	STEP_DOWN_PM = 10,
+	HIGH_PCT = 60,
+	HIGH_MS = 300,
+	STEP_UP_PM = 10,
+	STEP_DOWN_PM = 40,
 	MAX_SHED_PM = 980,
-	SOCKBUF_BYTES = 4 << 20, /**< absorb bursts */
+	SOCKBUF_BYTES = 4 << 20, /**< absorb bursts (the kernel doubles it) */
 };
 
 static uint32_t rx_size;
@@ -60,12 +70,18 @@ void overload_sample(struct overload *ov, const struct sip_msg *msg)
 
 	ov->fill_pct = (uint32_t)((uint64_t)mi[SK_MEMINFO_RMEM_ALLOC] * 100 /
 				  mi[SK_MEMINFO_RCVBUF]);
-	if (ov->fill_pct >= HIGH_PCT)
-		ov->shed_pm = ov->shed_pm + STEP_UP_PM > MAX_SHED_PM
-			? MAX_SHED_PM : ov->shed_pm + STEP_UP_PM;
-	else if (ov->fill_pct <= LOW_PCT)
+	if (ov->fill_pct < HIGH_PCT) {
+		ov->high_since = 0;
 		ov->shed_pm = ov->shed_pm > STEP_DOWN_PM
 			? ov->shed_pm - STEP_DOWN_PM : 0;
+	}
+	else if (!ov->high_since) {
+		ov->high_since = tmr_jiffies();
+	}
+	else if (tmr_jiffies() - ov->high_since >= HIGH_MS) {
+		ov->shed_pm = ov->shed_pm + STEP_UP_PM > MAX_SHED_PM
+			? MAX_SHED_PM : ov->shed_pm + STEP_UP_PM;
+	}
 
 	if (!before && ov->shed_pm)
 		log_warn("sip", "overload: receive queue %u%% full, answering "

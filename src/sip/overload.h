@@ -7,11 +7,9 @@
  * receive queue of the SIP socket is (SO_MEMINFO) every few requests, and
  * refuse a share of the *new* work (initial, unauthenticated REGISTERs)
  * with 503 and Retry-After, so that the work already in progress (the
- * authenticated half of a challenge) completes.  The share rises quickly
- * while the queue is above its high mark and falls slowly below the low
- * mark: the server keeps serving at its capacity and sheds only the
- * excess.  A brief scheduling hiccup drains on its own before the share
- * has risen much.
+ * authenticated half of a challenge) completes.  The server keeps serving
+ * at its capacity and sheds only the excess (see overload.c for the
+ * controller).
  */
 #ifndef CENTREX_SIP_OVERLOAD_H
 #define CENTREX_SIP_OVERLOAD_H
@@ -27,6 +25,7 @@ struct overload {
 	uint32_t n;          /**< requests seen, for sampling */
 	uint32_t fill_pct;   /**< last sample */
 	uint32_t shed_pm;    /**< share of new work refused, per mille */
+	uint64_t high_since; /**< when the fill rose above the mark, 0 = not */
 };
 
 void overload_init(struct overload *ov, uint32_t rx_bytes);

@@ -58,6 +58,7 @@ static void *thread_main(void *arg)
 {
 	struct store_writer *w = arg;
 
+	pthread_setname_np(pthread_self(), "centrexd-store");
 	pthread_mutex_lock(&w->mu);
 	for (;;) {
 		struct batch *b;
