@@ -3,7 +3,7 @@
 #
 # usage: bench/register.sh [-r "RATE ..."] [-d SECONDS] [-s "SYSTEM ..."]
 #   -r  offered rates to try, registrations/s, ascending
-#       (env RATES, default "4000 6000 ... 26000", steps of 2000)
+#       (env RATES, default "4000 6000 ... 32000", steps of 2000)
 #   -d  seconds of load per rate step (env STEP_S, default 10)
 #   -s  systems to measure, in this order (env SYSTEMS, default "centrexd kamailio")
 # More knobs (environment): USERS (10000), WARMUP_RATE (2000), KAM_WORKERS (2),
@@ -52,7 +52,7 @@ BENCH=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 ROOT=$(dirname "$BENCH")
 ARGS=("$@")
 
-RATES=${RATES:-"4000 6000 8000 10000 12000 14000 16000 18000 20000 22000 24000 26000"}
+RATES=${RATES:-"4000 6000 8000 10000 12000 14000 16000 18000 20000 22000 24000 26000 28000 30000 32000"}
 STEP_S=${STEP_S:-10}
 SYSTEMS=${SYSTEMS:-"centrexd kamailio"}
 USERS=${USERS:-10000}
