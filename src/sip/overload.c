@@ -3,6 +3,7 @@
  */
 #include <re.h>
 #include <linux/sock_diag.h>
+#include <string.h>
 #include <sys/socket.h>
 #include "core/log.h"
 #include "sip/overload.h"
