@@ -89,6 +89,7 @@ if [[ " $suites " == *" fuzz "* ]]; then
 	fi
 	if ninja -C build-fuzz >"$out/ninja-fuzz.log" 2>&1; then
 		for f in build-fuzz/fuzz_*; do
+			[ -f "$f" ] && [ -x "$f" ] || continue
 			name=${f##*/fuzz_}
 			corpus=tests/fuzz/corpus/$name
 			work=$out/fuzz-$name
