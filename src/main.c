@@ -25,6 +25,7 @@
 #include "core/random.h"
 #include "core/sdnotify.h"
 #include "core/theap.h"
+#include "api/service.h"
 #include "ctl/ctl.h"
 #include "ctl/status.h"
 #include "dir/directory.h"
@@ -57,6 +58,7 @@ struct daemon {
 	struct sipstack *sip;
 	struct registrar *reg;
 	struct ctl *ctl;
+	struct api_service *api;
 	struct status_src status;
 	struct tmr flush_tmr;
 	int sigfd;
@@ -279,6 +281,11 @@ static int start(struct daemon *d)
 	sipstack_set_registrar(d->sip, d->reg);
 	apply_runtime_conf(d);
 
+	e = api_service_alloc(&d->api, &d->conf, d->store, d->dir, d->loc,
+			      err, sizeof(err));
+	if (e)
+		goto fail;
+
 	e = ctl_alloc(&d->ctl, d->conf.ctl_socket, err, sizeof(err));
 	if (e)
 		goto fail;
@@ -315,7 +322,9 @@ static void stop(struct daemon *d)
 		close(d->sigfd);
 	}
 	d->ctl = mem_deref(d->ctl);
-	d->sip = mem_deref(d->sip);          /* no more requests */
+	api_service_free(d->api);            /* no more API requests */
+	d->api = NULL;
+	d->sip = mem_deref(d->sip);          /* no more SIP requests */
 	d->reg = mem_deref(d->reg);
 	location_flush(d->loc);              /* last changes to the writer */
 	store_writer_stop(d->writer);        /* writes them, joins */
@@ -328,14 +337,30 @@ static void stop(struct daemon *d)
 	d->store = NULL;
 }
 
+/* the store URL without a password that may be in it */
+static void url_for_print(char *dst, size_t size, const char *url)
+{
+	const char *at = strchr(url, '@'), *scheme = strstr(url, "://");
+	const char *colon = scheme ? strchr(scheme + 3, ':') : NULL;
+
+	if (at && colon && colon < at)
+		snprintf(dst, size, "%.*s:***%s", (int)(colon - url), url, at);
+	else
+		snprintf(dst, size, "%s", url);
+}
+
 static void print_ready(const struct daemon *d)
 {
+	char store[sizeof(d->conf.store_url) + 8];
+
+	url_for_print(store, sizeof(store), d->conf.store_url);
 	printf("centrexd %s ready\n"
 	       "  SIP      %s\n"
+	       "  API      http://%s/api/v1/ (OpenAPI: /api/v1/openapi.json)\n"
 	       "  control  %s (centrexd --status)\n"
 	       "  store    %s\n",
-	       CENTREX_VERSION, d->conf.sip_listen, d->conf.ctl_socket,
-	       d->conf.store_url);
+	       CENTREX_VERSION, d->conf.sip_listen, d->conf.http_listen,
+	       d->conf.ctl_socket, store);
 	if (d->demo)
 		printf("  demo     SIP domains acme.example (users 1001-1010, "
 		       "passwords pw1001...) and\n"

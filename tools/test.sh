@@ -3,8 +3,9 @@
 #
 #   1. release build with -Werror (build/)
 #   2. AddressSanitizer + UndefinedBehaviorSanitizer build (build-asan/):
-#      cmocka unit tests, then the black-box suite against that daemon,
-#      inside a network namespace that has only loopback
+#      cmocka unit tests (the store's twice: on SQLite, then on a private
+#      PostgreSQL from tools/pg.sh), then the black-box suite against that
+#      daemon, inside a network namespace that has only loopback
 #   3. libFuzzer build with clang (build-fuzz/): replay the saved corpus,
 #      then a short fresh run
 #
@@ -39,24 +40,46 @@ if ! ninja -C build-asan >"$out/ninja-asan.log" 2>&1; then
 	tail -40 "$out/ninja-asan.log"; echo "0 passed, 1 failed"; exit 1
 fi
 
+# run_unit BINARY LABEL LOG: one cmocka binary, counted
+run_unit() {
+	local t=$1 label=$2 log=$3 rc ok bad
+	(cd build-asan && "./${t##*/}") >"$log" 2>&1
+	rc=$?
+	cat "$log" >>"$out/unit.log"
+	ok=$(awk '/^\[  PASSED  \]/{print $4}' "$log")
+	bad=$(awk '/^\[  FAILED  \] [0-9]+ test/{print $4}' "$log")
+	printf '%-28s %s passed, %s failed\n' "$label" "${ok:-0}" "${bad:-0}"
+	count "${ok:-0}" "${bad:-0}"
+	# a crash or sanitizer abort without cmocka's summary still fails
+	if [ $rc -ne 0 ] && [ "${bad:-0}" -eq 0 ]; then
+		tail -20 "$log"; count 0 1
+	fi
+}
+
 if [[ " $suites " == *" unit "* ]]; then
 	note "unit tests (cmocka, sanitizers)"
 	: >"$out/unit.log"
 	for t in build-asan/test_*; do
 		[ -f "$t" ] && [ -x "$t" ] || continue
-		log=$out/unit-${t##*/}.log
-		(cd build-asan && "./${t##*/}") >"$log" 2>&1
-		rc=$?
-		cat "$log" >>"$out/unit.log"
-		ok=$(awk '/^\[  PASSED  \]/{print $4}' "$log")
-		bad=$(awk '/^\[  FAILED  \] [0-9]+ test/{print $4}' "$log")
-		printf '%-28s %s passed, %s failed\n' "${t##*/}" "${ok:-0}" "${bad:-0}"
-		count "${ok:-0}" "${bad:-0}"
-		# a crash or sanitizer abort without cmocka's summary still fails
-		if [ $rc -ne 0 ] && [ "${bad:-0}" -eq 0 ]; then
-			tail -20 "$log"; count 0 1
-		fi
+		run_unit "$t" "${t##*/}" "$out/unit-${t##*/}.log"
 	done
+
+	# the store tests once more, on a private PostgreSQL server
+	if [ -x build-asan/test_store ]; then
+		pgdir=$out/pg
+		tools/pg.sh stop "$pgdir" >/dev/null 2>&1
+		rm -rf "$pgdir"
+		trap 'tools/pg.sh stop "$pgdir" >/dev/null 2>&1' EXIT
+		if pgurl=$(tools/pg.sh start "$pgdir" 2>"$out/pg-start.log"); then
+			CENTREX_TEST_STORE_URL=$pgurl run_unit build-asan/test_store \
+				"test_store (postgresql)" "$out/unit-test_store-pg.log"
+		else
+			echo "test_store (postgresql): the server did not start"
+			cat "$out/pg-start.log"; count 0 1
+		fi
+		tools/pg.sh stop "$pgdir" || count 0 1
+		rm -rf "$pgdir/data"
+	fi
 fi
 
 if [[ " $suites " == *" blackbox "* ]]; then

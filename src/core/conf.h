@@ -22,6 +22,10 @@ struct conf {
 	int  sip_max_message_bytes;
 	int  sip_max_pending;
 	char http_listen[128];
+	int  http_max_body_bytes;
+	int  api_session_idle_s;
+	int  api_login_failures;
+	int  api_login_window_s;
 	char store_url[512];
 	int  store_flush_ms;
 	char media_rtp_ports[32];

@@ -357,3 +357,135 @@ size_t dir_tenant_count(const struct directory *d)
 {
 	return d ? d->ntenants : 0;
 }
+
+/* ---- live changes ------------------------------------------------------ */
+
+static struct device_ent *device_ent_of(struct dir_device *dev)
+{
+	return (struct device_ent *)(void *)((char *)dev -
+					     offsetof(struct device_ent, d));
+}
+
+static struct tenant_ent *tenant_ent_of(struct dir_tenant *t)
+{
+	return (struct tenant_ent *)(void *)((char *)t -
+					     offsetof(struct tenant_ent, t));
+}
+
+void dir_device_remove(struct directory *d, int64_t tenant_id, int64_t id)
+{
+	struct dir_device *dev = dir_device_by_id(d, tenant_id, id);
+
+	if (!dev)
+		return;
+	dev->tenant->ndevices--;
+	mem_deref(device_ent_of(dev));
+}
+
+/*
+ * Replace a device: new credentials or a new username.  Replay state is
+ * kept when the username stays, so a phone mid-registration is not
+ * bothered by an unrelated edit.
+ */
+int dir_device_put(struct directory *d, int64_t tenant_id, int64_t id,
+		   int64_t user_id, const char *username,
+		   const char *ha1_md5_hex, const char *ha1_sha256_hex)
+{
+	struct dir_tenant *t = dir_tenant_by_id(d, tenant_id);
+	struct dir_device *old = dir_device_by_id(d, tenant_id, id);
+	struct dir_replay replay = {0};
+	struct pl name;
+	int err;
+
+	if (!t)
+		return ENOENT;
+	if (old && !strcmp(old->username, username))
+		replay = old->replay;
+	dir_device_remove(d, tenant_id, id);
+	err = dir_device_add(d, t, id, user_id, username, ha1_md5_hex,
+			     ha1_sha256_hex);
+	if (err)
+		return err;
+	pl_set_str(&name, username);
+	dir_device_find(d, t, &name)->replay = replay;
+	return 0;
+}
+
+struct dev_each {
+	int64_t tenant_id;
+	dir_device_h *h;
+	void *arg;
+};
+
+static bool each_device(struct le *le, void *arg)
+{
+	struct device_ent *e = le->data;
+	struct dev_each *c = arg;
+
+	if (e->d.tenant->id == c->tenant_id)
+		c->h(&e->d, c->arg);
+	return false;
+}
+
+void dir_device_foreach(const struct directory *d, int64_t tenant_id,
+			dir_device_h *h, void *arg)
+{
+	struct dev_each c = {tenant_id, h, arg};
+	if (d && h)
+		(void)hash_apply(d->devices_by_id, each_device, &c);
+}
+
+static bool drop_tenant_device(struct le *le, void *arg)
+{
+	struct device_ent *e = le->data;
+	return e->d.tenant->id == *(const int64_t *)arg;
+}
+
+void dir_tenant_remove(struct directory *d, int64_t id)
+{
+	struct dir_tenant *t = dir_tenant_by_id(d, id);
+	struct le *le;
+
+	if (!t)
+		return;
+	while ((le = hash_apply(d->devices_by_id, drop_tenant_device, &id)))
+		mem_deref(le->data);
+	d->ntenants--;
+	mem_deref(tenant_ent_of(t));
+}
+
+/* new tenant, or changed domain / algorithms (devices are kept) */
+int dir_tenant_put(struct directory *d, int64_t id, const char *slug,
+		   const char *domain, const char *algs)
+{
+	struct dir_tenant *t = dir_tenant_by_id(d, id);
+	struct tenant_ent *e;
+	char *nslug = NULL, *ndom = NULL;
+	enum dir_alg a[DIR_ALG_MAX];
+	size_t ac = 0;
+	int err;
+
+	if (!t)
+		return dir_tenant_add(d, id, slug, domain, algs, NULL);
+
+	err = dir_parse_algs(a, &ac, algs);
+	err |= str_dup(&nslug, slug);
+	err |= str_dup(&ndom, domain);
+	if (err) {
+		mem_deref(nslug);
+		mem_deref(ndom);
+		return err ? EINVAL : 0;
+	}
+	str_lower(ndom);
+	e = tenant_ent_of(t);
+	hash_unlink(&e->le_dom);
+	mem_deref(t->slug);
+	mem_deref(t->domain);
+	t->slug = nslug;
+	t->domain = ndom;
+	memcpy(t->algs, a, sizeof(a));
+	t->algc = ac;
+	hash_append(d->tenants_by_domain, hash_joaat_str_ci(t->domain),
+		    &e->le_dom, e);
+	return 0;
+}

@@ -71,6 +71,19 @@ void dir_tenant_foreach(const struct directory *d, dir_tenant_h *h,
 			void *arg);
 size_t dir_tenant_count(const struct directory *d);
 
+/* live changes (the API): replace or drop entries; a tenant goes with
+   its devices */
+int  dir_tenant_put(struct directory *d, int64_t id, const char *slug,
+		    const char *domain, const char *algs);
+void dir_tenant_remove(struct directory *d, int64_t id);
+int  dir_device_put(struct directory *d, int64_t tenant_id, int64_t id,
+		    int64_t user_id, const char *username,
+		    const char *ha1_md5_hex, const char *ha1_sha256_hex);
+void dir_device_remove(struct directory *d, int64_t tenant_id, int64_t id);
+typedef void (dir_device_h)(struct dir_device *dev, void *arg);
+void dir_device_foreach(const struct directory *d, int64_t tenant_id,
+			dir_device_h *h, void *arg);
+
 /* for tests and tools: add entries directly */
 int dir_tenant_add(struct directory *d, int64_t id, const char *slug,
 		   const char *domain, const char *algs,

@@ -32,6 +32,42 @@ struct store_backend {
 			      struct store_device *d);
 	int  (*device_foreach)(void *db, int64_t tenant_id, store_device_h *h,
 			       void *arg);
+	int  (*operator_find_email_all)(void *db, const char *email,
+					struct store_operator *o);
+	int  (*user_find_email_all)(void *db, const char *email,
+				    struct store_user *u, int *matchesp);
+	int  (*tenant_get)(void *db, int64_t tenant_id, struct store_tenant *t);
+	int  (*tenant_list_all)(void *db, int64_t after_id, int limit,
+				store_tenant_h *h, void *arg);
+	int  (*tenant_update)(void *db, int64_t tenant_id,
+			      const struct store_tenant *t);
+	int  (*tenant_delete)(void *db, int64_t tenant_id);
+	int  (*site_get)(void *db, int64_t tenant_id, int64_t id,
+			 struct store_site *s);
+	int  (*site_list)(void *db, int64_t tenant_id, int64_t after_id,
+			  int limit, store_site_h *h, void *arg);
+	int  (*site_update)(void *db, int64_t tenant_id,
+			    const struct store_site *s);
+	int  (*site_delete)(void *db, int64_t tenant_id, int64_t id);
+	int  (*user_get)(void *db, int64_t tenant_id, int64_t id,
+			 struct store_user *u);
+	int  (*user_list)(void *db, int64_t tenant_id, int64_t after_id,
+			  int limit, store_user_h *h, void *arg);
+	int  (*user_update)(void *db, int64_t tenant_id,
+			    const struct store_user *u);
+	int  (*user_delete)(void *db, int64_t tenant_id, int64_t id);
+	int  (*device_get)(void *db, int64_t tenant_id, int64_t id,
+			   struct store_device *d);
+	int  (*device_list)(void *db, int64_t tenant_id, int64_t user_id,
+			    int64_t after_id, int limit, store_device_h *h,
+			    void *arg);
+	int  (*device_update)(void *db, int64_t tenant_id,
+			      const struct store_device *d);
+	int  (*device_delete)(void *db, int64_t tenant_id, int64_t id);
+	int  (*audit_add)(void *db, int64_t tenant_id,
+			  const struct store_audit *a);
+	int  (*audit_list)(void *db, int64_t tenant_id, int64_t after_id,
+			   int limit, store_audit_h *h, void *arg);
 	int  (*binding_foreach_all)(void *db, store_binding_h *h, void *arg);
 	int  (*binding_apply)(void *db, const struct store_binding *v,
 			      size_t n);
@@ -39,6 +75,8 @@ struct store_backend {
 };
 
 extern const struct store_backend store_backend_sqlite;
+extern const struct store_backend store_backend_pg;
+extern const struct store_backend store_backend_pg_alias;  /* postgres:// */
 
 /* migrations.c */
 struct store_migration {

@@ -73,6 +73,25 @@ const struct store_migration store_migrations[] = {
 	 " user_agent TEXT NOT NULL,"
 	 " PRIMARY KEY (tenant_id, device_id, contact));"
 	 "CREATE INDEX registrations_expiry ON registrations (expires_at);"},
+
+	{2, "site numbering plan and language, user numbers, audit log",
+	 "ALTER TABLE sites ADD COLUMN language TEXT NOT NULL DEFAULT 'en';"
+	 "ALTER TABLE sites ADD COLUMN ext_length INTEGER NOT NULL DEFAULT 4;"
+	 "ALTER TABLE sites ADD COLUMN outside_prefix TEXT NOT NULL DEFAULT '0';"
+	 "ALTER TABLE users ADD COLUMN language TEXT NOT NULL DEFAULT '';"
+	 "ALTER TABLE users ADD COLUMN fixed_number TEXT;"
+	 "ALTER TABLE users ADD COLUMN mobile_number TEXT;"
+	 "CREATE TABLE audit_log ("
+	 " id %ID%,"
+	 " tenant_id BIGINT,"
+	 " at_ms BIGINT NOT NULL,"
+	 " actor TEXT NOT NULL,"
+	 " remote TEXT NOT NULL,"
+	 " action TEXT NOT NULL,"
+	 " resource TEXT NOT NULL,"
+	 " before_json TEXT,"
+	 " after_json TEXT);"
+	 "CREATE INDEX audit_log_tenant ON audit_log (tenant_id, id);"},
 };
 
 const size_t store_migrations_len =

@@ -205,7 +205,8 @@ static int be_tenant_create(void *p, struct store_tenant *t)
 	struct sqlite_db *s = p;
 	sqlite3_stmt *st = NULL;
 	int err = prepare(s, &st, "INSERT INTO tenants (slug, name, sip_domain,"
-			  " digest_algorithms, created_at) VALUES (?, ?, ?, ?, ?)");
+			  " digest_algorithms, created_at, max_users, max_calls)"
+			  " VALUES (?, ?, ?, ?, ?, ?, ?)");
 	if (err)
 		return err;
 	bind_text(st, 1, t->slug);
@@ -213,6 +214,8 @@ static int be_tenant_create(void *p, struct store_tenant *t)
 	bind_text(st, 3, t->sip_domain);
 	bind_text(st, 4, t->digest_algorithms);
 	sqlite3_bind_int64(st, 5, (int64_t)time(NULL));
+	sqlite3_bind_int(st, 6, t->max_users);
+	sqlite3_bind_int(st, 7, t->max_calls);
 	return insert(s, st, &t->id);
 }
 
@@ -223,7 +226,12 @@ static void tenant_row(sqlite3_stmt *st, struct store_tenant *t)
 	col_text(st, 2, t->name, sizeof(t->name));
 	col_text(st, 3, t->sip_domain, sizeof(t->sip_domain));
 	col_text(st, 4, t->digest_algorithms, sizeof(t->digest_algorithms));
+	t->max_users = sqlite3_column_int(st, 5);
+	t->max_calls = sqlite3_column_int(st, 6);
 }
+
+#define TENANT_COLS "id, slug, name, sip_domain, digest_algorithms, " \
+	"max_users, max_calls"
 
 static int be_tenant_find_domain_all(void *p, const char *domain,
 				     struct store_tenant *t)
@@ -232,8 +240,7 @@ static int be_tenant_find_domain_all(void *p, const char *domain,
 	sqlite3_stmt *st = NULL;
 	int err, rc;
 
-	err = prepare(s, &st, "SELECT id, slug, name, sip_domain, "
-		      "digest_algorithms FROM tenants "
+	err = prepare(s, &st, "SELECT " TENANT_COLS " FROM tenants "
 		      "WHERE sip_domain = lower(?)");
 	if (err)
 		return err;
@@ -253,8 +260,7 @@ static int be_tenant_foreach_all(void *p, store_tenant_h *h, void *arg)
 	sqlite3_stmt *st = NULL;
 	int err, rc;
 
-	err = prepare(s, &st, "SELECT id, slug, name, sip_domain, "
-		      "digest_algorithms FROM tenants ORDER BY id");
+	err = prepare(s, &st, "SELECT " TENANT_COLS " FROM tenants ORDER BY id");
 	if (err)
 		return err;
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
@@ -275,13 +281,17 @@ static int be_site_create(void *p, int64_t tenant_id, struct store_site *si)
 	struct sqlite_db *s = p;
 	sqlite3_stmt *st = NULL;
 	int err = prepare(s, &st, "INSERT INTO sites (tenant_id, name, country,"
-			  " time_zone) VALUES (?, ?, ?, ?)");
+			  " time_zone, language, ext_length, outside_prefix) "
+			  "VALUES (?, ?, ?, ?, ?, ?, ?)");
 	if (err)
 		return err;
 	sqlite3_bind_int64(st, 1, tenant_id);
 	bind_text(st, 2, si->name);
 	bind_text(st, 3, si->country);
 	bind_text(st, 4, si->time_zone);
+	bind_text(st, 5, si->language[0] ? si->language : "en");
+	sqlite3_bind_int(st, 6, si->ext_length ? si->ext_length : 4);
+	bind_text(st, 7, si->outside_prefix);
 	si->tenant_id = tenant_id;
 	return insert(s, st, &si->id);
 }
@@ -291,8 +301,9 @@ static int be_user_create(void *p, int64_t tenant_id, struct store_user *u)
 	struct sqlite_db *s = p;
 	sqlite3_stmt *st = NULL;
 	int err = prepare(s, &st, "INSERT INTO users (tenant_id, site_id, name,"
-			  " email, role, extension, password_hash) "
-			  "VALUES (?, ?, ?, ?, ?, ?, ?)");
+			  " email, role, extension, password_hash, language,"
+			  " fixed_number, mobile_number) "
+			  "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
 	if (err)
 		return err;
 	sqlite3_bind_int64(st, 1, tenant_id);
@@ -305,6 +316,9 @@ static int be_user_create(void *p, int64_t tenant_id, struct store_user *u)
 	bind_text(st, 5, u->role[0] ? u->role : "user");
 	bind_opt_text(st, 6, u->extension);
 	bind_opt_text(st, 7, u->password_hash);
+	bind_text(st, 8, u->language);
+	bind_opt_text(st, 9, u->fixed_number);
+	bind_opt_text(st, 10, u->mobile_number);
 	u->tenant_id = tenant_id;
 	return insert(s, st, &u->id);
 }
@@ -477,6 +491,495 @@ static int be_binding_purge_expired_all(void *p, int64_t now)
 	return err;
 }
 
+/* ---- API resources ---------------------------------------------------- */
+
+/* a single-row SELECT: ENOENT when there is none */
+static int get_one(struct sqlite_db *s, sqlite3_stmt *st,
+		   void (*row)(sqlite3_stmt *, void *), void *out)
+{
+	int rc = sqlite3_step(st), err = 0;
+
+	if (rc == SQLITE_ROW)
+		row(st, out);
+	else
+		err = rc == SQLITE_DONE ? ENOENT : map_rc(s->db, rc);
+	sqlite3_finalize(st);
+	return err;
+}
+
+/* an UPDATE or DELETE of one row: ENOENT when nothing matched */
+static int change_one(struct sqlite_db *s, sqlite3_stmt *st)
+{
+	int err = map_rc(s->db, sqlite3_step(st));
+	sqlite3_finalize(st);
+	if (!err && sqlite3_changes(s->db) == 0)
+		err = ENOENT;
+	return err;
+}
+
+static void operator_row(sqlite3_stmt *st, void *out)
+{
+	struct store_operator *o = out;
+	o->id = sqlite3_column_int64(st, 0);
+	col_text(st, 1, o->email, sizeof(o->email));
+	col_text(st, 2, o->name, sizeof(o->name));
+	col_text(st, 3, o->password_hash, sizeof(o->password_hash));
+}
+
+static int be_operator_find_email_all(void *p, const char *email,
+				      struct store_operator *o)
+{
+	struct sqlite_db *s = p;
+	sqlite3_stmt *st = NULL;
+	int err = prepare(s, &st, "SELECT id, email, name, password_hash FROM "
+			  "operators WHERE lower(email) = lower(?)");
+	if (err)
+		return err;
+	bind_text(st, 1, email);
+	return get_one(s, st, operator_row, o);
+}
+
+#define USER_COLS "id, tenant_id, COALESCE(site_id, 0), name, " \
+	"COALESCE(email, ''), role, COALESCE(extension, ''), " \
+	"COALESCE(password_hash, ''), language, COALESCE(fixed_number, ''), " \
+	"COALESCE(mobile_number, '')"
+
+static void user_row(sqlite3_stmt *st, void *out)
+{
+	struct store_user *u = out;
+	u->id = sqlite3_column_int64(st, 0);
+	u->tenant_id = sqlite3_column_int64(st, 1);
+	u->site_id = sqlite3_column_int64(st, 2);
+	col_text(st, 3, u->name, sizeof(u->name));
+	col_text(st, 4, u->email, sizeof(u->email));
+	col_text(st, 5, u->role, sizeof(u->role));
+	col_text(st, 6, u->extension, sizeof(u->extension));
+	col_text(st, 7, u->password_hash, sizeof(u->password_hash));
+	col_text(st, 8, u->language, sizeof(u->language));
+	col_text(st, 9, u->fixed_number, sizeof(u->fixed_number));
+	col_text(st, 10, u->mobile_number, sizeof(u->mobile_number));
+}
+
+static int be_user_find_email_all(void *p, const char *email,
+				  struct store_user *u, int *matchesp)
+{
+	struct sqlite_db *s = p;
+	sqlite3_stmt *st = NULL;
+	int err, rc, n = 0;
+
+	err = prepare(s, &st, "SELECT " USER_COLS " FROM users "
+		      "WHERE lower(email) = lower(?) ORDER BY id LIMIT 2");
+	if (err)
+		return err;
+	bind_text(st, 1, email);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		if (!n)
+			user_row(st, u);
+		n++;
+	}
+	err = map_rc(s->db, rc);
+	sqlite3_finalize(st);
+	if (matchesp)
+		*matchesp = n;
+	return err ? err : n ? 0 : ENOENT;
+}
+
+static void tenant_row_cb(sqlite3_stmt *st, void *out)
+{
+	tenant_row(st, out);
+}
+
+static int be_tenant_get(void *p, int64_t tenant_id, struct store_tenant *t)
+{
+	struct sqlite_db *s = p;
+	sqlite3_stmt *st = NULL;
+	int err = prepare(s, &st, "SELECT " TENANT_COLS " FROM tenants "
+			  "WHERE id = ?");
+	if (err)
+		return err;
+	sqlite3_bind_int64(st, 1, tenant_id);
+	return get_one(s, st, tenant_row_cb, t);
+}
+
+static int be_tenant_list_all(void *p, int64_t after_id, int limit,
+			      store_tenant_h *h, void *arg)
+{
+	struct sqlite_db *s = p;
+	sqlite3_stmt *st = NULL;
+	int err, rc;
+
+	err = prepare(s, &st, "SELECT " TENANT_COLS " FROM tenants "
+		      "WHERE id > ? ORDER BY id LIMIT ?");
+	if (err)
+		return err;
+	sqlite3_bind_int64(st, 1, after_id);
+	sqlite3_bind_int(st, 2, limit);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		struct store_tenant t;
+		tenant_row(st, &t);
+		if ((err = h(&t, arg)))
+			break;
+	}
+	if (!err)
+		err = map_rc(s->db, rc);
+	sqlite3_finalize(st);
+	return err;
+}
+
+static int be_tenant_update(void *p, int64_t tenant_id,
+			    const struct store_tenant *t)
+{
+	struct sqlite_db *s = p;
+	sqlite3_stmt *st = NULL;
+	int err = prepare(s, &st, "UPDATE tenants SET slug = ?, name = ?, "
+			  "sip_domain = ?, digest_algorithms = ?, max_users = ?,"
+			  " max_calls = ? WHERE id = ?");
+	if (err)
+		return err;
+	bind_text(st, 1, t->slug);
+	bind_text(st, 2, t->name);
+	bind_text(st, 3, t->sip_domain);
+	bind_text(st, 4, t->digest_algorithms);
+	sqlite3_bind_int(st, 5, t->max_users);
+	sqlite3_bind_int(st, 6, t->max_calls);
+	sqlite3_bind_int64(st, 7, tenant_id);
+	return change_one(s, st);
+}
+
+static int be_tenant_delete(void *p, int64_t tenant_id)
+{
+	struct sqlite_db *s = p;
+	sqlite3_stmt *st = NULL;
+	int err = prepare(s, &st, "DELETE FROM tenants WHERE id = ?");
+	if (err)
+		return err;
+	sqlite3_bind_int64(st, 1, tenant_id);
+	return change_one(s, st);
+}
+
+#define SITE_COLS "id, tenant_id, name, country, time_zone, language, " \
+	"ext_length, outside_prefix"
+
+static void site_row(sqlite3_stmt *st, void *out)
+{
+	struct store_site *si = out;
+	si->id = sqlite3_column_int64(st, 0);
+	si->tenant_id = sqlite3_column_int64(st, 1);
+	col_text(st, 2, si->name, sizeof(si->name));
+	col_text(st, 3, si->country, sizeof(si->country));
+	col_text(st, 4, si->time_zone, sizeof(si->time_zone));
+	col_text(st, 5, si->language, sizeof(si->language));
+	si->ext_length = sqlite3_column_int(st, 6);
+	col_text(st, 7, si->outside_prefix, sizeof(si->outside_prefix));
+}
+
+static int be_site_get(void *p, int64_t tenant_id, int64_t id,
+		       struct store_site *si)
+{
+	struct sqlite_db *s = p;
+	sqlite3_stmt *st = NULL;
+	int err = prepare(s, &st, "SELECT " SITE_COLS " FROM sites "
+			  "WHERE tenant_id = ? AND id = ?");
+	if (err)
+		return err;
+	sqlite3_bind_int64(st, 1, tenant_id);
+	sqlite3_bind_int64(st, 2, id);
+	return get_one(s, st, site_row, si);
+}
+
+static int be_site_list(void *p, int64_t tenant_id, int64_t after_id,
+			int limit, store_site_h *h, void *arg)
+{
+	struct sqlite_db *s = p;
+	sqlite3_stmt *st = NULL;
+	int err, rc;
+
+	err = prepare(s, &st, "SELECT " SITE_COLS " FROM sites WHERE "
+		      "tenant_id = ? AND id > ? ORDER BY id LIMIT ?");
+	if (err)
+		return err;
+	sqlite3_bind_int64(st, 1, tenant_id);
+	sqlite3_bind_int64(st, 2, after_id);
+	sqlite3_bind_int(st, 3, limit);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		struct store_site si;
+		site_row(st, &si);
+		if ((err = h(&si, arg)))
+			break;
+	}
+	if (!err)
+		err = map_rc(s->db, rc);
+	sqlite3_finalize(st);
+	return err;
+}
+
+static int be_site_update(void *p, int64_t tenant_id,
+			  const struct store_site *si)
+{
+	struct sqlite_db *s = p;
+	sqlite3_stmt *st = NULL;
+	int err = prepare(s, &st, "UPDATE sites SET name = ?, country = ?, "
+			  "time_zone = ?, language = ?, ext_length = ?, "
+			  "outside_prefix = ? WHERE tenant_id = ? AND id = ?");
+	if (err)
+		return err;
+	bind_text(st, 1, si->name);
+	bind_text(st, 2, si->country);
+	bind_text(st, 3, si->time_zone);
+	bind_text(st, 4, si->language);
+	sqlite3_bind_int(st, 5, si->ext_length);
+	bind_text(st, 6, si->outside_prefix);
+	sqlite3_bind_int64(st, 7, tenant_id);
+	sqlite3_bind_int64(st, 8, si->id);
+	return change_one(s, st);
+}
+
+/* DELETE ... WHERE tenant_id = ? AND id = ? */
+static int delete_scoped(struct sqlite_db *s, const char *sql,
+			 int64_t tenant_id, int64_t id)
+{
+	sqlite3_stmt *st = NULL;
+	int err = prepare(s, &st, sql);
+	if (err)
+		return err;
+	sqlite3_bind_int64(st, 1, tenant_id);
+	sqlite3_bind_int64(st, 2, id);
+	return change_one(s, st);
+}
+
+static int be_site_delete(void *p, int64_t tenant_id, int64_t id)
+{
+	return delete_scoped(p, "DELETE FROM sites WHERE tenant_id = ? AND "
+			     "id = ?", tenant_id, id);
+}
+
+static int be_user_get(void *p, int64_t tenant_id, int64_t id,
+		       struct store_user *u)
+{
+	struct sqlite_db *s = p;
+	sqlite3_stmt *st = NULL;
+	int err = prepare(s, &st, "SELECT " USER_COLS " FROM users "
+			  "WHERE tenant_id = ? AND id = ?");
+	if (err)
+		return err;
+	sqlite3_bind_int64(st, 1, tenant_id);
+	sqlite3_bind_int64(st, 2, id);
+	return get_one(s, st, user_row, u);
+}
+
+static int be_user_list(void *p, int64_t tenant_id, int64_t after_id,
+			int limit, store_user_h *h, void *arg)
+{
+	struct sqlite_db *s = p;
+	sqlite3_stmt *st = NULL;
+	int err, rc;
+
+	err = prepare(s, &st, "SELECT " USER_COLS " FROM users WHERE "
+		      "tenant_id = ? AND id > ? ORDER BY id LIMIT ?");
+	if (err)
+		return err;
+	sqlite3_bind_int64(st, 1, tenant_id);
+	sqlite3_bind_int64(st, 2, after_id);
+	sqlite3_bind_int(st, 3, limit);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		struct store_user u;
+		user_row(st, &u);
+		if ((err = h(&u, arg)))
+			break;
+	}
+	if (!err)
+		err = map_rc(s->db, rc);
+	sqlite3_finalize(st);
+	return err;
+}
+
+static int be_user_update(void *p, int64_t tenant_id,
+			  const struct store_user *u)
+{
+	struct sqlite_db *s = p;
+	sqlite3_stmt *st = NULL;
+	int err = prepare(s, &st, "UPDATE users SET site_id = ?, name = ?, "
+			  "email = ?, role = ?, extension = ?, password_hash = ?,"
+			  " language = ?, fixed_number = ?, mobile_number = ? "
+			  "WHERE tenant_id = ? AND id = ?");
+	if (err)
+		return err;
+	if (u->site_id > 0)
+		sqlite3_bind_int64(st, 1, u->site_id);
+	else
+		sqlite3_bind_null(st, 1);
+	bind_text(st, 2, u->name);
+	bind_opt_text(st, 3, u->email);
+	bind_text(st, 4, u->role);
+	bind_opt_text(st, 5, u->extension);
+	bind_opt_text(st, 6, u->password_hash);
+	bind_text(st, 7, u->language);
+	bind_opt_text(st, 8, u->fixed_number);
+	bind_opt_text(st, 9, u->mobile_number);
+	sqlite3_bind_int64(st, 10, tenant_id);
+	sqlite3_bind_int64(st, 11, u->id);
+	return change_one(s, st);
+}
+
+static int be_user_delete(void *p, int64_t tenant_id, int64_t id)
+{
+	return delete_scoped(p, "DELETE FROM users WHERE tenant_id = ? AND "
+			     "id = ?", tenant_id, id);
+}
+
+static void device_row(sqlite3_stmt *st, void *out)
+{
+	struct store_device *d = out;
+	d->id = sqlite3_column_int64(st, 0);
+	d->tenant_id = sqlite3_column_int64(st, 1);
+	d->user_id = sqlite3_column_int64(st, 2);
+	col_text(st, 3, d->sip_username, sizeof(d->sip_username));
+	col_text(st, 4, d->ha1_md5, sizeof(d->ha1_md5));
+	col_text(st, 5, d->ha1_sha256, sizeof(d->ha1_sha256));
+}
+
+#define DEVICE_COLS "id, tenant_id, user_id, sip_username, ha1_md5, ha1_sha256"
+
+static int be_device_get(void *p, int64_t tenant_id, int64_t id,
+			 struct store_device *d)
+{
+	struct sqlite_db *s = p;
+	sqlite3_stmt *st = NULL;
+	int err = prepare(s, &st, "SELECT " DEVICE_COLS " FROM devices "
+			  "WHERE tenant_id = ? AND id = ?");
+	if (err)
+		return err;
+	sqlite3_bind_int64(st, 1, tenant_id);
+	sqlite3_bind_int64(st, 2, id);
+	return get_one(s, st, device_row, d);
+}
+
+/* user_id 0: every device of the tenant */
+static int be_device_list(void *p, int64_t tenant_id, int64_t user_id,
+			  int64_t after_id, int limit, store_device_h *h,
+			  void *arg)
+{
+	struct sqlite_db *s = p;
+	sqlite3_stmt *st = NULL;
+	int err, rc;
+
+	err = prepare(s, &st, "SELECT " DEVICE_COLS " FROM devices WHERE "
+		      "tenant_id = ? AND (? = 0 OR user_id = ?) AND id > ? "
+		      "ORDER BY id LIMIT ?");
+	if (err)
+		return err;
+	sqlite3_bind_int64(st, 1, tenant_id);
+	sqlite3_bind_int64(st, 2, user_id);
+	sqlite3_bind_int64(st, 3, user_id);
+	sqlite3_bind_int64(st, 4, after_id);
+	sqlite3_bind_int(st, 5, limit);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		struct store_device d;
+		device_row(st, &d);
+		if ((err = h(&d, arg)))
+			break;
+	}
+	if (!err)
+		err = map_rc(s->db, rc);
+	sqlite3_finalize(st);
+	return err;
+}
+
+static int be_device_update(void *p, int64_t tenant_id,
+			    const struct store_device *d)
+{
+	struct sqlite_db *s = p;
+	sqlite3_stmt *st = NULL;
+	int err = prepare(s, &st, "UPDATE devices SET sip_username = ?, "
+			  "ha1_md5 = ?, ha1_sha256 = ? "
+			  "WHERE tenant_id = ? AND id = ?");
+	if (err)
+		return err;
+	bind_text(st, 1, d->sip_username);
+	bind_text(st, 2, d->ha1_md5);
+	bind_text(st, 3, d->ha1_sha256);
+	sqlite3_bind_int64(st, 4, tenant_id);
+	sqlite3_bind_int64(st, 5, d->id);
+	return change_one(s, st);
+}
+
+static int be_device_delete(void *p, int64_t tenant_id, int64_t id)
+{
+	return delete_scoped(p, "DELETE FROM devices WHERE tenant_id = ? AND "
+			     "id = ?", tenant_id, id);
+}
+
+static int be_audit_add(void *p, int64_t tenant_id,
+			const struct store_audit *a)
+{
+	struct sqlite_db *s = p;
+	sqlite3_stmt *st = NULL;
+	int err = prepare(s, &st, "INSERT INTO audit_log (tenant_id, at_ms, "
+			  "actor, remote, action, resource, before_json, "
+			  "after_json) VALUES (?, ?, ?, ?, ?, ?, ?, ?)");
+	if (err)
+		return err;
+	if (tenant_id > 0)
+		sqlite3_bind_int64(st, 1, tenant_id);
+	else
+		sqlite3_bind_null(st, 1);
+	sqlite3_bind_int64(st, 2, a->at_ms);
+	bind_text(st, 3, a->actor);
+	bind_text(st, 4, a->remote);
+	bind_text(st, 5, a->action);
+	bind_text(st, 6, a->resource);
+	bind_opt_text(st, 7, a->before_json);
+	bind_opt_text(st, 8, a->after_json);
+	return insert(s, st, NULL);
+}
+
+static char *col_dup(sqlite3_stmt *st, int i)
+{
+	const unsigned char *v = sqlite3_column_text(st, i);
+	return v ? strdup((const char *)v) : NULL;
+}
+
+static int be_audit_list(void *p, int64_t tenant_id, int64_t after_id,
+			 int limit, store_audit_h *h, void *arg)
+{
+	struct sqlite_db *s = p;
+	sqlite3_stmt *st = NULL;
+	int err, rc;
+
+	err = prepare(s, &st, "SELECT id, COALESCE(tenant_id, 0), at_ms, "
+		      "actor, remote, action, resource, before_json, after_json"
+		      " FROM audit_log WHERE (? = 0 OR tenant_id = ?) AND "
+		      "id > ? ORDER BY id LIMIT ?");
+	if (err)
+		return err;
+	sqlite3_bind_int64(st, 1, tenant_id);
+	sqlite3_bind_int64(st, 2, tenant_id);
+	sqlite3_bind_int64(st, 3, after_id);
+	sqlite3_bind_int(st, 4, limit);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		struct store_audit a = {
+			.id = sqlite3_column_int64(st, 0),
+			.tenant_id = sqlite3_column_int64(st, 1),
+			.at_ms = sqlite3_column_int64(st, 2),
+		};
+		col_text(st, 3, a.actor, sizeof(a.actor));
+		col_text(st, 4, a.remote, sizeof(a.remote));
+		col_text(st, 5, a.action, sizeof(a.action));
+		col_text(st, 6, a.resource, sizeof(a.resource));
+		a.before_json = col_dup(st, 7);
+		a.after_json = col_dup(st, 8);
+		err = h(&a, arg);
+		free(a.before_json);
+		free(a.after_json);
+		if (err)
+			break;
+	}
+	if (!err)
+		err = map_rc(s->db, rc);
+	sqlite3_finalize(st);
+	return err;
+}
+
 const struct store_backend store_backend_sqlite = {
 	.scheme = "sqlite:",
 	.id_column = "INTEGER PRIMARY KEY AUTOINCREMENT",
@@ -495,6 +998,26 @@ const struct store_backend store_backend_sqlite = {
 	.user_create = be_user_create,
 	.device_create = be_device_create,
 	.device_foreach = be_device_foreach,
+	.operator_find_email_all = be_operator_find_email_all,
+	.user_find_email_all = be_user_find_email_all,
+	.tenant_get = be_tenant_get,
+	.tenant_list_all = be_tenant_list_all,
+	.tenant_update = be_tenant_update,
+	.tenant_delete = be_tenant_delete,
+	.site_get = be_site_get,
+	.site_list = be_site_list,
+	.site_update = be_site_update,
+	.site_delete = be_site_delete,
+	.user_get = be_user_get,
+	.user_list = be_user_list,
+	.user_update = be_user_update,
+	.user_delete = be_user_delete,
+	.device_get = be_device_get,
+	.device_list = be_device_list,
+	.device_update = be_device_update,
+	.device_delete = be_device_delete,
+	.audit_add = be_audit_add,
+	.audit_list = be_audit_list,
 	.binding_foreach_all = be_binding_foreach_all,
 	.binding_apply = be_binding_apply,
 	.binding_purge_expired_all = be_binding_purge_expired_all,

@@ -15,6 +15,8 @@ struct store {
 
 static const struct store_backend *backends[] = {
 	&store_backend_sqlite,
+	&store_backend_pg,
+	&store_backend_pg_alias,
 };
 
 int store_open(struct store **stp, const char *url, char *errbuf,
@@ -37,7 +39,7 @@ int store_open(struct store **stp, const char *url, char *errbuf,
 	}
 	if (!be) {
 		snprintf(errbuf, errsz, "store.url: no backend for '%s' "
-			 "(this build has sqlite:)", url);
+			 "(use sqlite:PATH or postgresql://...)", url);
 		return ENOTSUP;
 	}
 
@@ -218,6 +220,141 @@ int store_device_foreach(struct store *st, int64_t tenant_id,
 	if (tenant_id <= 0)
 		return EINVAL;
 	return st->be->device_foreach(st->db, tenant_id, h, arg);
+}
+
+int store_operator_find_email_all(struct store *st, const char *email,
+				  struct store_operator *o)
+{
+	if (!email || !o)
+		return EINVAL;
+	return st->be->operator_find_email_all(st->db, email, o);
+}
+
+int store_user_find_email_all(struct store *st, const char *email,
+			      struct store_user *u, int *matchesp)
+{
+	if (!email || !u)
+		return EINVAL;
+	return st->be->user_find_email_all(st->db, email, u, matchesp);
+}
+
+int store_tenant_get(struct store *st, int64_t tenant_id,
+		     struct store_tenant *t)
+{
+	if (tenant_id <= 0 || !t)
+		return tenant_id <= 0 ? ENOENT : EINVAL;
+	return st->be->tenant_get(st->db, tenant_id, t);
+}
+
+int store_tenant_list_all(struct store *st, int64_t after_id, int limit,
+			  store_tenant_h *h, void *arg)
+{
+	return st->be->tenant_list_all(st->db, after_id, limit, h, arg);
+}
+
+int store_tenant_update(struct store *st, int64_t tenant_id,
+			const struct store_tenant *t)
+{
+	if (tenant_id <= 0 || !t)
+		return EINVAL;
+	return st->be->tenant_update(st->db, tenant_id, t);
+}
+
+int store_tenant_delete(struct store *st, int64_t tenant_id)
+{
+	return tenant_id > 0 ? st->be->tenant_delete(st->db, tenant_id)
+			     : ENOENT;
+}
+
+#define TENANT_SCOPED(name, ...)                                      \
+	do {                                                          \
+		if (tenant_id <= 0)                                   \
+			return ENOENT;                                \
+		return st->be->name(st->db, tenant_id, __VA_ARGS__);  \
+	} while (0)
+
+int store_site_get(struct store *st, int64_t tenant_id, int64_t id,
+		   struct store_site *s)
+{
+	TENANT_SCOPED(site_get, id, s);
+}
+
+int store_site_list(struct store *st, int64_t tenant_id, int64_t after_id,
+		    int limit, store_site_h *h, void *arg)
+{
+	TENANT_SCOPED(site_list, after_id, limit, h, arg);
+}
+
+int store_site_update(struct store *st, int64_t tenant_id,
+		      const struct store_site *s)
+{
+	TENANT_SCOPED(site_update, s);
+}
+
+int store_site_delete(struct store *st, int64_t tenant_id, int64_t id)
+{
+	TENANT_SCOPED(site_delete, id);
+}
+
+int store_user_get(struct store *st, int64_t tenant_id, int64_t id,
+		   struct store_user *u)
+{
+	TENANT_SCOPED(user_get, id, u);
+}
+
+int store_user_list(struct store *st, int64_t tenant_id, int64_t after_id,
+		    int limit, store_user_h *h, void *arg)
+{
+	TENANT_SCOPED(user_list, after_id, limit, h, arg);
+}
+
+int store_user_update(struct store *st, int64_t tenant_id,
+		      const struct store_user *u)
+{
+	TENANT_SCOPED(user_update, u);
+}
+
+int store_user_delete(struct store *st, int64_t tenant_id, int64_t id)
+{
+	TENANT_SCOPED(user_delete, id);
+}
+
+int store_device_get(struct store *st, int64_t tenant_id, int64_t id,
+		     struct store_device *d)
+{
+	TENANT_SCOPED(device_get, id, d);
+}
+
+int store_device_list(struct store *st, int64_t tenant_id, int64_t user_id,
+		      int64_t after_id, int limit, store_device_h *h,
+		      void *arg)
+{
+	TENANT_SCOPED(device_list, user_id, after_id, limit, h, arg);
+}
+
+int store_device_update(struct store *st, int64_t tenant_id,
+			const struct store_device *d)
+{
+	TENANT_SCOPED(device_update, d);
+}
+
+int store_device_delete(struct store *st, int64_t tenant_id, int64_t id)
+{
+	TENANT_SCOPED(device_delete, id);
+}
+
+int store_audit_add(struct store *st, int64_t tenant_id,
+		    const struct store_audit *a)
+{
+	if (!a)
+		return EINVAL;
+	return st->be->audit_add(st->db, tenant_id, a);
+}
+
+int store_audit_list(struct store *st, int64_t tenant_id, int64_t after_id,
+		     int limit, store_audit_h *h, void *arg)
+{
+	return st->be->audit_list(st->db, tenant_id, after_id, limit, h, arg);
 }
 
 int store_binding_foreach_all(struct store *st, store_binding_h *h,

@@ -26,6 +26,8 @@ struct store_tenant {
 	char name[128];
 	char sip_domain[256];
 	char digest_algorithms[32];  /**< "" = daemon default */
+	int max_users;               /**< 0 = no limit */
+	int max_calls;               /**< 0 = no limit */
 };
 
 struct store_site {
@@ -34,6 +36,9 @@ struct store_site {
 	char name[128];
 	char country[3];             /**< ISO 3166-1 alpha-2 */
 	char time_zone[64];          /**< IANA name */
+	char language[8];            /**< prompts: "en", "fr" ... */
+	int ext_length;              /**< digits of an extension */
+	char outside_prefix[4];      /**< digit(s) for an outside line */
 };
 
 struct store_user {
@@ -45,6 +50,29 @@ struct store_user {
 	char role[24];               /**< tenant_admin, supervisor, agent, user */
 	char extension[32];          /**< "" = none */
 	char password_hash[160];     /**< argon2id, "" = cannot log in */
+	char language[8];            /**< "" = the site's */
+	char fixed_number[20];       /**< E.164 DID, "" = none */
+	char mobile_number[20];      /**< E.164, "" = none */
+};
+
+struct store_operator {
+	int64_t id;
+	char email[256];
+	char name[128];
+	char password_hash[160];
+};
+
+/** One change, as the audit log keeps it (JSON texts, secrets masked). */
+struct store_audit {
+	int64_t id;
+	int64_t tenant_id;           /**< 0 = operator level */
+	int64_t at_ms;               /**< unix milliseconds, UTC */
+	char actor[128];
+	char remote[64];
+	char action[16];             /**< create, update, delete */
+	char resource[128];          /**< "users/17" */
+	char *before_json;           /**< malloc'd or NULL */
+	char *after_json;            /**< malloc'd or NULL */
 };
 
 struct store_device {
@@ -74,6 +102,9 @@ struct store_binding {
 typedef int (store_tenant_h)(const struct store_tenant *t, void *arg);
 typedef int (store_device_h)(const struct store_device *d, void *arg);
 typedef int (store_binding_h)(const struct store_binding *b, void *arg);
+typedef int (store_site_h)(const struct store_site *s, void *arg);
+typedef int (store_user_h)(const struct store_user *u, void *arg);
+typedef int (store_audit_h)(const struct store_audit *a, void *arg);
 
 void store_close(struct store *st);
 int  store_open(struct store **stp, const char *url, char *errbuf,
@@ -102,6 +133,48 @@ int  store_device_create(struct store *st, int64_t tenant_id,
 			 struct store_device *d);
 int  store_device_foreach(struct store *st, int64_t tenant_id,
 			  store_device_h *h, void *arg);
+
+/* API resources: get/list/update/delete, tenant id first; ENOENT when
+   the row does not exist in that tenant.  Lists return rows with id >
+   after_id, in id order, at most limit. */
+int  store_operator_find_email_all(struct store *st, const char *email,
+				   struct store_operator *o);
+int  store_user_find_email_all(struct store *st, const char *email,
+			       struct store_user *u, int *matchesp);
+int  store_tenant_get(struct store *st, int64_t tenant_id,
+		      struct store_tenant *t);
+int  store_tenant_list_all(struct store *st, int64_t after_id, int limit,
+			   store_tenant_h *h, void *arg);
+int  store_tenant_update(struct store *st, int64_t tenant_id,
+			 const struct store_tenant *t);
+int  store_tenant_delete(struct store *st, int64_t tenant_id);
+int  store_site_get(struct store *st, int64_t tenant_id, int64_t id,
+		    struct store_site *s);
+int  store_site_list(struct store *st, int64_t tenant_id, int64_t after_id,
+		     int limit, store_site_h *h, void *arg);
+int  store_site_update(struct store *st, int64_t tenant_id,
+		       const struct store_site *s);
+int  store_site_delete(struct store *st, int64_t tenant_id, int64_t id);
+int  store_user_get(struct store *st, int64_t tenant_id, int64_t id,
+		    struct store_user *u);
+int  store_user_list(struct store *st, int64_t tenant_id, int64_t after_id,
+		     int limit, store_user_h *h, void *arg);
+int  store_user_update(struct store *st, int64_t tenant_id,
+		       const struct store_user *u);
+int  store_user_delete(struct store *st, int64_t tenant_id, int64_t id);
+int  store_device_get(struct store *st, int64_t tenant_id, int64_t id,
+		      struct store_device *d);
+int  store_device_list(struct store *st, int64_t tenant_id, int64_t user_id,
+		       int64_t after_id, int limit, store_device_h *h,
+		       void *arg);
+int  store_device_update(struct store *st, int64_t tenant_id,
+			 const struct store_device *d);
+int  store_device_delete(struct store *st, int64_t tenant_id, int64_t id);
+int  store_audit_add(struct store *st, int64_t tenant_id,
+		     const struct store_audit *a);
+/* tenant_id 0: every tenant's and the operator's entries */
+int  store_audit_list(struct store *st, int64_t tenant_id, int64_t after_id,
+		      int limit, store_audit_h *h, void *arg);
 
 int  store_binding_foreach_all(struct store *st, store_binding_h *h,
 			       void *arg);

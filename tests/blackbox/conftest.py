@@ -88,6 +88,7 @@ class Daemon:
         self.name = name
         os.makedirs(workdir, exist_ok=True)
         self.port = port or free_port()
+        self.http_port = free_port()
         self.store_path = store or os.path.join(workdir, "centrex.db")
         # unix socket paths are limited to 107 bytes
         self.ctl_socket = os.path.join(workdir, "ctl.sock")
@@ -123,6 +124,7 @@ class Daemon:
         args += ["-o", "sip.listen=udp:127.0.0.1:%d,tcp:127.0.0.1:%d"
                  % (self.port, self.port),
                  "-o", "store.url=sqlite:" + self.store_path,
+                 "-o", "http.listen=127.0.0.1:%d" % self.http_port,
                  "-o", "ctl.socket=" + self.ctl_socket]
         for o in self.opts:
             args += ["-o", o]

@@ -1,0 +1,29 @@
+/**
+ * @file ctx.h  What every API handler can reach.
+ *
+ * Borrowed pointers to the daemon's subsystems, all owned by main.c and
+ * living on the signalling thread.  Plain C: included by handler files
+ * that use jansson.
+ */
+#ifndef CENTREX_API_CTX_H
+#define CENTREX_API_CTX_H
+
+struct conf;
+struct store;
+struct directory;
+struct location;
+struct sessions;
+struct authworker;
+struct ratelimit;
+
+struct api_ctx {
+	const struct conf *conf;         /**< borrowed */
+	struct store *st;                /**< borrowed: signalling thread's */
+	struct directory *dir;           /**< borrowed */
+	struct location *loc;            /**< borrowed */
+	struct sessions *sessions;       /**< owned by api_service */
+	struct authworker *aw;           /**< owned by api_service */
+	struct ratelimit *login_limits;  /**< owned by api_service */
+};
+
+#endif

@@ -1,0 +1,28 @@
+/**
+ * @file handlers.h  Every route handler, one group per resource file.
+ */
+#ifndef CENTREX_API_HANDLERS_H
+#define CENTREX_API_HANDLERS_H
+
+#include "api/router.h"
+
+/* auth.c */
+api_handler_h auth_login, auth_logout, auth_me;
+/* res_tenants.c */
+api_handler_h tenants_list, tenants_create, tenants_get, tenants_update,
+	tenants_delete;
+/* res_sites.c */
+api_handler_h sites_list, sites_create, sites_get, sites_update,
+	sites_delete;
+/* res_users.c */
+api_handler_h users_list, users_create, users_get, users_update,
+	users_delete;
+/* res_devices.c */
+api_handler_h devices_list, devices_create, devices_get, devices_update,
+	devices_delete;
+/* res_audit.c */
+api_handler_h audit_list_tenant, audit_list_all;
+/* openapi.c */
+api_handler_h openapi_get, health_get;
+
+#endif

@@ -1,0 +1,383 @@
+/**
+ * @file http.c  libmicrohttpd in the libre loop.
+ *
+ * Per request: MHD calls access_handler once to announce it (we allocate
+ * the request context), again for each piece of the body (appended up to
+ * the cap; beyond it we keep reading but remember it is too large), and a
+ * last time with no data: then we dispatch.  A deferred request suspends
+ * its connection; api_complete() stores the response and resumes it, and
+ * MHD calls access_handler once more, where the stored response is sent.
+ */
+#include <re.h>
+#include <microhttpd.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include "core/log.h"
+#include "api/http.h"
+
+struct http {
+	struct MHD_Daemon *mhd;
+	int epfd;
+	struct tmr tmr;
+	size_t max_body;
+	http_dispatch_h *h;
+	void *arg;
+};
+
+struct api_pending {
+	struct http *http;             /**< borrowed */
+	struct MHD_Connection *conn;
+	struct api_resp resp;
+	bool done;
+};
+
+struct hreq {
+	struct api_req req;
+	char *body;
+	size_t len, cap;
+	bool dispatched;
+	struct api_pending *pending;   /**< owned while deferred */
+	char *method, *path;
+	struct http *http;             /**< borrowed */
+};
+
+static void arm(struct http *h);
+
+static void run(struct http *h)
+{
+	(void)MHD_run(h->mhd);
+	arm(h);
+}
+
+static void tmr_handler(void *arg)
+{
+	run(arg);
+}
+
+static void fd_handler(int flags, void *arg)
+{
+	(void)flags;
+	run(arg);
+}
+
+static void arm(struct http *h)
+{
+	MHD_UNSIGNED_LONG_LONG ms = 0;
+
+	if (MHD_get_timeout(h->mhd, &ms) == MHD_YES)
+		tmr_start(&h->tmr, ms, tmr_handler, h);
+	else
+		tmr_cancel(&h->tmr);
+}
+
+void api_resp_reset(struct api_resp *resp)
+{
+	free(resp->body);
+	for (size_t i = 0; i < resp->nheaders; i++)
+		free(resp->headers[i]);
+	memset(resp, 0, sizeof(*resp));
+}
+
+void api_resp_header(struct api_resp *resp, const char *name,
+		     const char *value)
+{
+	char *s = NULL;
+
+	if (resp->nheaders >= API_MAX_HEADERS)
+		return;
+	if (re_sdprintf(&s, "%s: %s", name, value))
+		return;
+	resp->headers[resp->nheaders] = strdup(s);
+	mem_deref(s);
+	if (resp->headers[resp->nheaders])
+		resp->nheaders++;
+}
+
+void api_resp_text(struct api_resp *resp, unsigned status, const char *ctype,
+		   const char *body)
+{
+	free(resp->body);
+	resp->status = status;
+	resp->ctype = ctype;
+	resp->body = strdup(body ? body : "");
+	resp->len = resp->body ? strlen(resp->body) : 0;
+}
+
+const char *api_req_header(const struct api_req *r, const char *name)
+{
+	return MHD_lookup_connection_value(r->conn, MHD_HEADER_KIND, name);
+}
+
+const char *api_req_query(const struct api_req *r, const char *name)
+{
+	return MHD_lookup_connection_value(r->conn, MHD_GET_ARGUMENT_KIND,
+					   name);
+}
+
+const char *api_req_cookie(const struct api_req *r, const char *name)
+{
+	return MHD_lookup_connection_value(r->conn, MHD_COOKIE_KIND, name);
+}
+
+static enum MHD_Result send_resp(struct MHD_Connection *conn,
+				 struct api_resp *resp)
+{
+	struct MHD_Response *mr;
+	enum MHD_Result ret;
+
+	mr = MHD_create_response_from_buffer(resp->len, resp->body,
+					     MHD_RESPMEM_MUST_FREE);
+	if (!mr)
+		return MHD_NO;
+	resp->body = NULL;  /* MHD frees it */
+	if (resp->ctype)
+		MHD_add_response_header(mr, "Content-Type", resp->ctype);
+	MHD_add_response_header(mr, "Cache-Control", "no-store");
+	MHD_add_response_header(mr, "X-Content-Type-Options", "nosniff");
+	for (size_t i = 0; i < resp->nheaders; i++) {
+		char *colon = strchr(resp->headers[i], ':');
+		if (!colon)
+			continue;
+		*colon = '\0';
+		MHD_add_response_header(mr, resp->headers[i], colon + 2);
+		*colon = ':';
+	}
+	ret = MHD_queue_response(conn, resp->status ? resp->status : 500, mr);
+	MHD_destroy_response(mr);
+	api_resp_reset(resp);
+	return ret;
+}
+
+static void hreq_free(struct hreq *hr)
+{
+	if (!hr)
+		return;
+	if (hr->pending) {
+		/* the client went away while work was under way */
+		hr->pending->conn = NULL;
+		if (hr->pending->done) {
+			api_resp_reset(&hr->pending->resp);
+			free(hr->pending);
+		}
+	}
+	free(hr->body);
+	free(hr->method);
+	free(hr->path);
+	free(hr);
+}
+
+static void completed(void *cls, struct MHD_Connection *conn, void **con_cls,
+		      enum MHD_RequestTerminationCode toe)
+{
+	(void)cls;
+	(void)conn;
+	(void)toe;
+	hreq_free(*con_cls);
+	*con_cls = NULL;
+}
+
+static enum MHD_Result access_handler(void *cls, struct MHD_Connection *conn,
+				      const char *url, const char *method,
+				      const char *version,
+				      const char *upload_data,
+				      size_t *upload_data_size, void **con_cls)
+{
+	struct http *h = cls;
+	struct hreq *hr = *con_cls;
+	struct api_resp resp = {0};
+	(void)version;
+
+	if (!hr) {
+		const union MHD_ConnectionInfo *ci;
+
+		hr = calloc(1, sizeof(*hr));
+		if (!hr)
+			return MHD_NO;
+		hr->method = strdup(method);
+		hr->path = strdup(url);
+		if (!hr->method || !hr->path) {
+			hreq_free(hr);
+			return MHD_NO;
+		}
+		hr->http = h;
+		hr->req.method = hr->method;
+		hr->req.path = hr->path;
+		hr->req.conn = conn;
+		ci = MHD_get_connection_info(conn,
+					     MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+		if (ci && ci->client_addr) {
+			struct sa sa;
+			if (!sa_set_sa(&sa, ci->client_addr))
+				re_snprintf(hr->req.remote,
+					    sizeof(hr->req.remote), "%j", &sa);
+		}
+		*con_cls = hr;
+		return MHD_YES;
+	}
+
+	if (*upload_data_size) {
+		size_t n = *upload_data_size;
+
+		if (hr->len + n > h->max_body) {
+			hr->req.body_too_large = true;
+		}
+		else {
+			if (hr->len + n + 1 > hr->cap) {
+				size_t cap = (hr->len + n + 1) * 2;
+				char *b = realloc(hr->body, cap);
+				if (!b)
+					return MHD_NO;
+				hr->body = b;
+				hr->cap = cap;
+			}
+			memcpy(hr->body + hr->len, upload_data, n);
+			hr->len += n;
+			hr->body[hr->len] = '\0';
+		}
+		*upload_data_size = 0;
+		return MHD_YES;
+	}
+
+	if (hr->pending) {
+		/* resumed: the deferred answer is ready */
+		struct api_pending *p = hr->pending;
+		enum MHD_Result ret = send_resp(conn, &p->resp);
+		hr->pending = NULL;
+		free(p);
+		return ret;
+	}
+	if (hr->dispatched)
+		return MHD_NO;
+
+	hr->dispatched = true;
+	hr->req.body = hr->body ? hr->body : "";
+	hr->req.body_len = hr->len;
+	h->h(&hr->req, &resp, h->arg);
+
+	if (hr->pending && !resp.status) {
+		MHD_suspend_connection(conn);
+		return MHD_YES;
+	}
+	if (hr->pending) {
+		/* deferred, then answered after all: the defer is void */
+		free(hr->pending);
+		hr->pending = NULL;
+	}
+	return send_resp(conn, &resp);
+}
+
+struct api_pending *api_defer(struct api_req *r)
+{
+	struct hreq *hr = (struct hreq *)(void *)r;   /* req is first */
+	struct api_pending *p;
+
+	p = calloc(1, sizeof(*p));
+	if (!p)
+		return NULL;
+	p->conn = r->conn;
+	p->http = hr->http;
+	hr->pending = p;
+	return p;
+}
+
+void api_complete(struct api_pending *p, struct api_resp *resp)
+{
+	if (!p)
+		return;
+	p->resp = *resp;
+	memset(resp, 0, sizeof(*resp));
+	p->done = true;
+	if (!p->conn) {            /* the client left meanwhile */
+		api_resp_reset(&p->resp);
+		free(p);
+		return;
+	}
+	/* in external-loop mode MHD only notices a resume when run; the
+	   run sends the answer and frees p */
+	struct http *h = p->http;
+	MHD_resume_connection(p->conn);
+	run(h);
+}
+
+static void destructor(void *arg)
+{
+	struct http *h = arg;
+
+	tmr_cancel(&h->tmr);
+	if (h->epfd >= 0)
+		fd_close(h->epfd);
+	if (h->mhd)
+		MHD_stop_daemon(h->mhd);
+}
+
+static void mhd_log(void *cls, const char *fmt, va_list ap)
+{
+	char buf[256];
+	size_t n;
+	(void)cls;
+	vsnprintf(buf, sizeof(buf), fmt, ap);
+	n = strlen(buf);
+	while (n && (buf[n - 1] == '\n' || buf[n - 1] == '\r'))
+		buf[--n] = '\0';
+	log_debug("http", "%s", buf);
+}
+
+int http_alloc(struct http **hp, const char *listen, size_t max_body,
+	       http_dispatch_h *dh, void *arg, char *errbuf, size_t errsz)
+{
+	const union MHD_DaemonInfo *di;
+	struct sockaddr_storage ss;
+	struct http *h;
+	struct sa laddr;
+	int err;
+
+	if (!hp || !listen || !dh)
+		return EINVAL;
+	err = sa_decode(&laddr, listen, strlen(listen));
+	if (err) {
+		snprintf(errbuf, errsz, "http.listen: bad address '%s'", listen);
+		return err;
+	}
+	memset(&ss, 0, sizeof(ss));
+	memcpy(&ss, &laddr.u, laddr.len);
+
+	h = mem_zalloc(sizeof(*h), destructor);
+	if (!h)
+		return ENOMEM;
+	h->epfd = -1;
+	h->max_body = max_body;
+	h->h = dh;
+	h->arg = arg;
+	tmr_init(&h->tmr);
+
+	h->mhd = MHD_start_daemon(MHD_USE_EPOLL | MHD_ALLOW_SUSPEND_RESUME |
+				  MHD_USE_ERROR_LOG |
+				  (sa_af(&laddr) == AF_INET6 ? MHD_USE_IPv6 : 0),
+				  sa_port(&laddr), NULL, NULL, access_handler, h,
+				  MHD_OPTION_EXTERNAL_LOGGER, mhd_log, h,
+				  MHD_OPTION_SOCK_ADDR, &ss,
+				  MHD_OPTION_CONNECTION_LIMIT, (unsigned)1000,
+				  MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)30,
+				  MHD_OPTION_CONNECTION_MEMORY_LIMIT,
+				  (size_t)(64 * 1024),
+				  MHD_OPTION_NOTIFY_COMPLETED, completed, h,
+				  MHD_OPTION_END);
+	if (!h->mhd) {
+		snprintf(errbuf, errsz, "http.listen: cannot listen on %s",
+			 listen);
+		mem_deref(h);
+		return EADDRINUSE;
+	}
+	di = MHD_get_daemon_info(h->mhd, MHD_DAEMON_INFO_EPOLL_FD);
+	h->epfd = di ? di->epoll_fd : -1;
+	if (h->epfd < 0 || fd_listen(h->epfd, FD_READ, fd_handler, h)) {
+		snprintf(errbuf, errsz, "http: cannot join the event loop");
+		mem_deref(h);
+		return EIO;
+	}
+	arm(h);
+	log_info("http", "listening on %J", &laddr);
+	*hp = h;
+	return 0;
+}

@@ -1,0 +1,25 @@
+/**
+ * @file http.h  HTTP server (libmicrohttpd) inside the libre loop.
+ *
+ * MHD runs in "external epoll" mode: its epoll fd is registered with
+ * libre's loop and a libre timer follows MHD's own timeout, so HTTP
+ * requests are handled on the signalling thread like SIP, with no locks.
+ * Request bodies are capped (413 past the cap); a handler can defer its
+ * answer (the connection is suspended and resumed when it completes).
+ */
+#ifndef CENTREX_API_HTTP_H
+#define CENTREX_API_HTTP_H
+
+#include <stddef.h>
+#include "api/api.h"
+
+struct http;
+
+/* returns the handler's decision: answered now, or deferred */
+typedef void (http_dispatch_h)(struct api_req *req, struct api_resp *resp,
+			       void *arg);
+
+int  http_alloc(struct http **hp, const char *listen, size_t max_body,
+		http_dispatch_h *h, void *arg, char *errbuf, size_t errsz);
+
+#endif

@@ -1,0 +1,291 @@
+/**
+ * @file json.c  JSON bodies, problem+json errors, field validation.
+ *
+ * Every refusal names the field and the rule it broke, as
+ * application/problem+json (RFC 9457): {type, title, status, detail,
+ * field}.
+ */
+#include <ctype.h>
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "api/json.h"
+
+static const char *status_title(unsigned s)
+{
+	switch (s) {
+	case 400: return "Bad Request";
+	case 401: return "Unauthorized";
+	case 403: return "Forbidden";
+	case 404: return "Not Found";
+	case 405: return "Method Not Allowed";
+	case 409: return "Conflict";
+	case 413: return "Payload Too Large";
+	case 415: return "Unsupported Media Type";
+	case 422: return "Unprocessable Content";
+	case 429: return "Too Many Requests";
+	case 503: return "Service Unavailable";
+	default:  return "Error";
+	}
+}
+
+void api_json(struct api_resp *resp, unsigned status, json_t *body)
+{
+	char *s = json_dumps(body, JSON_COMPACT | JSON_ENSURE_ASCII);
+
+	json_decref(body);
+	free(resp->body);
+	resp->status = s ? status : 500;
+	resp->ctype = "application/json";
+	resp->body = s;
+	resp->len = s ? strlen(s) : 0;
+}
+
+void api_problem(struct api_resp *resp, unsigned status, const char *field,
+		 const char *fmt, ...)
+{
+	char detail[512];
+	json_t *o;
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(detail, sizeof(detail), fmt, ap);
+	va_end(ap);
+
+	o = json_pack("{s:s, s:s, s:i, s:s}", "type", "about:blank",
+		      "title", status_title(status), "status", (int)status,
+		      "detail", detail);
+	if (o && field)
+		json_object_set_new(o, "field", json_string(field));
+	api_json(resp, status, o);
+	resp->ctype = "application/problem+json";
+}
+
+json_t *api_body(const struct api_req *req, struct api_resp *resp,
+		 const char *const *allowed)
+{
+	const char *ct = api_req_header(req, "Content-Type");
+	json_error_t jerr;
+	const char *key;
+	json_t *o, *v;
+
+	if (req->body_too_large) {
+		api_problem(resp, 413, NULL, "request body too large");
+		return NULL;
+	}
+	if (!ct || strncmp(ct, "application/json", 16)) {
+		api_problem(resp, 415, NULL, "Content-Type must be "
+			    "application/json");
+		return NULL;
+	}
+	o = json_loadb(req->body, req->body_len, JSON_REJECT_DUPLICATES,
+		       &jerr);
+	if (!o) {
+		api_problem(resp, 400, NULL, "malformed JSON at line %d "
+			    "column %d: %s", jerr.line, jerr.column, jerr.text);
+		return NULL;
+	}
+	if (!json_is_object(o)) {
+		json_decref(o);
+		api_problem(resp, 400, NULL, "the body must be a JSON object");
+		return NULL;
+	}
+	json_object_foreach(o, key, v) {
+		bool known = false;
+		for (size_t i = 0; allowed && allowed[i]; i++) {
+			if (!strcmp(key, allowed[i]))
+				known = true;
+		}
+		if (!known) {
+			api_problem(resp, 400, key, "unknown field '%.64s'",
+				    key);
+			json_decref(o);
+			return NULL;
+		}
+	}
+	return o;
+}
+
+static bool printable_utf8(const char *s)
+{
+	for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+		if (*p < 0x20 || *p == 0x7f)
+			return false;
+	}
+	return true;
+}
+
+bool api_get_str(json_t *o, const char *field, bool required,
+		 const struct str_rule *rule, char *dst, size_t size,
+		 struct api_resp *resp)
+{
+	json_t *v = json_object_get(o, field);
+	const char *s;
+	size_t n;
+
+	if (!v || json_is_null(v)) {
+		if (required) {
+			api_problem(resp, 400, field, "%s is required", field);
+			return false;
+		}
+		return true;
+	}
+	if (!json_is_string(v)) {
+		api_problem(resp, 400, field, "%s must be a string", field);
+		return false;
+	}
+	s = json_string_value(v);
+	n = json_string_length(v);
+	if (n != strlen(s) || !printable_utf8(s)) {
+		api_problem(resp, 400, field, "%s contains control characters",
+			    field);
+		return false;
+	}
+	if (n < rule->min || n > rule->max || n >= size) {
+		api_problem(resp, 400, field, "%s must be %zu to %zu "
+			    "characters long", field, rule->min, rule->max);
+		return false;
+	}
+	if (rule->charset) {
+		for (const char *p = s; *p; p++) {
+			if (!strchr(rule->charset, *p)) {
+				api_problem(resp, 400, field, "%s may only "
+					    "contain: %s", field,
+					    rule->charset);
+				return false;
+			}
+		}
+	}
+	memcpy(dst, s, n + 1);
+	return true;
+}
+
+bool api_get_int(json_t *o, const char *field, bool required, long min,
+		 long max, int *dst, struct api_resp *resp)
+{
+	json_t *v = json_object_get(o, field);
+	json_int_t n;
+
+	if (!v || json_is_null(v)) {
+		if (required) {
+			api_problem(resp, 400, field, "%s is required", field);
+			return false;
+		}
+		return true;
+	}
+	if (!json_is_integer(v)) {
+		api_problem(resp, 400, field, "%s must be an integer", field);
+		return false;
+	}
+	n = json_integer_value(v);
+	if (n < min || n > max) {
+		api_problem(resp, 400, field, "%s must be between %ld and %ld",
+			    field, min, max);
+		return false;
+	}
+	*dst = (int)n;
+	return true;
+}
+
+bool api_get_id(json_t *o, const char *field, bool required, int64_t *dst,
+		struct api_resp *resp)
+{
+	json_t *v = json_object_get(o, field);
+
+	if (!v || json_is_null(v)) {
+		if (required) {
+			api_problem(resp, 400, field, "%s is required", field);
+			return false;
+		}
+		if (v)
+			*dst = 0;
+		return true;
+	}
+	if (!json_is_integer(v) || json_integer_value(v) <= 0) {
+		api_problem(resp, 400, field, "%s must be a positive integer id",
+			    field);
+		return false;
+	}
+	*dst = json_integer_value(v);
+	return true;
+}
+
+static bool parse_id(const char *s, int64_t *id)
+{
+	char *end;
+	long long v;
+
+	if (!s || !*s || strlen(s) > 18)
+		return false;
+	for (const char *p = s; *p; p++) {
+		if (!isdigit((unsigned char)*p))
+			return false;
+	}
+	errno = 0;
+	v = strtoll(s, &end, 10);
+	if (errno || *end || v <= 0)
+		return false;
+	*id = v;
+	return true;
+}
+
+bool api_path_id(const struct api_req *req, size_t i, int64_t *id,
+		 struct api_resp *resp)
+{
+	if (i >= req->nparams || !parse_id(req->params[i], id)) {
+		api_problem(resp, 404, NULL, "no such resource");
+		return false;
+	}
+	return true;
+}
+
+bool api_page(const struct api_req *req, struct api_resp *resp, int *limit,
+	      int64_t *after)
+{
+	const char *l = api_req_query(req, "limit");
+	const char *c = api_req_query(req, "cursor");
+
+	*limit = 50;
+	*after = 0;
+	if (l) {
+		int64_t v;
+		if (!parse_id(l, &v) || v > 200) {
+			api_problem(resp, 400, "limit", "limit must be 1 to "
+				    "200");
+			return false;
+		}
+		*limit = (int)v;
+	}
+	if (c && !parse_id(c, after)) {
+		api_problem(resp, 400, "cursor", "cursor is not one this API "
+			    "gave out");
+		return false;
+	}
+	return true;
+}
+
+void api_list(struct api_resp *resp, json_t *items, int limit,
+	      int64_t last_id)
+{
+	json_t *o = json_object();
+	char cur[24];
+
+	json_object_set_new(o, "items", items);
+	if ((int)json_array_size(items) == limit && last_id > 0) {
+		snprintf(cur, sizeof(cur), "%lld", (long long)last_id);
+		json_object_set_new(o, "next_cursor", json_string(cur));
+	}
+	else {
+		json_object_set_new(o, "next_cursor", json_null());
+	}
+	api_json(resp, 200, o);
+}
+
+int64_t api_last_id(json_t *items)
+{
+	size_t n = json_array_size(items);
+	return n ? json_integer_value(json_object_get(json_array_get(items,
+		n - 1), "id")) : 0;
+}

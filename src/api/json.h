@@ -1,0 +1,47 @@
+/**
+ * @file json.h  JSON bodies, problem+json errors, field validation.
+ *
+ * Includes jansson.h: never include this from a file that includes re.h.
+ */
+#ifndef CENTREX_API_JSON_H
+#define CENTREX_API_JSON_H
+
+#include <jansson.h>
+#include <stdbool.h>
+#include "api/api.h"
+
+void api_json(struct api_resp *resp, unsigned status, json_t *body);
+void api_problem(struct api_resp *resp, unsigned status, const char *field,
+		 const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+
+/* parse the body as one JSON object with only the allowed keys;
+   on failure the problem is already in resp */
+json_t *api_body(const struct api_req *req, struct api_resp *resp,
+		 const char *const *allowed);
+
+/* field rules; each returns false after writing the problem */
+struct str_rule {
+	size_t min, max;
+	const char *charset;   /**< NULL = any printable text */
+};
+bool api_get_str(json_t *o, const char *field, bool required,
+		 const struct str_rule *rule, char *dst, size_t size,
+		 struct api_resp *resp);
+bool api_get_int(json_t *o, const char *field, bool required, long min,
+		 long max, int *dst, struct api_resp *resp);
+bool api_get_id(json_t *o, const char *field, bool required, int64_t *dst,
+		struct api_resp *resp);
+
+/* path {id}: positive decimal, else 404 */
+bool api_path_id(const struct api_req *req, size_t i, int64_t *id,
+		 struct api_resp *resp);
+/* ?limit=&cursor= ; cursor is the last id seen */
+bool api_page(const struct api_req *req, struct api_resp *resp, int *limit,
+	      int64_t *after);
+void api_list(struct api_resp *resp, json_t *items, int limit,
+	      int64_t last_id);
+/* the "id" of the last object of an array, 0 when empty */
+int64_t api_last_id(json_t *items);
+
+#endif

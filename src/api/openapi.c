@@ -1,0 +1,238 @@
+/**
+ * @file openapi.c  The OpenAPI 3 document, built from the route table.
+ *
+ * Paths, methods, parameters, permissions and summaries come from
+ * routes.c; the schemas of the bodies are written here.  Built once and
+ * kept.
+ */
+#include <stdlib.h>
+#include <string.h>
+#include "api/handlers.h"
+#include "api/json.h"
+#include "api/roles.h"
+
+static const char schemas_json[] =
+"{"
+"\"Problem\":{\"type\":\"object\",\"properties\":{"
+"  \"type\":{\"type\":\"string\"},\"title\":{\"type\":\"string\"},"
+"  \"status\":{\"type\":\"integer\"},\"detail\":{\"type\":\"string\"},"
+"  \"field\":{\"type\":\"string\",\"description\":\"the field at fault\"}}},"
+"\"Health\":{\"type\":\"object\",\"properties\":{"
+"  \"status\":{\"type\":\"string\"},\"version\":{\"type\":\"string\"}}},"
+"\"Login\":{\"type\":\"object\",\"required\":[\"email\",\"password\"],"
+"  \"additionalProperties\":false,\"properties\":{"
+"  \"email\":{\"type\":\"string\"},\"password\":{\"type\":\"string\"}}},"
+"\"Principal\":{\"type\":\"object\",\"properties\":{"
+"  \"role\":{\"type\":\"string\",\"enum\":[\"operator\",\"tenant_admin\","
+"  \"supervisor\",\"agent\",\"user\"]},\"name\":{\"type\":\"string\"},"
+"  \"tenant_id\":{\"type\":[\"integer\",\"null\"]},"
+"  \"user_id\":{\"type\":[\"integer\",\"null\"]},"
+"  \"csrf_token\":{\"type\":\"string\",\"description\":\"send as "
+"X-CSRF-Token with every change\"}}},"
+"\"Tenant\":{\"type\":\"object\",\"additionalProperties\":false,"
+"  \"required\":[\"slug\",\"name\",\"sip_domain\"],\"properties\":{"
+"  \"id\":{\"type\":\"integer\",\"readOnly\":true},"
+"  \"slug\":{\"type\":\"string\",\"pattern\":\"^[a-z0-9-]{1,63}$\"},"
+"  \"name\":{\"type\":\"string\",\"maxLength\":127},"
+"  \"sip_domain\":{\"type\":\"string\",\"maxLength\":253},"
+"  \"digest_algorithms\":{\"type\":\"string\",\"example\":\"SHA-256,MD5\"},"
+"  \"max_users\":{\"type\":\"integer\",\"minimum\":0},"
+"  \"max_calls\":{\"type\":\"integer\",\"minimum\":0}}},"
+"\"Site\":{\"type\":\"object\",\"additionalProperties\":false,"
+"  \"required\":[\"name\",\"country\",\"time_zone\"],\"properties\":{"
+"  \"id\":{\"type\":\"integer\",\"readOnly\":true},"
+"  \"name\":{\"type\":\"string\",\"maxLength\":127},"
+"  \"country\":{\"type\":\"string\",\"pattern\":\"^[A-Z]{2}$\"},"
+"  \"time_zone\":{\"type\":\"string\",\"example\":\"Europe/Paris\"},"
+"  \"language\":{\"type\":\"string\",\"pattern\":\"^[a-z]{2}$\"},"
+"  \"extension_length\":{\"type\":\"integer\",\"minimum\":2,\"maximum\":8},"
+"  \"outside_prefix\":{\"type\":\"string\",\"pattern\":\"^[0-9]{0,3}$\"}}},"
+"\"User\":{\"type\":\"object\",\"additionalProperties\":false,"
+"  \"required\":[\"name\"],\"properties\":{"
+"  \"id\":{\"type\":\"integer\",\"readOnly\":true},"
+"  \"name\":{\"type\":\"string\",\"maxLength\":127},"
+"  \"email\":{\"type\":[\"string\",\"null\"]},"
+"  \"role\":{\"type\":\"string\",\"enum\":[\"user\",\"agent\","
+"  \"supervisor\",\"tenant_admin\"]},"
+"  \"site_id\":{\"type\":[\"integer\",\"null\"]},"
+"  \"extension\":{\"type\":[\"string\",\"null\"],\"pattern\":\"^[0-9]{2,8}$\"},"
+"  \"language\":{\"type\":\"string\"},"
+"  \"fixed_number\":{\"type\":[\"string\",\"null\"],\"description\":\"E.164\"},"
+"  \"mobile_number\":{\"type\":[\"string\",\"null\"],\"description\":\"E.164\"},"
+"  \"password\":{\"type\":\"string\",\"writeOnly\":true,\"minLength\":8},"
+"  \"can_log_in\":{\"type\":\"boolean\",\"readOnly\":true}}},"
+"\"Device\":{\"type\":\"object\",\"additionalProperties\":false,"
+"  \"required\":[\"sip_username\",\"password\"],\"properties\":{"
+"  \"id\":{\"type\":\"integer\",\"readOnly\":true},"
+"  \"user_id\":{\"type\":\"integer\",\"readOnly\":true},"
+"  \"sip_username\":{\"type\":\"string\",\"maxLength\":63},"
+"  \"password\":{\"type\":\"string\",\"writeOnly\":true,\"minLength\":8}}},"
+"\"AuditEntry\":{\"type\":\"object\",\"properties\":{"
+"  \"id\":{\"type\":\"integer\"},\"at_ms\":{\"type\":\"integer\"},"
+"  \"tenant_id\":{\"type\":[\"integer\",\"null\"]},"
+"  \"actor\":{\"type\":\"string\"},\"remote\":{\"type\":\"string\"},"
+"  \"action\":{\"type\":\"string\"},\"resource\":{\"type\":\"string\"},"
+"  \"before\":{},\"after\":{}}}"
+"}";
+
+static json_t *list_schema(const char *item)
+{
+	char ref[96];
+	snprintf(ref, sizeof(ref), "#/components/schemas/%s", item);
+	return json_pack("{s:s, s:{s:{s:s, s:{s:s}}, s:{s:[s,s]}}}",
+			 "type", "object", "properties", "items", "type",
+			 "array", "items", "$ref", ref, "next_cursor", "type",
+			 "string", "null");
+}
+
+static json_t *ref(const char *schema)
+{
+	char r[96];
+	const char *list = strstr(schema, "List");
+
+	if (list) {
+		char item[48];
+		snprintf(item, sizeof(item), "%.*s", (int)(list - schema),
+			 schema);
+		if (!strcmp(item, "Audit"))
+			snprintf(item, sizeof(item), "AuditEntry");
+		return list_schema(item);
+	}
+	snprintf(r, sizeof(r), "#/components/schemas/%s", schema);
+	return json_pack("{s:s}", "$ref", r);
+}
+
+static json_t *operation(const struct api_route *rt)
+{
+	json_t *op = json_object(), *params = json_array(), *responses;
+	const char *p = rt->pattern;
+	char lower[8];
+	size_t i;
+
+	json_object_set_new(op, "summary", json_string(rt->summary));
+	json_object_set_new(op, "tags", json_pack("[s]", rt->tag));
+	json_object_set_new(op, "x-permission",
+			    json_string(roles_perm_text(rt->perm)));
+	for (i = 0; rt->method[i] && i < sizeof(lower) - 1; i++)
+		lower[i] = (char)(rt->method[i] + 32);
+	lower[i] = '\0';
+	json_object_set_new(op, "operationId", json_sprintf("%s %s", lower,
+							    rt->pattern));
+
+	while ((p = strchr(p, '{'))) {
+		const char *e = strchr(p, '}');
+		if (!e)
+			break;
+		json_array_append_new(params, json_pack(
+			"{s:s%, s:s, s:b, s:{s:s, s:i}}", "name", p + 1,
+			(size_t)(e - p - 1), "in", "path", "required", 1,
+			"schema", "type", "integer", "minimum", 1));
+		p = e + 1;
+	}
+	if (!strcmp(rt->method, "GET") && strstr(rt->result ? rt->result : "",
+						  "List")) {
+		json_array_append_new(params, json_pack(
+			"{s:s, s:s, s:{s:s, s:i, s:i}}", "name", "limit", "in",
+			"query", "schema", "type", "integer", "minimum", 1,
+			"maximum", 200));
+		json_array_append_new(params, json_pack(
+			"{s:s, s:s, s:{s:s}}", "name", "cursor", "in", "query",
+			"schema", "type", "string"));
+	}
+	json_object_set_new(op, "parameters", params);
+
+	if (rt->body)
+		json_object_set_new(op, "requestBody", json_pack(
+			"{s:b, s:{s:{s:o}}}", "required", 1, "content",
+			"application/json", "schema", ref(rt->body)));
+
+	responses = json_object();
+	if (rt->result) {
+		const char *code = !strcmp(rt->method, "POST") &&
+			strcmp(rt->tag, "auth") ? "201" : "200";
+		json_object_set_new(responses, code, json_pack(
+			"{s:s, s:{s:{s:o}}}", "description", "success",
+			"content", "application/json", "schema",
+			ref(rt->result)));
+	}
+	else if (!strcmp(rt->method, "DELETE")) {
+		json_object_set_new(responses, "204",
+				    json_pack("{s:s}", "description", "gone"));
+	}
+	else {
+		json_object_set_new(responses, "200",
+				    json_pack("{s:s}", "description", "done"));
+	}
+	json_object_set_new(responses, "default", json_pack(
+		"{s:s, s:{s:{s:o}}}", "description", "an error, naming the "
+		"field at fault", "content", "application/problem+json",
+		"schema", ref("Problem")));
+	json_object_set_new(op, "responses", responses);
+	if (rt->perm == PERM_PUBLIC)
+		json_object_set_new(op, "security", json_array());
+	return op;
+}
+
+static json_t *build(void)
+{
+	json_t *doc, *paths = json_object();
+
+	for (size_t i = 0; i < api_routes_len; i++) {
+		const struct api_route *rt = &api_routes[i];
+		json_t *item = json_object_get(paths, rt->pattern);
+		char m[8];
+		size_t k;
+
+		if (!item) {
+			item = json_object();
+			json_object_set_new(paths, rt->pattern, item);
+		}
+		for (k = 0; rt->method[k] && k < sizeof(m) - 1; k++)
+			m[k] = (char)(rt->method[k] | 0x20);
+		m[k] = '\0';
+		json_object_set_new(item, m, operation(rt));
+	}
+	doc = json_pack("{s:s, s:{s:s, s:s, s:s}, s:o, s:{s:o, s:{s:{s:s, "
+			"s:s, s:s}}}, s:[{s:[]}]}",
+			"openapi", "3.1.0",
+			"info", "title", "Centrex API", "version",
+			CENTREX_VERSION, "description", "Provisioning of the "
+			"Centrex platform: tenants, sites, users, devices, "
+			"audit.  Errors are application/problem+json naming "
+			"the field at fault.",
+			"paths", paths,
+			"components", "schemas",
+			json_loads(schemas_json, 0, NULL), "securitySchemes",
+			"session", "type", "apiKey", "in", "cookie", "name",
+			"centrex_session",
+			"security", "session");
+	return doc;
+}
+
+void openapi_get(struct api_ctx *ctx, struct api_req *req,
+		 struct api_resp *resp)
+{
+	static char *cached;
+	(void)ctx;
+	(void)req;
+
+	if (!cached) {
+		json_t *doc = build();
+		cached = doc ? json_dumps(doc, JSON_INDENT(1)) : NULL;
+		json_decref(doc);
+	}
+	if (!cached) {
+		api_problem(resp, 500, NULL, "cannot build the document");
+		return;
+	}
+	api_resp_text(resp, 200, "application/json", cached);
+}
+
+void health_get(struct api_ctx *ctx, struct api_req *req,
+		struct api_resp *resp)
+{
+	(void)ctx;
+	(void)req;
+	api_json(resp, 200, json_pack("{s:s, s:s}", "status", "ok",
+				      "version", CENTREX_VERSION));
+}

@@ -1,0 +1,372 @@
+/**
+ * @file res_users.c  /api/v1/tenants/{tenant_id}/users
+ *
+ * People: name, email (their login), role, site, extension, language,
+ * fixed and mobile numbers.  A tenant admin manages them all; a user may
+ * read their own record and change their own name, language and
+ * password, nothing else.  A password is hashed (argon2id) on the auth
+ * worker thread, so requests that set one answer when it is done.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "store/store.h"
+#include "api/audit.h"
+#include "api/authworker.h"
+#include "api/ctx.h"
+#include "api/handlers.h"
+#include "api/json.h"
+#include "api/live.h"
+#include "api/roles.h"
+#include "api/sessions.h"
+
+static const struct str_rule name_rule = {1, 127, NULL};
+static const struct str_rule email_rule = {3, 254,
+	"abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"
+	".!#$%&'*+/=?^_`{|}~@-"};
+static const struct str_rule role_rule = {4, 23,
+	"abcdefghijklmnopqrstuvwxyz_"};
+static const struct str_rule ext_rule = {2, 8, "0123456789"};
+static const struct str_rule lang_rule = {0, 2, "abcdefghijklmnopqrstuvwxyz"};
+static const struct str_rule e164_rule = {0, 16, "+0123456789"};
+static const struct str_rule pw_rule = {8, 128, NULL};
+
+static const char *const admin_fields[] = {"name", "email", "role",
+	"site_id", "extension", "language", "fixed_number", "mobile_number",
+	"password", NULL};
+static const char *const self_fields[] = {"name", "language", "password",
+	NULL};
+
+static json_t *user_json(const struct store_user *u)
+{
+	json_t *o = json_pack("{s:I, s:s, s:s, s:s, s:s, s:b}",
+			      "id", (json_int_t)u->id, "name", u->name,
+			      "email", u->email, "role", u->role,
+			      "language", u->language,
+			      "can_log_in", u->password_hash[0] != '\0');
+#define OPT(k, v) json_object_set_new(o, k, (v)[0] ? json_string(v) \
+							 : json_null())
+	OPT("extension", u->extension);
+	OPT("fixed_number", u->fixed_number);
+	OPT("mobile_number", u->mobile_number);
+#undef OPT
+	json_object_set_new(o, "site_id", u->site_id
+			    ? json_integer(u->site_id) : json_null());
+	return o;
+}
+
+static bool e164(const char *s)
+{
+	size_t n = strlen(s);
+	if (!n)
+		return true;
+	if (n < 8 || s[0] != '+' || s[1] == '0')
+		return false;
+	for (size_t i = 1; i < n; i++) {
+		if (s[i] < '0' || s[i] > '9')
+			return false;
+	}
+	return true;
+}
+
+/* fields present in o into u; password (if any) into pw */
+static bool read_user(struct api_ctx *ctx, json_t *o, struct store_user *u,
+		      bool create, char *pw, size_t pwsz,
+		      struct api_resp *resp)
+{
+	struct store_site site;
+	const char *at;
+
+	if (!api_get_str(o, "name", create, &name_rule, u->name,
+			 sizeof(u->name), resp) ||
+	    !api_get_str(o, "email", false, &email_rule, u->email,
+			 sizeof(u->email), resp) ||
+	    !api_get_str(o, "role", false, &role_rule, u->role,
+			 sizeof(u->role), resp) ||
+	    !api_get_id(o, "site_id", false, &u->site_id, resp) ||
+	    !api_get_str(o, "extension", false, &ext_rule, u->extension,
+			 sizeof(u->extension), resp) ||
+	    !api_get_str(o, "language", false, &lang_rule, u->language,
+			 sizeof(u->language), resp) ||
+	    !api_get_str(o, "fixed_number", false, &e164_rule,
+			 u->fixed_number, sizeof(u->fixed_number), resp) ||
+	    !api_get_str(o, "mobile_number", false, &e164_rule,
+			 u->mobile_number, sizeof(u->mobile_number), resp) ||
+	    !api_get_str(o, "password", false, &pw_rule, pw, pwsz, resp))
+		return false;
+
+	/* null clears an optional field */
+	if (json_is_null(json_object_get(o, "extension")))
+		u->extension[0] = '\0';
+	if (json_is_null(json_object_get(o, "email")))
+		u->email[0] = '\0';
+
+	at = strchr(u->email, '@');
+	if (u->email[0] && (!at || at == u->email || !at[1] ||
+			    strchr(at + 1, '@'))) {
+		api_problem(resp, 400, "email", "email must look like "
+			    "name@example.com");
+		return false;
+	}
+	if (roles_parse(u->role) == ROLE_NONE) {
+		api_problem(resp, 400, "role", "role must be user, agent, "
+			    "supervisor or tenant_admin");
+		return false;
+	}
+	if (!e164(u->fixed_number) || !e164(u->mobile_number)) {
+		api_problem(resp, 400, e164(u->fixed_number) ? "mobile_number"
+			    : "fixed_number", "numbers are E.164: + then 7 to "
+			    "15 digits, e.g. +33145671234");
+		return false;
+	}
+	if (u->site_id &&
+	    store_site_get(ctx->st, u->tenant_id, u->site_id, &site)) {
+		api_problem(resp, 400, "site_id", "site_id %lld is not a site "
+			    "of this tenant", (long long)u->site_id);
+		return false;
+	}
+	if (pw[0] && !u->email[0]) {
+		api_problem(resp, 400, "email", "a user who can log in needs "
+			    "an email");
+		return false;
+	}
+	return true;
+}
+
+static int add_user(const struct store_user *u, void *arg)
+{
+	json_array_append_new(arg, user_json(u));
+	return 0;
+}
+
+void users_list(struct api_ctx *ctx, struct api_req *req,
+		struct api_resp *resp)
+{
+	int64_t tid, after;
+	json_t *items;
+	int limit;
+
+	if (!api_path_id(req, 0, &tid, resp) ||
+	    !api_page(req, resp, &limit, &after))
+		return;
+	items = json_array();
+	if (store_user_list(ctx->st, tid, after, limit, add_user, items)) {
+		json_decref(items);
+		api_problem(resp, 503, NULL, "store unavailable");
+		return;
+	}
+	api_list(resp, items, limit, api_last_id(items));
+}
+
+/* A write waiting for its password hash. */
+struct user_write {
+	struct api_ctx *ctx;
+	struct api_req req_copy;       /* who, remote: for the audit */
+	struct api_pending *pending;
+	struct store_user u;
+	json_t *before;                /* NULL on create */
+	bool create;
+};
+
+/* store it, tell SIP, audit, answer */
+static void finish(struct user_write *w, struct api_resp *resp,
+		   bool pw_changed)
+{
+	struct api_ctx *ctx = w->ctx;
+	char res[64], loc[96];
+	json_t *after;
+	int err;
+
+	err = w->create ? store_user_create(ctx->st, w->u.tenant_id, &w->u)
+			: store_user_update(ctx->st, w->u.tenant_id, &w->u);
+	if (err == EEXIST) {
+		api_problem(resp, 409, w->u.extension[0] ? "extension" : "email",
+			    "extension %s or email %s already belongs to "
+			    "another user of this tenant", w->u.extension,
+			    w->u.email);
+		return;
+	}
+	if (err) {
+		api_problem(resp, err == ENOENT ? 404 : 503, NULL,
+			    "cannot save the user");
+		return;
+	}
+	if (pw_changed && !w->create)
+		sessions_remove_account(ctx->sessions, w->u.tenant_id,
+					w->u.id);
+	after = user_json(&w->u);
+	snprintf(res, sizeof(res), "users/%lld", (long long)w->u.id);
+	{
+		json_t *logged = json_deep_copy(after);
+		if (pw_changed)
+			json_object_set_new(logged, "password",
+					    json_string("(changed)"));
+		audit_record(ctx, &w->req_copy, w->u.tenant_id,
+			     w->create ? "create" : "update", res, w->before,
+			     logged);
+		json_decref(logged);
+	}
+	api_json(resp, w->create ? 201 : 200, after);
+	if (w->create) {
+		snprintf(loc, sizeof(loc), "/api/v1/tenants/%lld/users/%lld",
+			 (long long)w->u.tenant_id, (long long)w->u.id);
+		api_resp_header(resp, "Location", loc);
+	}
+}
+
+static void free_write(struct user_write *w)
+{
+	json_decref(w->before);
+	free(w);
+}
+
+static void hashed(bool ok, const char *hash, void *arg)
+{
+	struct user_write *w = arg;
+	struct api_resp resp = {0};
+
+	if (!ok)
+		api_problem(&resp, 503, NULL, "cannot hash the password");
+	else {
+		snprintf(w->u.password_hash, sizeof(w->u.password_hash), "%s",
+			 hash);
+		finish(w, &resp, true);
+	}
+	api_complete(w->pending, &resp);
+	api_resp_reset(&resp);
+	free_write(w);
+}
+
+static void write_user(struct api_ctx *ctx, struct api_req *req,
+		       struct api_resp *resp, struct user_write *w,
+		       const char *pw)
+{
+	w->ctx = ctx;
+	w->req_copy.who = req->who;
+	memcpy(w->req_copy.remote, req->remote, sizeof(req->remote));
+	if (!pw[0]) {
+		finish(w, resp, false);
+		free_write(w);
+		return;
+	}
+	w->pending = api_defer(req);
+	if (!w->pending || authworker_hash(ctx->aw, pw, hashed, w)) {
+		api_problem(resp, 503, NULL, "cannot hash the password now");
+		free_write(w);
+	}
+}
+
+void users_create(struct api_ctx *ctx, struct api_req *req,
+		  struct api_resp *resp)
+{
+	struct user_write *w;
+	char pw[129] = "";
+	json_t *o;
+	int64_t tid;
+
+	if (!api_path_id(req, 0, &tid, resp))
+		return;
+	o = api_body(req, resp, admin_fields);
+	if (!o)
+		return;
+	w = calloc(1, sizeof(*w));
+	if (!w) {
+		json_decref(o);
+		api_problem(resp, 503, NULL, "out of memory");
+		return;
+	}
+	w->create = true;
+	w->u.tenant_id = tid;
+	snprintf(w->u.role, sizeof(w->u.role), "user");
+	if (!read_user(ctx, o, &w->u, true, pw, sizeof(pw), resp)) {
+		json_decref(o);
+		free_write(w);
+		return;
+	}
+	json_decref(o);
+	write_user(ctx, req, resp, w, pw);
+	memset(pw, 0, sizeof(pw));
+}
+
+static bool load(struct api_ctx *ctx, struct api_req *req,
+		 struct api_resp *resp, struct store_user *u)
+{
+	int64_t tid, id;
+	int err;
+
+	if (!api_path_id(req, 0, &tid, resp) || !api_path_id(req, 1, &id, resp))
+		return false;
+	err = store_user_get(ctx->st, tid, id, u);
+	if (err) {
+		api_problem(resp, err == ENOENT ? 404 : 503, NULL,
+			    err == ENOENT ? "no such resource"
+					  : "store unavailable");
+		return false;
+	}
+	return true;
+}
+
+void users_get(struct api_ctx *ctx, struct api_req *req,
+	       struct api_resp *resp)
+{
+	struct store_user u;
+
+	if (load(ctx, req, resp, &u))
+		api_json(resp, 200, user_json(&u));
+}
+
+void users_update(struct api_ctx *ctx, struct api_req *req,
+		  struct api_resp *resp)
+{
+	bool admin = req->who.role >= ROLE_TENANT_ADMIN;
+	struct user_write *w;
+	char pw[129] = "";
+	json_t *o;
+
+	w = calloc(1, sizeof(*w));
+	if (!w) {
+		api_problem(resp, 503, NULL, "out of memory");
+		return;
+	}
+	if (!load(ctx, req, resp, &w->u)) {
+		free_write(w);
+		return;
+	}
+	/* users change their own name, language and password only */
+	o = api_body(req, resp, admin ? admin_fields : self_fields);
+	if (!o) {
+		free_write(w);
+		return;
+	}
+	w->before = user_json(&w->u);
+	if (!read_user(ctx, o, &w->u, false, pw, sizeof(pw), resp)) {
+		json_decref(o);
+		free_write(w);
+		return;
+	}
+	json_decref(o);
+	write_user(ctx, req, resp, w, pw);
+	memset(pw, 0, sizeof(pw));
+}
+
+void users_delete(struct api_ctx *ctx, struct api_req *req,
+		  struct api_resp *resp)
+{
+	struct store_user u;
+	json_t *before;
+	char res[64];
+
+	if (!load(ctx, req, resp, &u))
+		return;
+	if (store_user_delete(ctx->st, u.tenant_id, u.id)) {
+		api_problem(resp, 503, NULL, "cannot delete the user");
+		return;
+	}
+	live_user_removed(ctx, u.tenant_id, u.id);
+	before = user_json(&u);
+	snprintf(res, sizeof(res), "users/%lld", (long long)u.id);
+	audit_record(ctx, req, u.tenant_id, "delete", res, before, NULL);
+	json_decref(before);
+	resp->status = 204;
+}

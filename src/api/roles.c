@@ -1,0 +1,80 @@
+/**
+ * @file roles.c  The permission table.
+ */
+#include <string.h>
+#include "api/roles.h"
+
+static const struct {
+	enum api_role min_role;   /**< lowest rank granted in its tenant */
+	bool self;                /**< also the user named by the path */
+	const char *text;         /**< for the OpenAPI document */
+} rules[PERM_COUNT] = {
+	[PERM_PUBLIC]       = {ROLE_NONE, false, "public"},
+	[PERM_LOGGED_IN]    = {ROLE_USER, false, "any logged-in account"},
+	[PERM_OPERATOR]     = {ROLE_OPERATOR, false, "operator"},
+	[PERM_TENANT_READ]  = {ROLE_SUPERVISOR, false,
+			       "supervisor or tenant admin of the tenant"},
+	[PERM_TENANT_ADMIN] = {ROLE_TENANT_ADMIN, false,
+			       "tenant admin of the tenant"},
+	[PERM_USER_READ]    = {ROLE_SUPERVISOR, true,
+			       "the user themself, a supervisor or admin"},
+	[PERM_USER_WRITE]   = {ROLE_TENANT_ADMIN, true,
+			       "the user themself or a tenant admin"},
+	[PERM_AUDIT_READ]   = {ROLE_TENANT_ADMIN, false,
+			       "tenant admin of the tenant"},
+};
+
+unsigned roles_check(const struct api_req *r, enum api_perm perm,
+		     int64_t path_tenant, int64_t path_user)
+{
+	const struct api_principal *w = &r->who;
+
+	if (perm == PERM_PUBLIC)
+		return 0;
+	if (!r->authenticated)
+		return 401;
+	if (w->role == ROLE_OPERATOR)
+		return 0;      /* the operator sees every tenant */
+	if (perm == PERM_OPERATOR)
+		return 403;
+	if (perm == PERM_LOGGED_IN)
+		return 0;
+	if (path_tenant && path_tenant != w->tenant_id)
+		return 404;    /* another tenant's: it does not exist */
+	if (w->role >= rules[perm].min_role)
+		return 0;
+	if (rules[perm].self && path_user) {
+		/* a user's own record; anyone else's is not there */
+		return path_user == w->user_id ? 0 : 404;
+	}
+	return 403;
+}
+
+static const char *names[] = {
+	[ROLE_NONE] = "none",
+	[ROLE_USER] = "user",
+	[ROLE_AGENT] = "agent",
+	[ROLE_SUPERVISOR] = "supervisor",
+	[ROLE_TENANT_ADMIN] = "tenant_admin",
+	[ROLE_OPERATOR] = "operator",
+};
+
+const char *roles_name(enum api_role role)
+{
+	return (unsigned)role < sizeof(names) / sizeof(names[0])
+		? names[role] : "none";
+}
+
+enum api_role roles_parse(const char *name)
+{
+	for (size_t i = ROLE_USER; i < ROLE_OPERATOR; i++) {
+		if (name && !strcmp(name, names[i]))
+			return (enum api_role)i;
+	}
+	return ROLE_NONE;
+}
+
+const char *roles_perm_text(enum api_perm perm)
+{
+	return perm < PERM_COUNT ? rules[perm].text : "?";
+}

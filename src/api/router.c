@@ -1,0 +1,155 @@
+/**
+ * @file router.c  Matching, authentication, permission, dispatch.
+ *
+ * In order: find the route (404, or 405 with Allow when only the method is
+ * wrong); identify the caller (session cookie, checked CSRF token on any
+ * change); check the permission for the tenant and user named by the
+ * path (404 across tenants); call the handler.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "api/ctx.h"
+#include "api/json.h"
+#include "api/router.h"
+#include "api/sessions.h"
+
+/* pattern segments "{x}" capture; returns true on a full match */
+static bool match(const char *pattern, const char *path, struct api_req *req)
+{
+	static char store[API_MAX_PARAMS][24];
+	size_t n = 0;
+
+	while (*pattern && *path) {
+		if (*pattern == '{') {
+			const char *pe = strchr(pattern, '}');
+			const char *se = strchr(path, '/');
+			size_t len = se ? (size_t)(se - path) : strlen(path);
+			if (!pe || n >= API_MAX_PARAMS || !len ||
+			    len >= sizeof(store[0]))
+				return false;
+			memcpy(store[n], path, len);
+			store[n][len] = '\0';
+			req->params[n] = store[n];
+			n++;
+			pattern = pe + 1;
+			path += len;
+			continue;
+		}
+		if (*pattern++ != *path++)
+			return false;
+	}
+	if (*pattern || *path)
+		return false;
+	req->nparams = n;
+	return true;
+}
+
+static bool path_id(const struct api_req *req, int idx, int64_t *id)
+{
+	char *end;
+	long long v;
+
+	*id = 0;
+	if (idx < 0)
+		return true;
+	if ((size_t)idx >= req->nparams || !req->params[idx][0])
+		return false;
+	for (const char *p = req->params[idx]; *p; p++) {
+		if (*p < '0' || *p > '9')
+			return false;
+	}
+	v = strtoll(req->params[idx], &end, 10);
+	if (*end || v <= 0)
+		return false;
+	*id = v;
+	return true;
+}
+
+static void identify(struct api_ctx *ctx, struct api_req *req)
+{
+	const char *tok = api_req_cookie(req, "centrex_session");
+	const struct api_principal *p = sessions_find(ctx->sessions, tok);
+
+	if (p) {
+		req->who = *p;
+		req->authenticated = true;
+	}
+}
+
+static bool safe_method(const char *m)
+{
+	return !strcmp(m, "GET") || !strcmp(m, "HEAD");
+}
+
+void router_dispatch(struct api_req *req, struct api_resp *resp, void *arg)
+{
+	struct api_ctx *ctx = arg;
+	const struct api_route *rt = NULL;
+	char allow[64] = "";
+	int64_t tid = 0, uid = 0;
+	unsigned st;
+
+	for (size_t i = 0; i < api_routes_len; i++) {
+		if (!match(api_routes[i].pattern, req->path, req))
+			continue;
+		if (!strcmp(api_routes[i].method, req->method)) {
+			rt = &api_routes[i];
+			break;
+		}
+		if (strlen(allow) + 8 < sizeof(allow)) {
+			if (allow[0])
+				strcat(allow, ", ");
+			strcat(allow, api_routes[i].method);
+		}
+	}
+	if (!rt) {
+		if (allow[0]) {
+			api_problem(resp, 405, NULL, "%s is not allowed here",
+				    req->method);
+			api_resp_header(resp, "Allow", allow);
+		}
+		else {
+			api_problem(resp, 404, NULL, "no such resource");
+		}
+		return;
+	}
+	/* match() leaves params pointing at its buffers: keep them */
+	match(rt->pattern, req->path, req);
+
+	identify(ctx, req);
+	if (req->authenticated && req->who.via_cookie &&
+	    !safe_method(req->method)) {
+		const char *csrf = api_req_header(req, "X-CSRF-Token");
+		if (!csrf || strcmp(csrf, req->who.csrf)) {
+			api_problem(resp, 403, "X-CSRF-Token", "a change made "
+				    "with a session cookie needs the "
+				    "X-CSRF-Token header given at login");
+			return;
+		}
+	}
+
+	if (!path_id(req, rt->tenant_param, &tid) ||
+	    !path_id(req, rt->user_param, &uid)) {
+		api_problem(resp, 404, NULL, "no such resource");
+		return;
+	}
+	st = roles_check(req, rt->perm, tid, uid);
+	if (st == 401) {
+		api_problem(resp, 401, NULL, "log in first (POST "
+			    "/api/v1/auth/login)");
+		api_resp_header(resp, "WWW-Authenticate",
+				"Cookie realm=\"centrex\"");
+		return;
+	}
+	if (st == 404) {
+		api_problem(resp, 404, NULL, "no such resource");
+		return;
+	}
+	if (st) {
+		api_problem(resp, st, NULL, "your role (%s) may not do this",
+			    roles_name(req->who.role));
+		return;
+	}
+	rt->h(ctx, req, resp);
+}

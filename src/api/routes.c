@@ -1,0 +1,84 @@
+/**
+ * @file routes.c  The API, one row per route.
+ *
+ * Dispatch (router.c) and the OpenAPI document (openapi.c) both read
+ * this table.  Columns: method, path, permission, index of the
+ * {tenant_id} and {user_id} path parameters (-1: none), handler,
+ * summary, tag, request schema, response schema.
+ */
+#include "api/handlers.h"
+#include "api/router.h"
+
+#define V1 "/api/v1"
+#define T  V1 "/tenants/{tenant_id}"
+#define U  T "/users/{user_id}"
+
+const struct api_route api_routes[] = {
+	{"GET", V1 "/health", PERM_PUBLIC, -1, -1, health_get,
+	 "Liveness of the daemon", "meta", NULL, "Health"},
+	{"GET", V1 "/openapi.json", PERM_PUBLIC, -1, -1, openapi_get,
+	 "This document", "meta", NULL, NULL},
+
+	{"POST", V1 "/auth/login", PERM_PUBLIC, -1, -1, auth_login,
+	 "Log in with email and password; sets the session cookie and "
+	 "returns the CSRF token", "auth", "Login", "Principal"},
+	{"POST", V1 "/auth/logout", PERM_LOGGED_IN, -1, -1, auth_logout,
+	 "End the session", "auth", NULL, NULL},
+	{"GET", V1 "/auth/me", PERM_LOGGED_IN, -1, -1, auth_me,
+	 "Who the session belongs to", "auth", NULL, "Principal"},
+
+	{"GET", V1 "/tenants", PERM_OPERATOR, -1, -1, tenants_list,
+	 "List tenants", "tenants", NULL, "TenantList"},
+	{"POST", V1 "/tenants", PERM_OPERATOR, -1, -1, tenants_create,
+	 "Create a tenant", "tenants", "Tenant", "Tenant"},
+	{"GET", T, PERM_TENANT_READ, 0, -1, tenants_get,
+	 "Get a tenant", "tenants", NULL, "Tenant"},
+	{"PATCH", T, PERM_OPERATOR, 0, -1, tenants_update,
+	 "Change a tenant", "tenants", "Tenant", "Tenant"},
+	{"DELETE", T, PERM_OPERATOR, 0, -1, tenants_delete,
+	 "Delete a tenant and everything it owns", "tenants", NULL, NULL},
+
+	{"GET", T "/sites", PERM_TENANT_READ, 0, -1, sites_list,
+	 "List sites", "sites", NULL, "SiteList"},
+	{"POST", T "/sites", PERM_TENANT_ADMIN, 0, -1, sites_create,
+	 "Create a site", "sites", "Site", "Site"},
+	{"GET", T "/sites/{site_id}", PERM_TENANT_READ, 0, -1, sites_get,
+	 "Get a site", "sites", NULL, "Site"},
+	{"PATCH", T "/sites/{site_id}", PERM_TENANT_ADMIN, 0, -1, sites_update,
+	 "Change a site", "sites", "Site", "Site"},
+	{"DELETE", T "/sites/{site_id}", PERM_TENANT_ADMIN, 0, -1,
+	 sites_delete, "Delete a site", "sites", NULL, NULL},
+
+	{"GET", T "/users", PERM_TENANT_READ, 0, -1, users_list,
+	 "List users", "users", NULL, "UserList"},
+	{"POST", T "/users", PERM_TENANT_ADMIN, 0, -1, users_create,
+	 "Create a user", "users", "User", "User"},
+	{"GET", U, PERM_USER_READ, 0, 1, users_get,
+	 "Get a user (users may read their own)", "users", NULL, "User"},
+	{"PATCH", U, PERM_USER_WRITE, 0, 1, users_update,
+	 "Change a user (users may change their own name, language and "
+	 "password)", "users", "User", "User"},
+	{"DELETE", U, PERM_TENANT_ADMIN, 0, 1, users_delete,
+	 "Delete a user, their devices and registrations", "users", NULL,
+	 NULL},
+
+	{"GET", U "/devices", PERM_USER_READ, 0, 1, devices_list,
+	 "List a user's SIP devices", "devices", NULL, "DeviceList"},
+	{"POST", U "/devices", PERM_TENANT_ADMIN, 0, 1, devices_create,
+	 "Create a SIP device (credentials)", "devices", "Device", "Device"},
+	{"GET", U "/devices/{device_id}", PERM_USER_READ, 0, 1, devices_get,
+	 "Get a device", "devices", NULL, "Device"},
+	{"PATCH", U "/devices/{device_id}", PERM_USER_WRITE, 0, 1,
+	 devices_update, "Change a device's username or password", "devices",
+	 "Device", "Device"},
+	{"DELETE", U "/devices/{device_id}", PERM_TENANT_ADMIN, 0, 1,
+	 devices_delete, "Delete a device and its registrations", "devices",
+	 NULL, NULL},
+
+	{"GET", T "/audit", PERM_AUDIT_READ, 0, -1, audit_list_tenant,
+	 "A tenant's audit log", "audit", NULL, "AuditList"},
+	{"GET", V1 "/audit", PERM_OPERATOR, -1, -1, audit_list_all,
+	 "The whole platform's audit log", "audit", NULL, "AuditList"},
+};
+
+const size_t api_routes_len = sizeof(api_routes) / sizeof(api_routes[0]);
