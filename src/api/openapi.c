@@ -67,6 +67,18 @@ static const char schemas_json[] =
 "  \"user_id\":{\"type\":\"integer\",\"readOnly\":true},"
 "  \"sip_username\":{\"type\":\"string\",\"maxLength\":63},"
 "  \"password\":{\"type\":\"string\",\"writeOnly\":true,\"minLength\":8}}},"
+"\"TokenRequest\":{\"type\":\"object\",\"additionalProperties\":false,"
+"  \"required\":[\"name\"],\"properties\":{"
+"  \"name\":{\"type\":\"string\",\"maxLength\":127},"
+"  \"role\":{\"type\":\"string\"},"
+"  \"expires_in_s\":{\"type\":\"integer\",\"minimum\":60}}},"
+"\"Token\":{\"type\":\"object\",\"properties\":{"
+"  \"id\":{\"type\":\"integer\"},\"name\":{\"type\":\"string\"},"
+"  \"role\":{\"type\":\"string\"},\"tenant_id\":{\"type\":[\"integer\",\"null\"]},"
+"  \"created_by\":{\"type\":\"string\"},\"created_at\":{\"type\":\"integer\"},"
+"  \"expires_at\":{\"type\":[\"integer\",\"null\"]},\"revoked\":{\"type\":\"boolean\"},"
+"  \"token\":{\"type\":\"string\",\"description\":\"cx_<id>_<secret>, "
+"only in the answer to POST; send as Authorization: Bearer\"}}},"
 "\"AuditEntry\":{\"type\":\"object\",\"properties\":{"
 "  \"id\":{\"type\":\"integer\"},\"at_ms\":{\"type\":\"integer\"},"
 "  \"tenant_id\":{\"type\":[\"integer\",\"null\"]},"
@@ -206,6 +218,12 @@ static json_t *build(void)
 			"session", "type", "apiKey", "in", "cookie", "name",
 			"centrex_session",
 			"security", "session");
+	json_object_set_new(json_object_get(json_object_get(doc, "components"),
+					    "securitySchemes"), "token",
+			    json_pack("{s:s, s:s}", "type", "http", "scheme",
+				      "bearer"));
+	json_array_append_new(json_object_get(doc, "security"),
+			      json_pack("{s:[]}", "token"));
 	return doc;
 }
 

@@ -9,6 +9,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sodium.h>
+#include <time.h>
+#include "core/strutil.h"
+#include "store/store.h"
 #include "api/ctx.h"
 #include "api/json.h"
 #include "api/router.h"
@@ -66,11 +70,50 @@ static bool path_id(const struct api_req *req, int idx, int64_t *id)
 	return true;
 }
 
+/* "Bearer cx_<id>_<64 hex>": valid, unexpired, unrevoked, same secret */
+static bool bearer(struct api_ctx *ctx, struct api_req *req, const char *h)
+{
+	uint8_t digest[crypto_hash_sha256_BYTES];
+	char want[65];
+	struct store_token t;
+	const char *sec;
+	char *end;
+	long long id;
+
+	if (strncmp(h, "Bearer cx_", 10))
+		return false;
+	id = strtoll(h + 10, &end, 10);
+	if (id <= 0 || *end != '_')
+		return false;
+	sec = end + 1;
+	if (strlen(sec) != 64 || store_token_get_all(ctx->st, id, &t))
+		return false;
+	crypto_hash_sha256(digest, (const uint8_t *)sec, 64);
+	hex_encode(want, sizeof(want), digest, sizeof(digest));
+	if (sodium_memcmp(want, t.secret_sha256, 64) || t.revoked_at ||
+	    (t.expires_at && t.expires_at <= (int64_t)time(NULL)))
+		return false;
+
+	memset(&req->who, 0, sizeof(req->who));
+	req->who.role = t.tenant_id ? roles_parse(t.role) : ROLE_OPERATOR;
+	req->who.tenant_id = t.tenant_id;
+	req->who.token_id = t.id;
+	snprintf(req->who.name, sizeof(req->who.name), "token %lld (%.100s)",
+		 id, t.name);
+	return req->who.role != ROLE_NONE;
+}
+
 static void identify(struct api_ctx *ctx, struct api_req *req)
 {
-	const char *tok = api_req_cookie(req, "centrex_session");
-	const struct api_principal *p = sessions_find(ctx->sessions, tok);
+	const char *auth = api_req_header(req, "Authorization");
+	const struct api_principal *p;
 
+	if (auth) {
+		req->authenticated = bearer(ctx, req, auth);
+		return;   /* a bad token is no login, whatever the cookie */
+	}
+	p = sessions_find(ctx->sessions,
+			  api_req_cookie(req, "centrex_session"));
 	if (p) {
 		req->who = *p;
 		req->authenticated = true;

@@ -68,6 +68,13 @@ struct store_backend {
 			  const struct store_audit *a);
 	int  (*audit_list)(void *db, int64_t tenant_id, int64_t after_id,
 			   int limit, store_audit_h *h, void *arg);
+	int  (*token_create)(void *db, int64_t tenant_id,
+			     struct store_token *t);
+	int  (*token_get_all)(void *db, int64_t id, struct store_token *t);
+	int  (*token_list)(void *db, int64_t tenant_id, int64_t after_id,
+			   int limit, store_token_h *h, void *arg);
+	int  (*token_revoke)(void *db, int64_t tenant_id, int64_t id,
+			     int64_t now);
 	int  (*binding_foreach_all)(void *db, store_binding_h *h, void *arg);
 	int  (*binding_apply)(void *db, const struct store_binding *v,
 			      size_t n);

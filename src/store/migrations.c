@@ -92,6 +92,19 @@ const struct store_migration store_migrations[] = {
 	 " before_json TEXT,"
 	 " after_json TEXT);"
 	 "CREATE INDEX audit_log_tenant ON audit_log (tenant_id, id);"},
+
+	{3, "API tokens",
+	 "CREATE TABLE api_tokens ("
+	 " id %ID%,"
+	 " tenant_id BIGINT REFERENCES tenants(id) ON DELETE CASCADE,"
+	 " name TEXT NOT NULL,"
+	 " role TEXT NOT NULL,"
+	 " secret_sha256 TEXT NOT NULL,"
+	 " created_by TEXT NOT NULL,"
+	 " created_at BIGINT NOT NULL,"
+	 " expires_at BIGINT NOT NULL DEFAULT 0,"
+	 " revoked_at BIGINT NOT NULL DEFAULT 0);"
+	 "CREATE INDEX api_tokens_tenant ON api_tokens (tenant_id, id);"},
 };
 
 const size_t store_migrations_len =

@@ -1282,9 +1282,93 @@ static int be_binding_purge_expired_all(void *p, int64_t now)
 	.device_delete = be_device_delete,                            \
 	.audit_add = be_audit_add,                                    \
 	.audit_list = be_audit_list,                                  \
+	.token_create = be_token_create,                              \
+	.token_get_all = be_token_get_all,                            \
+	.token_list = be_token_list,                                  \
+	.token_revoke = be_token_revoke,                              \
 	.binding_foreach_all = be_binding_foreach_all,                \
 	.binding_apply = be_binding_apply,                            \
 	.binding_purge_expired_all = be_binding_purge_expired_all
+
+#define TOKEN_COLUMNS "id, COALESCE(tenant_id, 0), name, role, " \
+	"secret_sha256, created_by, created_at, expires_at, revoked_at"
+
+static void token_row(const PGresult *r, int i, void *out)
+{
+	struct store_token *t = out;
+	t->id = get_int(r, i, 0);
+	t->tenant_id = get_int(r, i, 1);
+	get_text(r, i, 2, t->name, sizeof(t->name));
+	get_text(r, i, 3, t->role, sizeof(t->role));
+	get_text(r, i, 4, t->secret_sha256, sizeof(t->secret_sha256));
+	get_text(r, i, 5, t->created_by, sizeof(t->created_by));
+	t->created_at = get_int(r, i, 6);
+	t->expires_at = get_int(r, i, 7);
+	t->revoked_at = get_int(r, i, 8);
+}
+
+static int be_token_create(void *p, int64_t tenant_id,
+			   struct store_token *t)
+{
+	struct params q = {0};
+
+	p_ref(&q, tenant_id);
+	p_text(&q, t->name);
+	p_text(&q, t->role);
+	p_text(&q, t->secret_sha256);
+	p_text(&q, t->created_by);
+	p_int(&q, t->created_at);
+	p_int(&q, t->expires_at);
+	t->tenant_id = tenant_id;
+	return insert(p, "INSERT INTO api_tokens (tenant_id, name, role, "
+		      "secret_sha256, created_by, created_at, expires_at) "
+		      "VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id", &q,
+		      &t->id);
+}
+
+static int be_token_get_all(void *p, int64_t id, struct store_token *t)
+{
+	struct params q = {0};
+
+	p_int(&q, id);
+	return get_one(p, "SELECT " TOKEN_COLUMNS " FROM api_tokens "
+		       "WHERE id = $1", &q, token_row, t);
+}
+
+static int be_token_list(void *p, int64_t tenant_id, int64_t after_id,
+			 int limit, store_token_h *h, void *arg)
+{
+	struct params q = {0};
+	PGresult *r = NULL;
+	int err;
+
+	p_int(&q, tenant_id);
+	p_int(&q, after_id);
+	p_int(&q, limit);
+	err = query(p, "SELECT " TOKEN_COLUMNS " FROM api_tokens WHERE "
+		    "COALESCE(tenant_id, 0) = $1 AND id > $2 ORDER BY id "
+		    "LIMIT $3", &q, &r);
+	for (int i = 0; !err && i < PQntuples(r); i++) {
+		struct store_token t;
+		token_row(r, i, &t);
+		err = h(&t, arg);
+	}
+	PQclear(r);
+	return err;
+}
+
+static int be_token_revoke(void *p, int64_t tenant_id, int64_t id,
+			   int64_t now)
+{
+	struct params q = {0};
+
+	p_int(&q, now);
+	p_int(&q, tenant_id);
+	p_int(&q, id);
+	return change_one(p, "UPDATE api_tokens SET revoked_at = $1 WHERE "
+			  "COALESCE(tenant_id, 0) = $2 AND id = $3 AND "
+			  "revoked_at = 0", &q);
+}
 
 const struct store_backend store_backend_pg = {
 	.scheme = "postgresql://",

@@ -980,6 +980,102 @@ static int be_audit_list(void *p, int64_t tenant_id, int64_t after_id,
 	return err;
 }
 
+#define TOKEN_COLS "id, COALESCE(tenant_id, 0), name, role, " \
+	"secret_sha256, created_by, created_at, expires_at, revoked_at"
+
+static void token_row(sqlite3_stmt *st, void *out)
+{
+	struct store_token *t = out;
+	t->id = sqlite3_column_int64(st, 0);
+	t->tenant_id = sqlite3_column_int64(st, 1);
+	col_text(st, 2, t->name, sizeof(t->name));
+	col_text(st, 3, t->role, sizeof(t->role));
+	col_text(st, 4, t->secret_sha256, sizeof(t->secret_sha256));
+	col_text(st, 5, t->created_by, sizeof(t->created_by));
+	t->created_at = sqlite3_column_int64(st, 6);
+	t->expires_at = sqlite3_column_int64(st, 7);
+	t->revoked_at = sqlite3_column_int64(st, 8);
+}
+
+static int be_token_create(void *p, int64_t tenant_id,
+			   struct store_token *t)
+{
+	struct sqlite_db *s = p;
+	sqlite3_stmt *st = NULL;
+	int err = prepare(s, &st, "INSERT INTO api_tokens (tenant_id, name, "
+			  "role, secret_sha256, created_by, created_at, "
+			  "expires_at) VALUES (?, ?, ?, ?, ?, ?, ?)");
+	if (err)
+		return err;
+	if (tenant_id > 0)
+		sqlite3_bind_int64(st, 1, tenant_id);
+	else
+		sqlite3_bind_null(st, 1);
+	bind_text(st, 2, t->name);
+	bind_text(st, 3, t->role);
+	bind_text(st, 4, t->secret_sha256);
+	bind_text(st, 5, t->created_by);
+	sqlite3_bind_int64(st, 6, t->created_at);
+	sqlite3_bind_int64(st, 7, t->expires_at);
+	t->tenant_id = tenant_id;
+	return insert(s, st, &t->id);
+}
+
+static int be_token_get_all(void *p, int64_t id, struct store_token *t)
+{
+	struct sqlite_db *s = p;
+	sqlite3_stmt *st = NULL;
+	int err = prepare(s, &st, "SELECT " TOKEN_COLS " FROM api_tokens "
+			  "WHERE id = ?");
+	if (err)
+		return err;
+	sqlite3_bind_int64(st, 1, id);
+	return get_one(s, st, token_row, t);
+}
+
+static int be_token_list(void *p, int64_t tenant_id, int64_t after_id,
+			 int limit, store_token_h *h, void *arg)
+{
+	struct sqlite_db *s = p;
+	sqlite3_stmt *st = NULL;
+	int err, rc;
+
+	err = prepare(s, &st, "SELECT " TOKEN_COLS " FROM api_tokens WHERE "
+		      "COALESCE(tenant_id, 0) = ? AND id > ? ORDER BY id "
+		      "LIMIT ?");
+	if (err)
+		return err;
+	sqlite3_bind_int64(st, 1, tenant_id);
+	sqlite3_bind_int64(st, 2, after_id);
+	sqlite3_bind_int(st, 3, limit);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		struct store_token t;
+		token_row(st, &t);
+		if ((err = h(&t, arg)))
+			break;
+	}
+	if (!err)
+		err = map_rc(s->db, rc);
+	sqlite3_finalize(st);
+	return err;
+}
+
+static int be_token_revoke(void *p, int64_t tenant_id, int64_t id,
+			   int64_t now)
+{
+	struct sqlite_db *s = p;
+	sqlite3_stmt *st = NULL;
+	int err = prepare(s, &st, "UPDATE api_tokens SET revoked_at = ? WHERE "
+			  "COALESCE(tenant_id, 0) = ? AND id = ? AND "
+			  "revoked_at = 0");
+	if (err)
+		return err;
+	sqlite3_bind_int64(st, 1, now);
+	sqlite3_bind_int64(st, 2, tenant_id);
+	sqlite3_bind_int64(st, 3, id);
+	return change_one(s, st);
+}
+
 const struct store_backend store_backend_sqlite = {
 	.scheme = "sqlite:",
 	.id_column = "INTEGER PRIMARY KEY AUTOINCREMENT",
@@ -1018,6 +1114,10 @@ const struct store_backend store_backend_sqlite = {
 	.device_delete = be_device_delete,
 	.audit_add = be_audit_add,
 	.audit_list = be_audit_list,
+	.token_create = be_token_create,
+	.token_get_all = be_token_get_all,
+	.token_list = be_token_list,
+	.token_revoke = be_token_revoke,
 	.binding_foreach_all = be_binding_foreach_all,
 	.binding_apply = be_binding_apply,
 	.binding_purge_expired_all = be_binding_purge_expired_all,

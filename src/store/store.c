@@ -357,6 +357,37 @@ int store_audit_list(struct store *st, int64_t tenant_id, int64_t after_id,
 	return st->be->audit_list(st->db, tenant_id, after_id, limit, h, arg);
 }
 
+int store_token_create(struct store *st, int64_t tenant_id,
+		       struct store_token *t)
+{
+	if (tenant_id < 0 || !t)
+		return EINVAL;
+	return st->be->token_create(st->db, tenant_id, t);
+}
+
+int store_token_get_all(struct store *st, int64_t id, struct store_token *t)
+{
+	if (id <= 0 || !t)
+		return ENOENT;
+	return st->be->token_get_all(st->db, id, t);
+}
+
+int store_token_list(struct store *st, int64_t tenant_id, int64_t after_id,
+		     int limit, store_token_h *h, void *arg)
+{
+	if (tenant_id < 0)
+		return EINVAL;
+	return st->be->token_list(st->db, tenant_id, after_id, limit, h, arg);
+}
+
+int store_token_revoke(struct store *st, int64_t tenant_id, int64_t id,
+		       int64_t now)
+{
+	if (tenant_id < 0)
+		return EINVAL;
+	return st->be->token_revoke(st->db, tenant_id, id, now);
+}
+
 int store_binding_foreach_all(struct store *st, store_binding_h *h,
 			      void *arg)
 {

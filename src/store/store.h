@@ -99,12 +99,26 @@ struct store_binding {
 	bool remove;                 /**< in a change batch: delete it */
 };
 
+/** An API token for machines; only a hash of its secret is kept. */
+struct store_token {
+	int64_t id;
+	int64_t tenant_id;           /**< 0 = operator token */
+	char name[128];
+	char role[24];
+	char secret_sha256[65];      /**< hex */
+	char created_by[128];
+	int64_t created_at;          /**< unix seconds */
+	int64_t expires_at;          /**< unix seconds, 0 = never */
+	int64_t revoked_at;          /**< unix seconds, 0 = valid */
+};
+
 typedef int (store_tenant_h)(const struct store_tenant *t, void *arg);
 typedef int (store_device_h)(const struct store_device *d, void *arg);
 typedef int (store_binding_h)(const struct store_binding *b, void *arg);
 typedef int (store_site_h)(const struct store_site *s, void *arg);
 typedef int (store_user_h)(const struct store_user *u, void *arg);
 typedef int (store_audit_h)(const struct store_audit *a, void *arg);
+typedef int (store_token_h)(const struct store_token *t, void *arg);
 
 void store_close(struct store *st);
 int  store_open(struct store **stp, const char *url, char *errbuf,
@@ -175,6 +189,16 @@ int  store_audit_add(struct store *st, int64_t tenant_id,
 /* tenant_id 0: every tenant's and the operator's entries */
 int  store_audit_list(struct store *st, int64_t tenant_id, int64_t after_id,
 		      int limit, store_audit_h *h, void *arg);
+
+/* tokens: tenant_id 0 = the operator's own tokens */
+int  store_token_create(struct store *st, int64_t tenant_id,
+			struct store_token *t);
+int  store_token_get_all(struct store *st, int64_t id,
+			 struct store_token *t);
+int  store_token_list(struct store *st, int64_t tenant_id, int64_t after_id,
+		      int limit, store_token_h *h, void *arg);
+int  store_token_revoke(struct store *st, int64_t tenant_id, int64_t id,
+			int64_t now);
 
 int  store_binding_foreach_all(struct store *st, store_binding_h *h,
 			       void *arg);
