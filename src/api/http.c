@@ -7,17 +7,39 @@
  * last time with no data: then we dispatch.  A deferred request suspends
  * its connection; api_complete() stores the response and resumes it, and
  * MHD calls access_handler once more, where the stored response is sent.
+ *
+ * Idempotency-Key (POST): the first request with a key, per caller, is
+ * remembered with its answer for a day; the same request again gets the
+ * same answer without doing the work twice, another request with the
+ * same key gets 422, and one arriving while the first is still being
+ * handled gets 409.  Server errors are not remembered, so a retry after
+ * a 5xx really retries.  The table is bounded; the oldest go first.
  */
 #include <re.h>
 #include <microhttpd.h>
+#include <sodium.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 #include "core/log.h"
 #include "api/http.h"
 
+enum { IDEM_MAX = 10000, IDEM_TTL_MS = 24 * 3600 * 1000 };
+
+struct idem {
+	struct le he;                  /**< in http.idem_ht */
+	struct le le;                  /**< in http.idem_fifo, oldest first */
+	uint8_t key[32];               /**< H(caller credential, key) */
+	uint8_t reqh[32];              /**< H(method, path, body) */
+	uint64_t expires;
+	bool done;
+	struct api_resp resp;          /**< copy of the answer once done */
+};
+
 struct http {
 	struct MHD_Daemon *mhd;
+	struct hash *idem_ht;
+	struct list idem_fifo;
 	int epfd;
 	struct tmr tmr;
 	size_t max_body;
@@ -40,6 +62,7 @@ struct hreq {
 	struct api_pending *pending;   /**< owned while deferred */
 	char *method, *path;
 	struct http *http;             /**< borrowed */
+	struct idem *idem;             /**< borrowed: the key being served */
 };
 
 static void arm(struct http *h);
@@ -120,6 +143,144 @@ const char *api_req_cookie(const struct api_req *r, const char *name)
 	return MHD_lookup_connection_value(r->conn, MHD_COOKIE_KIND, name);
 }
 
+static void idem_destructor(void *arg)
+{
+	struct idem *e = arg;
+
+	hash_unlink(&e->he);
+	list_unlink(&e->le);
+	api_resp_reset(&e->resp);
+}
+
+static void resp_copy(struct api_resp *dst, const struct api_resp *src)
+{
+	memset(dst, 0, sizeof(*dst));
+	dst->status = src->status;
+	dst->ctype = src->ctype;
+	if (src->body && (dst->body = malloc(src->len + 1))) {
+		memcpy(dst->body, src->body, src->len);
+		dst->body[src->len] = '\0';
+		dst->len = src->len;
+	}
+	for (size_t i = 0; i < src->nheaders; i++) {
+		dst->headers[i] = strdup(src->headers[i]);
+		if (dst->headers[i])
+			dst->nheaders++;
+	}
+}
+
+static bool idem_cmp(struct le *le, void *arg)
+{
+	const struct idem *e = le->data;
+	return 0 == memcmp(e->key, arg, sizeof(e->key));
+}
+
+/*
+ * 0: go on and serve (hr->idem set when the answer is to be kept);
+ * otherwise the status already written into resp.
+ */
+static unsigned idem_begin(struct http *h, struct hreq *hr,
+			   struct api_resp *resp)
+{
+	const char *key = MHD_lookup_connection_value(hr->req.conn,
+						      MHD_HEADER_KIND,
+						      "Idempotency-Key");
+	const char *cred;
+	crypto_generichash_state st;
+	uint8_t k[32], rq[32];
+	uint32_t hkey;
+	struct idem *e;
+	struct le *le;
+
+	if (!key || strcmp(hr->method, "POST"))
+		return 0;
+	if (!key[0] || strlen(key) > 255) {
+		api_resp_text(resp, 400, "application/problem+json",
+			      "{\"type\":\"about:blank\",\"title\":\"Bad "
+			      "Request\",\"status\":400,\"detail\":"
+			      "\"Idempotency-Key must be 1 to 255 characters\","
+			      "\"field\":\"Idempotency-Key\"}");
+		return 400;
+	}
+	cred = MHD_lookup_connection_value(hr->req.conn, MHD_HEADER_KIND,
+					   "Authorization");
+	if (!cred)
+		cred = MHD_lookup_connection_value(hr->req.conn,
+						   MHD_COOKIE_KIND,
+						   "centrex_session");
+	crypto_generichash_init(&st, NULL, 0, sizeof(k));
+	crypto_generichash_update(&st, (const uint8_t *)(cred ? cred : ""),
+				  cred ? strlen(cred) + 1 : 1);
+	crypto_generichash_update(&st, (const uint8_t *)key, strlen(key));
+	crypto_generichash_final(&st, k, sizeof(k));
+	crypto_generichash_init(&st, NULL, 0, sizeof(rq));
+	crypto_generichash_update(&st, (const uint8_t *)hr->path,
+				  strlen(hr->path) + 1);
+	crypto_generichash_update(&st, (const uint8_t *)(hr->body ? hr->body
+							 : ""), hr->len);
+	crypto_generichash_final(&st, rq, sizeof(rq));
+
+	memcpy(&hkey, k, sizeof(hkey));
+	le = hash_lookup(h->idem_ht, hkey, idem_cmp, k);
+	e = le ? le->data : NULL;
+	if (e && e->expires < tmr_jiffies()) {
+		mem_deref(e);
+		e = NULL;
+	}
+	if (e) {
+		if (memcmp(e->reqh, rq, sizeof(rq))) {
+			api_resp_text(resp, 422, "application/problem+json",
+				      "{\"type\":\"about:blank\",\"title\":"
+				      "\"Unprocessable Content\",\"status\":"
+				      "422,\"detail\":\"this Idempotency-Key "
+				      "was used for another request\",\"field\":"
+				      "\"Idempotency-Key\"}");
+			return 422;
+		}
+		if (!e->done) {
+			api_resp_text(resp, 409, "application/problem+json",
+				      "{\"type\":\"about:blank\",\"title\":"
+				      "\"Conflict\",\"status\":409,\"detail\":"
+				      "\"the first request with this "
+				      "Idempotency-Key is still being "
+				      "handled\"}");
+			return 409;
+		}
+		resp_copy(resp, &e->resp);
+		api_resp_header(resp, "Idempotent-Replayed", "true");
+		return resp->status;
+	}
+
+	if (list_count(&h->idem_fifo) >= IDEM_MAX)
+		mem_deref(h->idem_fifo.head->data);
+	e = mem_zalloc(sizeof(*e), idem_destructor);
+	if (!e)
+		return 0;   /* serve without the guarantee */
+	memcpy(e->key, k, sizeof(k));
+	memcpy(e->reqh, rq, sizeof(rq));
+	e->expires = tmr_jiffies() + IDEM_TTL_MS;
+	hash_append(h->idem_ht, hkey, &e->he, e);
+	list_append(&h->idem_fifo, &e->le, e);
+	hr->idem = e;
+	return 0;
+}
+
+/* the answer to a request with a key: keep it, or forget the key on 5xx */
+static void idem_end(struct hreq *hr, const struct api_resp *resp)
+{
+	struct idem *e = hr->idem;
+
+	if (!e)
+		return;
+	hr->idem = NULL;
+	if (resp->status >= 500 || !resp->status) {
+		mem_deref(e);
+		return;
+	}
+	resp_copy(&e->resp, resp);
+	e->done = true;
+}
+
 static enum MHD_Result send_resp(struct MHD_Connection *conn,
 				 struct api_resp *resp)
 {
@@ -153,6 +314,8 @@ static void hreq_free(struct hreq *hr)
 {
 	if (!hr)
 		return;
+	if (hr->idem && !hr->idem->done)
+		mem_deref(hr->idem);   /* never answered: a retry may redo it */
 	if (hr->pending) {
 		/* the client went away while work was under way */
 		hr->pending->conn = NULL;
@@ -242,7 +405,10 @@ static enum MHD_Result access_handler(void *cls, struct MHD_Connection *conn,
 	if (hr->pending) {
 		/* resumed: the deferred answer is ready */
 		struct api_pending *p = hr->pending;
-		enum MHD_Result ret = send_resp(conn, &p->resp);
+		enum MHD_Result ret;
+
+		idem_end(hr, &p->resp);
+		ret = send_resp(conn, &p->resp);
 		hr->pending = NULL;
 		free(p);
 		return ret;
@@ -253,6 +419,8 @@ static enum MHD_Result access_handler(void *cls, struct MHD_Connection *conn,
 	hr->dispatched = true;
 	hr->req.body = hr->body ? hr->body : "";
 	hr->req.body_len = hr->len;
+	if (idem_begin(h, hr, &resp))
+		return send_resp(conn, &resp);
 	h->h(&hr->req, &resp, h->arg);
 
 	if (hr->pending && !resp.status) {
@@ -264,6 +432,7 @@ static enum MHD_Result access_handler(void *cls, struct MHD_Connection *conn,
 		free(hr->pending);
 		hr->pending = NULL;
 	}
+	idem_end(hr, &resp);
 	return send_resp(conn, &resp);
 }
 
@@ -309,6 +478,8 @@ static void destructor(void *arg)
 		fd_close(h->epfd);
 	if (h->mhd)
 		MHD_stop_daemon(h->mhd);
+	list_flush(&h->idem_fifo);
+	mem_deref(h->idem_ht);
 }
 
 static void mhd_log(void *cls, const char *fmt, va_list ap)
@@ -347,6 +518,10 @@ int http_alloc(struct http **hp, const char *listen, size_t max_body,
 		return ENOMEM;
 	h->epfd = -1;
 	h->max_body = max_body;
+	if (hash_alloc(&h->idem_ht, 1024)) {
+		mem_deref(h);
+		return ENOMEM;
+	}
 	h->h = dh;
 	h->arg = arg;
 	tmr_init(&h->tmr);

@@ -11,11 +11,14 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sodium.h>
+#include "core/strutil.h"
 #include "api/json.h"
 
 static const char *status_title(unsigned s)
 {
 	switch (s) {
+	case 412: return "Precondition Failed";
 	case 400: return "Bad Request";
 	case 401: return "Unauthorized";
 	case 403: return "Forbidden";
@@ -288,4 +291,43 @@ int64_t api_last_id(json_t *items)
 	size_t n = json_array_size(items);
 	return n ? json_integer_value(json_object_get(json_array_get(items,
 		n - 1), "id")) : 0;
+}
+
+/* strong ETag: a keyed-less BLAKE2b of the canonical (sorted) JSON */
+static void etag_of(json_t *body, char out[24])
+{
+	char *s = json_dumps(body, JSON_COMPACT | JSON_SORT_KEYS);
+	uint8_t h[8];
+	char hex[17];
+
+	crypto_generichash(h, sizeof(h), (const uint8_t *)(s ? s : ""),
+			   s ? strlen(s) : 0, NULL, 0);
+	free(s);
+	hex_encode(hex, sizeof(hex), h, sizeof(h));
+	snprintf(out, 24, "\"%s\"", hex);
+}
+
+void api_json_etag(struct api_resp *resp, unsigned status, json_t *body)
+{
+	char etag[24];
+
+	etag_of(body, etag);
+	api_json(resp, status, body);
+	api_resp_header(resp, "ETag", etag);
+}
+
+bool api_if_match(const struct api_req *req, struct api_resp *resp,
+		  json_t *current)
+{
+	const char *im = api_req_header(req, "If-Match");
+	char etag[24];
+
+	if (!im || !strcmp(im, "*"))
+		return true;
+	etag_of(current, etag);
+	if (strstr(im, etag))
+		return true;
+	api_problem(resp, 412, "If-Match", "the resource changed since it "
+		    "was read (its ETag is now %s)", etag);
+	return false;
 }

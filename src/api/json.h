@@ -11,6 +11,11 @@
 #include "api/api.h"
 
 void api_json(struct api_resp *resp, unsigned status, json_t *body);
+/* the same, with an ETag of the representation (for single resources) */
+void api_json_etag(struct api_resp *resp, unsigned status, json_t *body);
+/* If-Match given and not the ETag of `current`: 412, false */
+bool api_if_match(const struct api_req *req, struct api_resp *resp,
+		  json_t *current);
 void api_problem(struct api_resp *resp, unsigned status, const char *field,
 		 const char *fmt, ...)
 	__attribute__((format(printf, 4, 5)));

@@ -100,7 +100,7 @@ static void saved(struct api_ctx *ctx, struct api_req *req,
 	snprintf(res, sizeof(res), "devices/%lld", (long long)d->id);
 	audit_record(ctx, req, tid, action, res, before, logged);
 	json_decref(logged);
-	api_json(resp, before ? 200 : 201, after);
+	api_json_etag(resp, before ? 200 : 201, after);
 	if (!before) {
 		snprintf(loc, sizeof(loc), "/api/v1/tenants/%lld/users/%lld/"
 			 "devices/%lld", (long long)tid,
@@ -171,7 +171,7 @@ void devices_get(struct api_ctx *ctx, struct api_req *req,
 	int64_t tid;
 
 	if (load(ctx, req, resp, &tid, &d))
-		api_json(resp, 200, device_json(&d));
+		api_json_etag(resp, 200, device_json(&d));
 }
 
 void devices_update(struct api_ctx *ctx, struct api_req *req,
@@ -185,6 +185,12 @@ void devices_update(struct api_ctx *ctx, struct api_req *req,
 
 	if (!load(ctx, req, resp, &tid, &d))
 		return;
+	before = device_json(&d);
+	if (!api_if_match(req, resp, before)) {
+		json_decref(before);
+		return;
+	}
+	json_decref(before);
 	o = api_body(req, resp, fields);
 	if (!o)
 		return;
@@ -234,6 +240,12 @@ void devices_delete(struct api_ctx *ctx, struct api_req *req,
 
 	if (!load(ctx, req, resp, &tid, &d))
 		return;
+	before = device_json(&d);
+	if (!api_if_match(req, resp, before)) {
+		json_decref(before);
+		return;
+	}
+	json_decref(before);
 	if (store_device_delete(ctx->st, tid, d.id)) {
 		api_problem(resp, 503, NULL, "cannot delete the device");
 		return;

@@ -134,7 +134,7 @@ void sites_create(struct api_ctx *ctx, struct api_req *req,
 	audit_record(ctx, req, tid, "create", res, NULL, after);
 	snprintf(loc, sizeof(loc), "/api/v1/tenants/%lld/sites/%lld",
 		 (long long)tid, (long long)s.id);
-	api_json(resp, 201, after);
+	api_json_etag(resp, 201, after);
 	api_resp_header(resp, "Location", loc);
 }
 
@@ -163,7 +163,7 @@ void sites_get(struct api_ctx *ctx, struct api_req *req,
 	int64_t tid;
 
 	if (load(ctx, req, resp, &tid, &s))
-		api_json(resp, 200, site_json(&s));
+		api_json_etag(resp, 200, site_json(&s));
 }
 
 void sites_update(struct api_ctx *ctx, struct api_req *req,
@@ -178,6 +178,10 @@ void sites_update(struct api_ctx *ctx, struct api_req *req,
 	if (!load(ctx, req, resp, &tid, &s))
 		return;
 	before = site_json(&s);
+	if (!api_if_match(req, resp, before)) {
+		json_decref(before);
+		return;
+	}
 	o = api_body(req, resp, site_fields);
 	if (!o || !read_site(o, &s, false, resp)) {
 		json_decref(o);
@@ -199,7 +203,7 @@ void sites_update(struct api_ctx *ctx, struct api_req *req,
 	snprintf(res, sizeof(res), "sites/%lld", (long long)s.id);
 	audit_record(ctx, req, tid, "update", res, before, after);
 	json_decref(before);
-	api_json(resp, 200, after);
+	api_json_etag(resp, 200, after);
 }
 
 void sites_delete(struct api_ctx *ctx, struct api_req *req,
@@ -212,6 +216,12 @@ void sites_delete(struct api_ctx *ctx, struct api_req *req,
 
 	if (!load(ctx, req, resp, &tid, &s))
 		return;
+	before = site_json(&s);
+	if (!api_if_match(req, resp, before)) {
+		json_decref(before);
+		return;
+	}
+	json_decref(before);
 	if (store_site_delete(ctx->st, tid, s.id)) {
 		api_problem(resp, 503, NULL, "cannot delete the site");
 		return;

@@ -142,7 +142,7 @@ void tenants_create(struct api_ctx *ctx, struct api_req *req,
 	snprintf(res, sizeof(res), "tenants/%lld", (long long)t.id);
 	audit_record(ctx, req, t.id, "create", res, NULL, after);
 	snprintf(loc, sizeof(loc), "/api/v1/tenants/%lld", (long long)t.id);
-	api_json(resp, 201, after);
+	api_json_etag(resp, 201, after);
 	api_resp_header(resp, "Location", loc);
 }
 
@@ -170,7 +170,7 @@ void tenants_get(struct api_ctx *ctx, struct api_req *req,
 	struct store_tenant t;
 
 	if (load(ctx, req, resp, &t))
-		api_json(resp, 200, tenant_json(&t));
+		api_json_etag(resp, 200, tenant_json(&t));
 }
 
 void tenants_update(struct api_ctx *ctx, struct api_req *req,
@@ -186,6 +186,10 @@ void tenants_update(struct api_ctx *ctx, struct api_req *req,
 	if (!load(ctx, req, resp, &t))
 		return;
 	before = tenant_json(&t);
+	if (!api_if_match(req, resp, before)) {
+		json_decref(before);
+		return;
+	}
 	o = api_body(req, resp, fields);
 	if (!o || !read_tenant(o, &t, false, resp)) {
 		json_decref(o);
@@ -210,7 +214,7 @@ void tenants_update(struct api_ctx *ctx, struct api_req *req,
 	snprintf(res, sizeof(res), "tenants/%lld", (long long)t.id);
 	audit_record(ctx, req, t.id, "update", res, before, after);
 	json_decref(before);
-	api_json(resp, 200, after);
+	api_json_etag(resp, 200, after);
 }
 
 void tenants_delete(struct api_ctx *ctx, struct api_req *req,
@@ -222,6 +226,12 @@ void tenants_delete(struct api_ctx *ctx, struct api_req *req,
 
 	if (!load(ctx, req, resp, &t))
 		return;
+	before = tenant_json(&t);
+	if (!api_if_match(req, resp, before)) {
+		json_decref(before);
+		return;
+	}
+	json_decref(before);
 	if (store_tenant_delete(ctx->st, t.id)) {
 		api_problem(resp, 503, NULL, "cannot delete the tenant");
 		return;

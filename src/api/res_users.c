@@ -207,7 +207,7 @@ static void finish(struct user_write *w, struct api_resp *resp,
 			     logged);
 		json_decref(logged);
 	}
-	api_json(resp, w->create ? 201 : 200, after);
+	api_json_etag(resp, w->create ? 201 : 200, after);
 	if (w->create) {
 		snprintf(loc, sizeof(loc), "/api/v1/tenants/%lld/users/%lld",
 			 (long long)w->u.tenant_id, (long long)w->u.id);
@@ -313,7 +313,7 @@ void users_get(struct api_ctx *ctx, struct api_req *req,
 	struct store_user u;
 
 	if (load(ctx, req, resp, &u))
-		api_json(resp, 200, user_json(&u));
+		api_json_etag(resp, 200, user_json(&u));
 }
 
 void users_update(struct api_ctx *ctx, struct api_req *req,
@@ -333,13 +333,17 @@ void users_update(struct api_ctx *ctx, struct api_req *req,
 		free_write(w);
 		return;
 	}
+	w->before = user_json(&w->u);
+	if (!api_if_match(req, resp, w->before)) {
+		free_write(w);
+		return;
+	}
 	/* users change their own name, language and password only */
 	o = api_body(req, resp, admin ? admin_fields : self_fields);
 	if (!o) {
 		free_write(w);
 		return;
 	}
-	w->before = user_json(&w->u);
 	if (!read_user(ctx, o, &w->u, false, pw, sizeof(pw), resp)) {
 		json_decref(o);
 		free_write(w);
@@ -359,6 +363,12 @@ void users_delete(struct api_ctx *ctx, struct api_req *req,
 
 	if (!load(ctx, req, resp, &u))
 		return;
+	before = user_json(&u);
+	if (!api_if_match(req, resp, before)) {
+		json_decref(before);
+		return;
+	}
+	json_decref(before);
 	if (store_user_delete(ctx->st, u.tenant_id, u.id)) {
 		api_problem(resp, 503, NULL, "cannot delete the user");
 		return;

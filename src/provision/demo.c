@@ -23,7 +23,7 @@
 #include "store/store.h"
 
 struct demo_site {
-	const char *name, *country, *tz;
+	const char *name, *country, *tz, *lang, *outside;
 };
 
 struct demo_tenant {
@@ -36,11 +36,12 @@ struct demo_tenant {
 static const struct demo_tenant tenants[] = {
 	{"acme", "Acme Corporation", "acme.example", "MD5",
 	 "admin@acme.example", 1001, 10,
-	 {{"Paris", "FR", "Europe/Paris"},
-	  {"Montreal", "CA", "America/Toronto"}}},
+	 {{"Paris", "FR", "Europe/Paris", "fr", "0"},
+	  {"Montreal", "CA", "America/Toronto", "fr", "9"}}},
 	{"globex", "Globex Corporation", "globex.example", "SHA-256,MD5",
 	 "admin@globex.example", 2001, 5,
-	 {{"Berlin", "DE", "Europe/Berlin"}, {NULL, NULL, NULL}}},
+	 {{"Berlin", "DE", "Europe/Berlin", "en", "0"},
+	  {NULL, NULL, NULL, NULL, NULL}}},
 };
 
 static int seed_tenant(struct store *st, const struct demo_tenant *dt)
@@ -66,6 +67,12 @@ static int seed_tenant(struct store *st, const struct demo_tenant *dt)
 			 dt->sites[i].country);
 		snprintf(sites[i].time_zone, sizeof(sites[i].time_zone), "%s",
 			 dt->sites[i].tz);
+		snprintf(sites[i].language, sizeof(sites[i].language), "%s",
+			 dt->sites[i].lang);
+		snprintf(sites[i].outside_prefix,
+			 sizeof(sites[i].outside_prefix), "%s",
+			 dt->sites[i].outside);
+		sites[i].ext_length = 4;
 		err = store_site_create(st, t.id, &sites[i]);
 		if (err)
 			return err;
