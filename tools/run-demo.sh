@@ -12,8 +12,9 @@ Centrex demo (loopback only; Ctrl-C stops it)
                   globex.example  users 2001-2005, SIP passwords pw2001 ... pw2005
   softphone       user 1001, domain acme.example, password pw1001,
                   outbound proxy / server 127.0.0.1:5060 (UDP or TCP)
-  portal          operator@centrex.example / operator-demo,
-                  admin@acme.example / admin-demo (REST API and portal: upcoming)
+  REST API        http://127.0.0.1:8080/api/v1/  (docs/api.md)
+                  operator@centrex.example / operator-demo,
+                  admin@acme.example / admin-demo
   status          $bin -o ctl.socket=$dir/centrexd.sock --status
 
 TXT
