@@ -30,6 +30,7 @@ test:
 bench:
 	@tools/setup.sh bench
 	@bench/register.sh
+	@bench/api.sh
 
 # regenerate etc/centrex.conf from the daemon's settings table
 sample-config: build

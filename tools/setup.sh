@@ -8,7 +8,8 @@ build_pkgs=(gcc make meson ninja-build pkg-config libre-dev libsodium-dev
 	libsqlite3-dev sqlite3 libmicrohttpd-dev libjansson-dev tzdata libpq-dev)
 test_pkgs=(libcmocka-dev clang libclang-rt-14-dev python3 python3-pytest
 	sip-tester baresip-core util-linux iproute2 postgresql)
-bench_pkgs=(kamailio kamailio-sqlite-modules sip-tester sqlite3 python3)
+bench_pkgs=(kamailio kamailio-sqlite-modules sip-tester sqlite3 python3 wrk curl
+	postgresql)
 
 case "${1:-all}" in
 build) want=("${build_pkgs[@]}") ;;
