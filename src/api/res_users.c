@@ -181,10 +181,20 @@ static void finish(struct user_write *w, struct api_resp *resp,
 	err = w->create ? store_user_create(ctx->st, w->u.tenant_id, &w->u)
 			: store_user_update(ctx->st, w->u.tenant_id, &w->u);
 	if (err == EEXIST) {
-		api_problem(resp, 409, w->u.extension[0] ? "extension" : "email",
-			    "extension %s or email %s already belongs to "
-			    "another user of this tenant", w->u.extension,
-			    w->u.email);
+		struct store_user other;
+		bool ext = false;
+
+		if (!store_user_find_clash(ctx->st, w->u.tenant_id, w->u.id,
+					   w->u.extension, w->u.email, &other))
+			ext = w->u.extension[0] &&
+			      !strcmp(other.extension, w->u.extension);
+		else
+			other.id = 0;
+		api_problem(resp, 409, ext ? "extension" : "email",
+			    "%s %s already belongs to user %lld",
+			    ext ? "extension" : "email",
+			    ext ? w->u.extension : w->u.email,
+			    (long long)other.id);
 		return;
 	}
 	if (err) {

@@ -849,6 +849,22 @@ static int be_user_delete(void *p, int64_t tenant_id, int64_t id)
 #define DEVICE_COLUMNS "id, tenant_id, user_id, sip_username, ha1_md5, " \
 	"ha1_sha256"
 
+static int be_user_find_clash(void *p, int64_t tenant_id, int64_t exclude_id,
+			      const char *extension, const char *email,
+			      struct store_user *u)
+{
+	struct params q = {0};
+
+	p_int(&q, tenant_id);
+	p_int(&q, exclude_id);
+	p_text(&q, extension);
+	p_text(&q, email);
+	return get_one(p, "SELECT " USER_COLUMNS " FROM users WHERE "
+		       "tenant_id = $1 AND id <> $2 AND (($3 <> '' AND "
+		       "extension = $3) OR ($4 <> '' AND lower(email) = "
+		       "lower($4))) ORDER BY id LIMIT 1", &q, user_row, u);
+}
+
 static void device_row(const PGresult *r, int i, void *out)
 {
 	struct store_device *dv = out;
@@ -1276,6 +1292,7 @@ static int be_binding_purge_expired_all(void *p, int64_t now)
 	.user_list = be_user_list,                                    \
 	.user_update = be_user_update,                                \
 	.user_delete = be_user_delete,                                \
+	.user_find_clash = be_user_find_clash,                        \
 	.device_get = be_device_get,                                  \
 	.device_list = be_device_list,                                \
 	.device_update = be_device_update,                            \

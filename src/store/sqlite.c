@@ -827,6 +827,27 @@ static int be_user_delete(void *p, int64_t tenant_id, int64_t id)
 			     "id = ?", tenant_id, id);
 }
 
+static int be_user_find_clash(void *p, int64_t tenant_id, int64_t exclude_id,
+			      const char *extension, const char *email,
+			      struct store_user *u)
+{
+	struct sqlite_db *s = p;
+	sqlite3_stmt *st = NULL;
+	int err = prepare(s, &st, "SELECT " USER_COLS " FROM users WHERE "
+			  "tenant_id = ? AND id <> ? AND ((? <> '' AND "
+			  "extension = ?) OR (? <> '' AND lower(email) = "
+			  "lower(?))) ORDER BY id LIMIT 1");
+	if (err)
+		return err;
+	sqlite3_bind_int64(st, 1, tenant_id);
+	sqlite3_bind_int64(st, 2, exclude_id);
+	bind_text(st, 3, extension);
+	bind_text(st, 4, extension);
+	bind_text(st, 5, email);
+	bind_text(st, 6, email);
+	return get_one(s, st, user_row, u);
+}
+
 static void device_row(sqlite3_stmt *st, void *out)
 {
 	struct store_device *d = out;
@@ -1108,6 +1129,7 @@ const struct store_backend store_backend_sqlite = {
 	.user_list = be_user_list,
 	.user_update = be_user_update,
 	.user_delete = be_user_delete,
+	.user_find_clash = be_user_find_clash,
 	.device_get = be_device_get,
 	.device_list = be_device_list,
 	.device_update = be_device_update,

@@ -319,6 +319,14 @@ int store_user_delete(struct store *st, int64_t tenant_id, int64_t id)
 	TENANT_SCOPED(user_delete, id);
 }
 
+int store_user_find_clash(struct store *st, int64_t tenant_id,
+			  int64_t exclude_id, const char *extension,
+			  const char *email, struct store_user *u)
+{
+	TENANT_SCOPED(user_find_clash, exclude_id, extension ? extension : "",
+		      email ? email : "", u);
+}
+
 int store_device_get(struct store *st, int64_t tenant_id, int64_t id,
 		     struct store_device *d)
 {

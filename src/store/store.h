@@ -176,6 +176,11 @@ int  store_user_list(struct store *st, int64_t tenant_id, int64_t after_id,
 int  store_user_update(struct store *st, int64_t tenant_id,
 		       const struct store_user *u);
 int  store_user_delete(struct store *st, int64_t tenant_id, int64_t id);
+/* another user of the tenant holding this extension or email (ENOENT:
+   none); for naming the culprit of a conflict */
+int  store_user_find_clash(struct store *st, int64_t tenant_id,
+			   int64_t exclude_id, const char *extension,
+			   const char *email, struct store_user *u);
 int  store_device_get(struct store *st, int64_t tenant_id, int64_t id,
 		      struct store_device *d);
 int  store_device_list(struct store *st, int64_t tenant_id, int64_t user_id,
