@@ -22,6 +22,10 @@ void audit_record(struct api_ctx *ctx, const struct api_req *req,
 	struct store_audit a = {0};
 	struct timespec ts;
 
+	/* an update that changed nothing is not a change */
+	if (before && after && json_equal(before, after))
+		return;
+
 	clock_gettime(CLOCK_REALTIME, &ts);
 	a.at_ms = (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 	snprintf(a.actor, sizeof(a.actor), "%.127s", req->who.name);

@@ -40,13 +40,13 @@ static const char *const self_fields[] = {"name", "language", "password",
 
 static json_t *user_json(const struct store_user *u)
 {
-	json_t *o = json_pack("{s:I, s:s, s:s, s:s, s:s, s:b}",
+	json_t *o = json_pack("{s:I, s:s, s:s, s:s, s:b}",
 			      "id", (json_int_t)u->id, "name", u->name,
-			      "email", u->email, "role", u->role,
-			      "language", u->language,
+			      "role", u->role, "language", u->language,
 			      "can_log_in", u->password_hash[0] != '\0');
 #define OPT(k, v) json_object_set_new(o, k, (v)[0] ? json_string(v) \
 							 : json_null())
+	OPT("email", u->email);
 	OPT("extension", u->extension);
 	OPT("fixed_number", u->fixed_number);
 	OPT("mobile_number", u->mobile_number);
@@ -68,6 +68,26 @@ static bool e164(const char *s)
 			return false;
 	}
 	return true;
+}
+
+/*
+ * An email is a login, and logins are platform-wide: no other user (of
+ * any tenant) and no operator may have it, or one tenant could lock
+ * another's account out by taking its address.  The refusal does not say
+ * where the address is used.
+ */
+static bool email_free(struct api_ctx *ctx, const struct store_user *u)
+{
+	struct store_operator op;
+	struct store_user other;
+	int matches = 0;
+
+	if (!store_operator_find_email_all(ctx->st, u->email, &op))
+		return false;
+	if (store_user_find_email_all(ctx->st, u->email, &other, &matches))
+		return true;
+	return matches == 1 && other.id == u->id &&
+	       other.tenant_id == u->tenant_id;
 }
 
 /* fields present in o into u; password (if any) into pw */
@@ -101,6 +121,12 @@ static bool read_user(struct api_ctx *ctx, json_t *o, struct store_user *u,
 		u->extension[0] = '\0';
 	if (json_is_null(json_object_get(o, "email")))
 		u->email[0] = '\0';
+	if (json_is_null(json_object_get(o, "fixed_number")))
+		u->fixed_number[0] = '\0';
+	if (json_is_null(json_object_get(o, "mobile_number")))
+		u->mobile_number[0] = '\0';
+	if (json_is_null(json_object_get(o, "language")))
+		u->language[0] = '\0';
 
 	at = strchr(u->email, '@');
 	if (u->email[0] && (!at || at == u->email || !at[1] ||
@@ -126,9 +152,14 @@ static bool read_user(struct api_ctx *ctx, json_t *o, struct store_user *u,
 			    "of this tenant", (long long)u->site_id);
 		return false;
 	}
-	if (pw[0] && !u->email[0]) {
+	if ((pw[0] || u->password_hash[0]) && !u->email[0]) {
 		api_problem(resp, 400, "email", "a user who can log in needs "
 			    "an email");
+		return false;
+	}
+	if (u->email[0] && !email_free(ctx, u)) {
+		api_problem(resp, 409, "email", "email %s cannot be used: "
+			    "another account logs in with it", u->email);
 		return false;
 	}
 	return true;
