@@ -18,6 +18,7 @@
 #include <re.h>
 #include <microhttpd.h>
 #include <sodium.h>
+#include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -482,6 +483,33 @@ static void destructor(void *arg)
 	mem_deref(h->idem_ht);
 }
 
+/*
+ * URL decoding in place, as MHD's own, except that an encoded NUL (%00)
+ * becomes 0x01: a NUL would end the string early and turn "7%00junk"
+ * into "7"; 0x01 fails every id and path check instead.
+ */
+static size_t unescape(void *cls, struct MHD_Connection *conn, char *s)
+{
+	char *r = s, *w = s;
+	(void)cls;
+	(void)conn;
+
+	while (*r) {
+		if (r[0] == '%' && isxdigit((unsigned char)r[1]) &&
+		    isxdigit((unsigned char)r[2])) {
+			char hex[3] = {r[1], r[2], 0};
+			char c = (char)strtol(hex, NULL, 16);
+			*w++ = c ? c : '\x01';
+			r += 3;
+		}
+		else {
+			*w++ = *r++;
+		}
+	}
+	*w = '\0';
+	return (size_t)(w - s);
+}
+
 static void mhd_log(void *cls, const char *fmt, va_list ap)
 {
 	char buf[256];
@@ -537,6 +565,7 @@ int http_alloc(struct http **hp, const char *listen, size_t max_body,
 				  MHD_OPTION_CONNECTION_MEMORY_LIMIT,
 				  (size_t)(64 * 1024),
 				  MHD_OPTION_NOTIFY_COMPLETED, completed, h,
+				  MHD_OPTION_UNESCAPE_CALLBACK, unescape, h,
 				  MHD_OPTION_END);
 	if (!h->mhd) {
 		snprintf(errbuf, errsz, "http.listen: cannot listen on %s",

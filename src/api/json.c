@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sodium.h>
 #include "core/strutil.h"
 #include "api/json.h"
@@ -66,6 +67,23 @@ void api_problem(struct api_resp *resp, unsigned status, const char *field,
 	resp->ctype = "application/problem+json";
 }
 
+/* "application/json; charset=utf-8" is application/json; case-blind */
+static bool media_type_is(const char *ct, const char *want)
+{
+	size_t n = strlen(want);
+
+	if (!ct)
+		return false;
+	while (*ct == ' ' || *ct == '\t')
+		ct++;
+	if (strncasecmp(ct, want, n))
+		return false;
+	ct += n;
+	while (*ct == ' ' || *ct == '\t')
+		ct++;
+	return *ct == '\0' || *ct == ';';
+}
+
 json_t *api_body(const struct api_req *req, struct api_resp *resp,
 		 const char *const *allowed)
 {
@@ -78,7 +96,7 @@ json_t *api_body(const struct api_req *req, struct api_resp *resp,
 		api_problem(resp, 413, NULL, "request body too large");
 		return NULL;
 	}
-	if (!ct || strncmp(ct, "application/json", 16)) {
+	if (!media_type_is(ct, "application/json")) {
 		api_problem(resp, 415, NULL, "Content-Type must be "
 			    "application/json");
 		return NULL;

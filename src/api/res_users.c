@@ -198,6 +198,8 @@ struct user_write {
 	struct store_user u;
 	json_t *before;                /* NULL on create */
 	bool create;
+	char old_role[24];
+	char old_email[256];
 };
 
 /* store it, tell SIP, audit, answer */
@@ -233,7 +235,9 @@ static void finish(struct user_write *w, struct api_resp *resp,
 			    "cannot save the user");
 		return;
 	}
-	if (pw_changed && !w->create)
+	/* a session carries the role and login it was opened with */
+	if (!w->create && (pw_changed || strcmp(w->old_role, w->u.role) ||
+			   strcmp(w->old_email, w->u.email)))
 		sessions_remove_account(ctx->sessions, w->u.tenant_id,
 					w->u.id);
 	after = user_json(&w->u);
@@ -298,6 +302,27 @@ static void write_user(struct api_ctx *ctx, struct api_req *req,
 	}
 }
 
+/* the tenant's contract: max_users (0 = no limit) */
+static bool below_limit(struct api_ctx *ctx, int64_t tid,
+			struct api_resp *resp)
+{
+	struct store_tenant t;
+	int64_t n = 0;
+
+	if (store_tenant_get(ctx->st, tid, &t)) {
+		api_problem(resp, 404, NULL, "no such resource");
+		return false;
+	}
+	if (!t.max_users)
+		return true;
+	if (store_user_count(ctx->st, tid, &n) || n >= t.max_users) {
+		api_problem(resp, 409, "max_users", "the tenant's limit of %d "
+			    "users is reached", t.max_users);
+		return false;
+	}
+	return true;
+}
+
 void users_create(struct api_ctx *ctx, struct api_req *req,
 		  struct api_resp *resp)
 {
@@ -319,6 +344,11 @@ void users_create(struct api_ctx *ctx, struct api_req *req,
 	}
 	w->create = true;
 	w->u.tenant_id = tid;
+	if (!below_limit(ctx, tid, resp)) {
+		json_decref(o);
+		free_write(w);
+		return;
+	}
 	snprintf(w->u.role, sizeof(w->u.role), "user");
 	if (!read_user(ctx, o, &w->u, true, pw, sizeof(pw), resp)) {
 		json_decref(o);
@@ -379,6 +409,8 @@ void users_update(struct api_ctx *ctx, struct api_req *req,
 		free_write(w);
 		return;
 	}
+	memcpy(w->old_role, w->u.role, sizeof(w->old_role));
+	memcpy(w->old_email, w->u.email, sizeof(w->old_email));
 	/* users change their own name, language and password only */
 	o = api_body(req, resp, admin ? admin_fields : self_fields);
 	if (!o) {

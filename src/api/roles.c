@@ -35,19 +35,18 @@ unsigned roles_check(const struct api_req *r, enum api_perm perm,
 		return 401;
 	if (w->role == ROLE_OPERATOR)
 		return 0;      /* the operator sees every tenant */
-	if (perm == PERM_OPERATOR)
-		return 403;
 	if (perm == PERM_LOGGED_IN)
 		return 0;
+	/* first what exists for this caller, then what they may do with it */
 	if (path_tenant && path_tenant != w->tenant_id)
 		return 404;    /* another tenant's: it does not exist */
+	if (perm == PERM_OPERATOR)
+		return 403;
 	if (w->role >= rules[perm].min_role)
 		return 0;
-	if (rules[perm].self && path_user) {
-		/* a user's own record; anyone else's is not there */
-		return path_user == w->user_id ? 0 : 404;
-	}
-	return 403;
+	if (path_user && path_user != w->user_id)
+		return 404;    /* another user's, for a user: not there */
+	return rules[perm].self && path_user ? 0 : 403;
 }
 
 static const char *names[] = {

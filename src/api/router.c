@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <errno.h>
 #include <sodium.h>
 #include <time.h>
 #include "core/strutil.h"
@@ -178,6 +179,12 @@ void router_dispatch(struct api_req *req, struct api_resp *resp, void *arg)
 		return;
 	}
 	st = roles_check(req, rt->perm, tid, uid);
+	/* the operator reaches every tenant: the tenant must exist */
+	if (!st && tid && req->who.role == ROLE_OPERATOR) {
+		struct store_tenant t;
+		if (store_tenant_get(ctx->st, tid, &t) == ENOENT)
+			st = 404;
+	}
 	if (st == 401) {
 		api_problem(resp, 401, NULL, "log in first (POST "
 			    "/api/v1/auth/login)");

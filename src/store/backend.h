@@ -56,6 +56,7 @@ struct store_backend {
 	int  (*user_update)(void *db, int64_t tenant_id,
 			    const struct store_user *u);
 	int  (*user_delete)(void *db, int64_t tenant_id, int64_t id);
+	int  (*user_count)(void *db, int64_t tenant_id, int64_t *countp);
 	int  (*user_find_clash)(void *db, int64_t tenant_id,
 				int64_t exclude_id, const char *extension,
 				const char *email, struct store_user *u);

@@ -849,6 +849,20 @@ static int be_user_delete(void *p, int64_t tenant_id, int64_t id)
 #define DEVICE_COLUMNS "id, tenant_id, user_id, sip_username, ha1_md5, " \
 	"ha1_sha256"
 
+static void count_row(const PGresult *r, int i, void *out)
+{
+	*(int64_t *)out = get_int(r, i, 0);
+}
+
+static int be_user_count(void *p, int64_t tenant_id, int64_t *countp)
+{
+	struct params q = {0};
+
+	p_int(&q, tenant_id);
+	return get_one(p, "SELECT COUNT(*) FROM users WHERE tenant_id = $1",
+		       &q, count_row, countp);
+}
+
 static int be_user_find_clash(void *p, int64_t tenant_id, int64_t exclude_id,
 			      const char *extension, const char *email,
 			      struct store_user *u)
@@ -1293,6 +1307,7 @@ static int be_binding_purge_expired_all(void *p, int64_t now)
 	.user_update = be_user_update,                                \
 	.user_delete = be_user_delete,                                \
 	.user_find_clash = be_user_find_clash,                        \
+	.user_count = be_user_count,                                  \
 	.device_get = be_device_get,                                  \
 	.device_list = be_device_list,                                \
 	.device_update = be_device_update,                            \

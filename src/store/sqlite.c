@@ -827,6 +827,23 @@ static int be_user_delete(void *p, int64_t tenant_id, int64_t id)
 			     "id = ?", tenant_id, id);
 }
 
+static int be_user_count(void *p, int64_t tenant_id, int64_t *countp)
+{
+	struct sqlite_db *s = p;
+	sqlite3_stmt *st = NULL;
+	int err = prepare(s, &st, "SELECT COUNT(*) FROM users WHERE "
+			  "tenant_id = ?");
+	if (err)
+		return err;
+	sqlite3_bind_int64(st, 1, tenant_id);
+	if (sqlite3_step(st) == SQLITE_ROW)
+		*countp = sqlite3_column_int64(st, 0);
+	else
+		err = map_rc(s->db, sqlite3_errcode(s->db));
+	sqlite3_finalize(st);
+	return err;
+}
+
 static int be_user_find_clash(void *p, int64_t tenant_id, int64_t exclude_id,
 			      const char *extension, const char *email,
 			      struct store_user *u)
@@ -1130,6 +1147,7 @@ const struct store_backend store_backend_sqlite = {
 	.user_update = be_user_update,
 	.user_delete = be_user_delete,
 	.user_find_clash = be_user_find_clash,
+	.user_count = be_user_count,
 	.device_get = be_device_get,
 	.device_list = be_device_list,
 	.device_update = be_device_update,

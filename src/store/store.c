@@ -319,6 +319,11 @@ int store_user_delete(struct store *st, int64_t tenant_id, int64_t id)
 	TENANT_SCOPED(user_delete, id);
 }
 
+int store_user_count(struct store *st, int64_t tenant_id, int64_t *countp)
+{
+	TENANT_SCOPED(user_count, countp);
+}
+
 int store_user_find_clash(struct store *st, int64_t tenant_id,
 			  int64_t exclude_id, const char *extension,
 			  const char *email, struct store_user *u)

@@ -176,6 +176,7 @@ int  store_user_list(struct store *st, int64_t tenant_id, int64_t after_id,
 int  store_user_update(struct store *st, int64_t tenant_id,
 		       const struct store_user *u);
 int  store_user_delete(struct store *st, int64_t tenant_id, int64_t id);
+int  store_user_count(struct store *st, int64_t tenant_id, int64_t *countp);
 /* another user of the tenant holding this extension or email (ENOENT:
    none); for naming the culprit of a conflict */
 int  store_user_find_clash(struct store *st, int64_t tenant_id,

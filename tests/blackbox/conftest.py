@@ -354,3 +354,57 @@ def start_daemon(request, tmp_path):
 def centrexd(start_daemon):
     """One running daemon with the demo tenants (acme, globex)."""
     return start_daemon()
+
+
+# --- daemons shared by a whole test module (the REST API tests) ---------
+
+class ModuleDaemons:
+    """Factory for daemons that live for a whole test module: start once,
+    log in once, run many tests.  Stopped and checked (exit status,
+    sanitizer reports) when the module is done."""
+
+    def __init__(self, base):
+        self.base = base
+        self.daemons = []
+
+    def __call__(self, name="d", start=True, **kw):
+        d = Daemon(str(self.base / name), name, **kw)
+        self.daemons.append(d)
+        if start:
+            d.start()
+        return d
+
+    def finish(self):
+        problems = []
+        for d in self.daemons:
+            try:
+                d.stop()
+            except Exception as e:
+                problems.append("centrexd %s: stop failed: %r" % (d.name, e))
+                if d.proc and d.proc.poll() is None:
+                    d.proc.kill()
+            if d._short_dir:
+                shutil.rmtree(d._short_dir, ignore_errors=True)
+            bad = [rc for rc in d.exit_codes if rc != 0]
+            if bad:
+                problems.append("centrexd %s exited with status %s\n%s"
+                                % (d.name, bad, d.stderr_tail(40)))
+            san = d.sanitizer_reports()
+            if san:
+                problems.append("centrexd %s sanitizer report:\n%s"
+                                % (d.name, san[:6000]))
+        return problems
+
+
+@pytest.fixture(scope="module")
+def module_daemons(request, tmp_path_factory):
+    """Factory: module_daemons(name='d', opts=[...], ...) -> Daemon, one
+    process for every test of the module.  A test module that uses it
+    should also hand the daemons to each test item for failure reports:
+    request.node._centrexd_daemons = module_daemons.daemons."""
+    md = ModuleDaemons(tmp_path_factory.mktemp(
+        request.module.__name__.replace(".", "_")))
+    yield md
+    problems = md.finish()
+    if problems:
+        pytest.fail("\n\n".join(problems), pytrace=False)
