@@ -44,7 +44,7 @@ pids=()
 pgdir=
 cleanup() {
 	for p in "${pids[@]}"; do kill "$p" 2>/dev/null; wait "$p" 2>/dev/null; done
-	[ -n "$pgdir" ] && tools/pg.sh stop "$pgdir" >/dev/null 2>&1
+	[ -n "$pgdir" ] && tools/pg.sh stop "$pgdir" >/dev/null 2>&1 && rm -rf "$pgdir"
 }
 trap cleanup EXIT
 
@@ -76,7 +76,7 @@ for be in $backends; do
 	case $be in
 	sqlite) url="sqlite:$run/centrex.db" ;;
 	postgresql)
-		pgdir=$run/pg
+		pgdir=$(mktemp -d /tmp/centrex-pg.XXXXXX); chmod 755 "$pgdir"
 		url=$(tools/pg.sh start "$pgdir") || { echo "no PostgreSQL" >&2; continue; } ;;
 	*) echo "unknown store $be" >&2; continue ;;
 	esac

@@ -66,10 +66,11 @@ if [[ " $suites " == *" unit "* ]]; then
 
 	# the store tests once more, on a private PostgreSQL server
 	if [ -x build-asan/test_store ]; then
-		pgdir=$out/pg
-		tools/pg.sh stop "$pgdir" >/dev/null 2>&1
-		rm -rf "$pgdir"
-		trap 'tools/pg.sh stop "$pgdir" >/dev/null 2>&1' EXIT
+		# under /tmp: the server runs as the postgres user, which may
+		# not be able to enter the directory the checkout lives in
+		pgdir=$(mktemp -d /tmp/centrex-pg.XXXXXX)
+		chmod 755 "$pgdir"
+		trap 'tools/pg.sh stop "$pgdir" >/dev/null 2>&1; rm -rf "$pgdir"' EXIT
 		if pgurl=$(tools/pg.sh start "$pgdir" 2>"$out/pg-start.log"); then
 			CENTREX_TEST_STORE_URL=$pgurl run_unit build-asan/test_store \
 				"test_store (postgresql)" "$out/unit-test_store-pg.log"
@@ -78,7 +79,7 @@ if [[ " $suites " == *" unit "* ]]; then
 			cat "$out/pg-start.log"; count 0 1
 		fi
 		tools/pg.sh stop "$pgdir" || count 0 1
-		rm -rf "$pgdir/data"
+		rm -rf "$pgdir"
 	fi
 fi
 
