@@ -150,6 +150,15 @@ static json_t *operation(const struct api_route *rt)
 		json_array_append_new(params, json_pack(
 			"{s:s, s:s, s:{s:s}}", "name", "cursor", "in", "query",
 			"schema", "type", "string"));
+		if (!strcmp(rt->result, "UserList")) {
+			static const char *const f[] = {"role", "site_id",
+				"extension", "q", "sort"};
+			for (size_t k = 0; k < sizeof(f) / sizeof(f[0]); k++)
+				json_array_append_new(params, json_pack(
+					"{s:s, s:s, s:{s:s}}", "name", f[k],
+					"in", "query", "schema", "type",
+					"string"));
+		}
 	}
 	json_object_set_new(op, "parameters", params);
 

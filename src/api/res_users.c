@@ -171,18 +171,94 @@ static int add_user(const struct store_user *u, void *arg)
 	return 0;
 }
 
+/* ?role=&site_id=&extension=&q=&sort=; false after writing the problem */
+static bool read_filter(const struct api_req *req, struct api_resp *resp,
+			struct store_user_filter *f)
+{
+	static const struct {
+		const char *name;
+		enum store_user_sort sort;
+		bool desc;
+	} sorts[] = {
+		{"id", USER_SORT_ID, false}, {"-id", USER_SORT_ID, true},
+		{"name", USER_SORT_NAME, false}, {"-name", USER_SORT_NAME, true},
+		{"extension", USER_SORT_EXTENSION, false},
+		{"-extension", USER_SORT_EXTENSION, true},
+	};
+	const char *role = api_req_query(req, "role");
+	const char *site = api_req_query(req, "site_id");
+	const char *ext = api_req_query(req, "extension");
+	const char *q = api_req_query(req, "q");
+	const char *sort = api_req_query(req, "sort");
+
+	memset(f, 0, sizeof(*f));
+	if (role && roles_parse(role) == ROLE_NONE) {
+		api_problem(resp, 400, "role", "role must be user, agent, "
+			    "supervisor or tenant_admin");
+		return false;
+	}
+	f->role = role;
+	if (site) {
+		char *end;
+		long long v = strtoll(site, &end, 10);
+		if (*end || v <= 0 || strlen(site) > 18) {
+			api_problem(resp, 400, "site_id", "site_id must be a "
+				    "positive integer id");
+			return false;
+		}
+		f->site_id = v;
+	}
+	if (ext && (strlen(ext) < 1 || strlen(ext) > 8 ||
+		    strspn(ext, "0123456789") != strlen(ext))) {
+		api_problem(resp, 400, "extension", "extension must be 1 to 8 "
+			    "digits");
+		return false;
+	}
+	f->extension = ext;
+	if (q) {
+		size_t n = strlen(q);
+		bool ok = n >= 1 && n <= 64;
+		for (size_t i = 0; ok && i < n; i++)
+			ok = (unsigned char)q[i] >= 0x20;
+		if (!ok) {
+			api_problem(resp, 400, "q", "q must be 1 to 64 printable "
+				    "characters");
+			return false;
+		}
+	}
+	f->q = q;
+	if (sort) {
+		size_t i;
+		for (i = 0; i < sizeof(sorts) / sizeof(sorts[0]); i++) {
+			if (!strcmp(sort, sorts[i].name))
+				break;
+		}
+		if (i == sizeof(sorts) / sizeof(sorts[0])) {
+			api_problem(resp, 400, "sort", "sort must be id, name or "
+				    "extension, with - for descending");
+			return false;
+		}
+		f->sort = sorts[i].sort;
+		f->desc = sorts[i].desc;
+	}
+	return true;
+}
+
 void users_list(struct api_ctx *ctx, struct api_req *req,
 		struct api_resp *resp)
 {
+	struct store_user_filter f;
 	int64_t tid, after;
 	json_t *items;
 	int limit;
 
 	if (!api_path_id(req, 0, &tid, resp) ||
-	    !api_page(req, resp, &limit, &after))
+	    !api_page(req, resp, &limit, &after) ||
+	    !read_filter(req, resp, &f))
 		return;
 	items = json_array();
-	if (store_user_list(ctx->st, tid, after, limit, add_user, items)) {
+	if (store_user_search(ctx->st, tid, &f, after, limit, add_user,
+			      items)) {
 		json_decref(items);
 		api_problem(resp, 503, NULL, "store unavailable");
 		return;

@@ -50,7 +50,9 @@ const struct api_route api_routes[] = {
 	 sites_delete, "Delete a site", "sites", NULL, NULL},
 
 	{"GET", T "/users", PERM_TENANT_READ, 0, -1, users_list,
-	 "List users", "users", NULL, "UserList"},
+	 "List users; filter with role, site_id, extension, q (in name or "
+	 "email); order with sort=id|name|extension (- for descending)",
+	 "users", NULL, "UserList"},
 	{"POST", T "/users", PERM_TENANT_ADMIN, 0, -1, users_create,
 	 "Create a user", "users", "User", "User"},
 	{"GET", U, PERM_USER_READ, 0, 1, users_get,

@@ -57,6 +57,10 @@ struct store_backend {
 			    const struct store_user *u);
 	int  (*user_delete)(void *db, int64_t tenant_id, int64_t id);
 	int  (*user_count)(void *db, int64_t tenant_id, int64_t *countp);
+	int  (*user_search)(void *db, int64_t tenant_id,
+			    const struct store_user_filter *f,
+			    int64_t after_id, int limit, store_user_h *h,
+			    void *arg);
 	int  (*user_find_clash)(void *db, int64_t tenant_id,
 				int64_t exclude_id, const char *extension,
 				const char *email, struct store_user *u);
@@ -86,6 +90,8 @@ struct store_backend {
 };
 
 extern const struct store_backend store_backend_sqlite;
+
+const char *store_user_sort_key(enum store_user_sort sort);
 extern const struct store_backend store_backend_pg;
 extern const struct store_backend store_backend_pg_alias;  /* postgres:// */
 

@@ -849,6 +849,43 @@ static int be_user_delete(void *p, int64_t tenant_id, int64_t id)
 #define DEVICE_COLUMNS "id, tenant_id, user_id, sip_username, ha1_md5, " \
 	"ha1_sha256"
 
+static int be_user_search(void *p, int64_t tenant_id,
+			  const struct store_user_filter *f, int64_t after_id,
+			  int limit, store_user_h *h, void *arg)
+{
+	const char *key = store_user_sort_key(f->sort);
+	const char *cmp = f->desc ? "<" : ">";
+	const char *dir = f->desc ? "DESC" : "ASC";
+	struct params q = {0};
+	PGresult *r = NULL;
+	char sql[1400];
+	int err;
+
+	snprintf(sql, sizeof(sql), "SELECT " USER_COLUMNS " FROM users WHERE "
+		 "tenant_id = $1 AND ($2 = '' OR role = $2) AND "
+		 "($3 = 0 OR site_id = $3) AND ($4 = '' OR extension = $4) AND "
+		 "($5 = '' OR strpos(lower(name), lower($5)) > 0 OR "
+		 "strpos(lower(COALESCE(email, '')), lower($5)) > 0) AND "
+		 "($6 = 0 OR (%s, id) %s (SELECT %s, id FROM users "
+		 "WHERE tenant_id = $1 AND id = $6)) "
+		 "ORDER BY %s %s, id %s LIMIT $7", key, cmp, key, key, dir, dir);
+	p_int(&q, tenant_id);
+	p_text(&q, f->role ? f->role : "");
+	p_int(&q, f->site_id);
+	p_text(&q, f->extension ? f->extension : "");
+	p_text(&q, f->q ? f->q : "");
+	p_int(&q, after_id);
+	p_int(&q, limit);
+	err = query(p, sql, &q, &r);
+	for (int i = 0; !err && i < PQntuples(r); i++) {
+		struct store_user u;
+		user_row(r, i, &u);
+		err = h(&u, arg);
+	}
+	PQclear(r);
+	return err;
+}
+
 static void count_row(const PGresult *r, int i, void *out)
 {
 	*(int64_t *)out = get_int(r, i, 0);
@@ -1308,6 +1345,7 @@ static int be_binding_purge_expired_all(void *p, int64_t now)
 	.user_delete = be_user_delete,                                \
 	.user_find_clash = be_user_find_clash,                        \
 	.user_count = be_user_count,                                  \
+	.user_search = be_user_search,                                \
 	.device_get = be_device_get,                                  \
 	.device_list = be_device_list,                                \
 	.device_update = be_device_update,                            \

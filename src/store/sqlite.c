@@ -827,6 +827,52 @@ static int be_user_delete(void *p, int64_t tenant_id, int64_t id)
 			     "id = ?", tenant_id, id);
 }
 
+/*
+ * Filters as "(? = '' OR col = ?)" so one statement shape serves every
+ * combination; the sort key comes from store_user_sort_key() only.
+ */
+static int be_user_search(void *p, int64_t tenant_id,
+			  const struct store_user_filter *f, int64_t after_id,
+			  int limit, store_user_h *h, void *arg)
+{
+	struct sqlite_db *s = p;
+	const char *key = store_user_sort_key(f->sort);
+	const char *cmp = f->desc ? "<" : ">";
+	const char *dir = f->desc ? "DESC" : "ASC";
+	sqlite3_stmt *st = NULL;
+	char sql[1400];
+	int err, rc;
+
+	snprintf(sql, sizeof(sql), "SELECT " USER_COLS " FROM users u WHERE "
+		 "tenant_id = ?1 AND (?2 = '' OR role = ?2) AND "
+		 "(?3 = 0 OR site_id = ?3) AND (?4 = '' OR extension = ?4) AND "
+		 "(?5 = '' OR instr(lower(name), lower(?5)) > 0 OR "
+		 "instr(lower(COALESCE(email, '')), lower(?5)) > 0) AND "
+		 "(?6 = 0 OR (%s, id) %s (SELECT %s, id FROM users "
+		 "WHERE tenant_id = ?1 AND id = ?6)) "
+		 "ORDER BY %s %s, id %s LIMIT ?7", key, cmp, key, key, dir, dir);
+	err = prepare(s, &st, sql);
+	if (err)
+		return err;
+	sqlite3_bind_int64(st, 1, tenant_id);
+	bind_text(st, 2, f->role ? f->role : "");
+	sqlite3_bind_int64(st, 3, f->site_id);
+	bind_text(st, 4, f->extension ? f->extension : "");
+	bind_text(st, 5, f->q ? f->q : "");
+	sqlite3_bind_int64(st, 6, after_id);
+	sqlite3_bind_int(st, 7, limit);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		struct store_user u;
+		user_row(st, &u);
+		if ((err = h(&u, arg)))
+			break;
+	}
+	if (!err)
+		err = map_rc(s->db, rc);
+	sqlite3_finalize(st);
+	return err;
+}
+
 static int be_user_count(void *p, int64_t tenant_id, int64_t *countp)
 {
 	struct sqlite_db *s = p;
@@ -1148,6 +1194,7 @@ const struct store_backend store_backend_sqlite = {
 	.user_delete = be_user_delete,
 	.user_find_clash = be_user_find_clash,
 	.user_count = be_user_count,
+	.user_search = be_user_search,
 	.device_get = be_device_get,
 	.device_list = be_device_list,
 	.device_update = be_device_update,

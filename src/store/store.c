@@ -319,6 +319,25 @@ int store_user_delete(struct store *st, int64_t tenant_id, int64_t id)
 	TENANT_SCOPED(user_delete, id);
 }
 
+int store_user_search(struct store *st, int64_t tenant_id,
+		      const struct store_user_filter *f, int64_t after_id,
+		      int limit, store_user_h *h, void *arg)
+{
+	if (!f || (unsigned)f->sort > USER_SORT_EXTENSION)
+		return EINVAL;
+	TENANT_SCOPED(user_search, f, after_id, limit, h, arg);
+}
+
+/* the ORDER BY key of a sort, from a fixed list (never from input) */
+const char *store_user_sort_key(enum store_user_sort sort)
+{
+	switch (sort) {
+	case USER_SORT_NAME:      return "name";
+	case USER_SORT_EXTENSION: return "COALESCE(extension, '')";
+	default:                  return "id";
+	}
+}
+
 int store_user_count(struct store *st, int64_t tenant_id, int64_t *countp)
 {
 	TENANT_SCOPED(user_count, countp);

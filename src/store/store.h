@@ -177,6 +177,26 @@ int  store_user_update(struct store *st, int64_t tenant_id,
 		       const struct store_user *u);
 int  store_user_delete(struct store *st, int64_t tenant_id, int64_t id);
 int  store_user_count(struct store *st, int64_t tenant_id, int64_t *countp);
+
+/* what a user list may be narrowed to and ordered by */
+enum store_user_sort {
+	USER_SORT_ID = 0,
+	USER_SORT_NAME,
+	USER_SORT_EXTENSION,
+};
+struct store_user_filter {
+	const char *role;            /**< "" = any */
+	int64_t site_id;             /**< 0 = any */
+	const char *extension;       /**< "" = any, else exact */
+	const char *q;               /**< "" = any, else in name or email */
+	enum store_user_sort sort;
+	bool desc;
+};
+/* keyset pages: after_id is the last row of the previous page (0 = from
+   the start); its sort key decides where the next page starts */
+int  store_user_search(struct store *st, int64_t tenant_id,
+		       const struct store_user_filter *f, int64_t after_id,
+		       int limit, store_user_h *h, void *arg);
 /* another user of the tenant holding this extension or email (ENOENT:
    none); for naming the culprit of a conflict */
 int  store_user_find_clash(struct store *st, int64_t tenant_id,
