@@ -10,7 +10,9 @@
 # unix socket in DIR/sock, trust authentication, and durability switched
 # off (fsync=off): it is for tests, never for data worth keeping.  The
 # daemon connects as "centrex", which owns the "centrex" database but is
-# not a superuser, as it would be in production.
+# not a superuser, as it would be in production.  The role may create
+# databases (CREATEDB), so that a test can give each daemon an empty one
+# of its own (tests/blackbox with CENTREX_TEST_PG set to the URL).
 #
 # PostgreSQL refuses to run as root: as root the cluster belongs to the
 # "postgres" system user (DIR is handed to it); as anyone else, to the
@@ -123,10 +125,14 @@ EOF
 	[ -n "$ok" ] || { tail -20 "$dir/log/server.log" >&2; die "cannot start"; }
 
 	if [ -f "$dir/.new" ]; then
-		psql_admin -c "CREATE ROLE $role LOGIN" \
+		psql_admin -c "CREATE ROLE $role LOGIN CREATEDB" \
 			-c "CREATE DATABASE $db OWNER $role" >/dev/null ||
 			die "cannot create role $role and database $db"
 		rm -f "$dir/.new"
+	else
+		# a cluster made before the role had CREATEDB
+		psql_admin -c "ALTER ROLE $role CREATEDB" >/dev/null ||
+			die "cannot grant CREATEDB to $role"
 	fi
 	url
 }

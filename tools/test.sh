@@ -5,12 +5,14 @@
 #   2. AddressSanitizer + UndefinedBehaviorSanitizer build (build-asan/):
 #      cmocka unit tests (the store's twice: on SQLite, then on a private
 #      PostgreSQL from tools/pg.sh), then the black-box suite against that
-#      daemon, inside a network namespace that has only loopback
+#      daemon, inside a network namespace that has only loopback, and its
+#      REST API and CLI tests once more with every daemon on PostgreSQL
 #   3. libFuzzer build with clang (build-fuzz/): replay the saved corpus,
 #      then a short fresh run
 #
 # Environment: SUITES="unit blackbox fuzz" to run a subset,
-# FUZZ_SECONDS (default 20), PYTEST_ARGS (e.g. "-k register").
+# FUZZ_SECONDS (default 20), PYTEST_ARGS (e.g. "-k register"; both
+# black-box runs), BLACKBOX_PG=no to skip the black-box run on PostgreSQL.
 set -uo pipefail
 cd "$(dirname "$0")/.."
 top=$PWD
@@ -83,24 +85,64 @@ if [[ " $suites " == *" unit "* ]]; then
 	fi
 fi
 
-if [[ " $suites " == *" blackbox "* ]]; then
-	note "black-box tests (real daemon, real peers, loopback-only namespace)"
-	rm -f "$out/blackbox.xml"
-	CENTREXD=$top/build-asan/centrexd unshare -n -- bash -c '
-		ip link set lo up && exec /usr/bin/python3 -m pytest tests/blackbox \
-			-p no:cacheprovider -q -rfE --junitxml="$1" ${PYTEST_ARGS:-}' _ "$out/blackbox.xml"
-	rc=$?
-	if [ -f "$out/blackbox.xml" ]; then
-		read -r t f e s < <(/usr/bin/python3 - "$out/blackbox.xml" <<'PY'
+# junit_count XML LABEL RC: count a pytest run from its junit file; a run
+# that left no file (pytest did not start, or the server did not) fails
+junit_count() {
+	local xml=$1 label=$2 rc=$3 t f e s
+	if [ -f "$xml" ]; then
+		read -r t f e s < <(/usr/bin/python3 - "$xml" <<'PY'
 import sys, xml.etree.ElementTree as ET
 r = ET.parse(sys.argv[1]).getroot()
 s = r if r.tag == "testsuite" else r.find("testsuite")
 print(s.get("tests"), s.get("failures"), s.get("errors"), s.get("skipped"))
 PY
 )
+		printf '%-28s %s passed, %s failed, %s skipped\n' "$label" \
+			$((t - f - e - s)) $((f + e)) "$s"
 		count $((t - f - e - s)) $((f + e))
 	else
-		echo "black-box suite did not run (exit $rc)"; count 0 1
+		echo "$label: did not run (exit $rc)"; count 0 1
+	fi
+}
+
+if [[ " $suites " == *" blackbox "* ]]; then
+	note "black-box tests (real daemon, real peers, loopback-only namespace)"
+	rm -f "$out/blackbox.xml"
+	CENTREXD=$top/build-asan/centrexd unshare -n -- bash -c '
+		ip link set lo up && exec /usr/bin/python3 -m pytest tests/blackbox \
+			-p no:cacheprovider -q -rfE --junitxml="$1" ${PYTEST_ARGS:-}' _ "$out/blackbox.xml"
+	junit_count "$out/blackbox.xml" "black-box (sqlite)" $?
+
+	# The REST API and CLI tests once more, each daemon on a database of
+	# its own on a private PostgreSQL server.  The server must live in
+	# the same network namespace as the daemons, so it is started (and
+	# stopped) inside it; the directory is under /tmp for the postgres
+	# user's sake, as for the unit tests.
+	if [ "${BLACKBOX_PG:-yes}" != no ]; then
+		note "black-box API tests on PostgreSQL"
+		rm -f "$out/blackbox-pg.xml" "$out/pg-blackbox-"*.log
+		bbpg=$(mktemp -d /tmp/centrex-pg.XXXXXX)
+		chmod 755 "$bbpg"
+		trap 'tools/pg.sh stop "$bbpg" >/dev/null 2>&1; rm -rf "$bbpg"' EXIT
+		CENTREXD=$top/build-asan/centrexd unshare -n -- bash -c '
+			dir=$1 xml=$2 log=$3; shift 3
+			ip link set lo up || exit 1
+			trap "tools/pg.sh stop \"\$dir\" >/dev/null 2>&1" EXIT
+			if ! url=$(tools/pg.sh start "$dir" 2>"$log"); then
+				echo "the PostgreSQL server did not start"; cat "$log"
+				exit 1
+			fi
+			CENTREX_TEST_PG=$url /usr/bin/python3 -m pytest "$@" \
+				-p no:cacheprovider -q -rfE --junitxml="$xml" \
+				-o junit_suite_name=blackbox-postgresql ${PYTEST_ARGS:-}
+		' _ "$bbpg" "$out/blackbox-pg.xml" "$out/pg-blackbox-start.log" \
+			tests/blackbox/test_api_*.py tests/blackbox/test_cli.py
+		junit_count "$out/blackbox-pg.xml" "black-box API (postgresql)" $?
+		# the server's log, for failures that only PostgreSQL shows
+		cp "$bbpg/log/server.log" "$out/pg-blackbox-server.log" 2>/dev/null
+		tools/pg.sh stop "$bbpg" >/dev/null 2>&1
+		rm -rf "$bbpg"
+		trap - EXIT
 	fi
 fi
 

@@ -8,6 +8,11 @@ SIGKILL after a bound), and a daemon that exited with a non-zero status
 or left a sanitizer report fails the test.
 
 The binary is $CENTREXD, else <repo>/build/centrexd.
+
+With $CENTREX_TEST_PG set (a postgresql:// URL for a role that may create
+databases, as tools/pg.sh prints), each daemon stores its data in a
+database of its own on that server instead of a SQLite file: created with
+the Daemon, kept across its restarts, dropped at teardown.
 """
 import glob
 import os
@@ -18,6 +23,7 @@ import shutil
 import subprocess
 import tempfile
 import time
+import urllib.parse
 
 import pytest
 
@@ -65,6 +71,57 @@ def run_centrexd(args, timeout=CTL_TIMEOUT_S, env=None, cwd=None):
                           stdin=subprocess.DEVNULL)
 
 
+# --- PostgreSQL: one database per daemon ----------------------------------
+
+TEST_PG = os.environ.get("CENTREX_TEST_PG") or None
+_pg_serial = 0
+
+
+def _psql():
+    for p in ["/usr/bin/psql"] + sorted(
+            glob.glob("/usr/lib/postgresql/*/bin/psql"), reverse=True):
+        if os.access(p, os.X_OK):
+            return p
+    pytest.fail("CENTREX_TEST_PG is set but psql is not installed",
+                pytrace=False)
+
+
+def _pg_admin(sql):
+    """Run one statement on the CENTREX_TEST_PG server; fail loudly."""
+    r = subprocess.run([_psql(), "-X", "-q", "-v", "ON_ERROR_STOP=1",
+                        "-d", TEST_PG, "-c", sql],
+                       capture_output=True, text=True, timeout=30,
+                       stdin=subprocess.DEVNULL)
+    if r.returncode != 0:
+        raise RuntimeError("psql %r: status %d: %s"
+                           % (sql, r.returncode, r.stderr.strip()))
+
+
+class PgDatabase:
+    """A fresh, empty database on the CENTREX_TEST_PG server, owned by the
+    URL's role.  `url` is what the daemon gets as store.url; drop() is
+    idempotent."""
+
+    def __init__(self):
+        global _pg_serial
+        _pg_serial += 1
+        # unique within this server even with several pytest processes
+        self.name = "cx_%d_%d" % (os.getpid(), _pg_serial)
+        _pg_admin('CREATE DATABASE "%s"' % self.name)
+        self.dropped = False
+        u = urllib.parse.urlsplit(TEST_PG)
+        self.url = urllib.parse.urlunsplit(
+            (u.scheme, u.netloc, "/" + self.name, u.query, u.fragment))
+
+    def drop(self):
+        """Drop it; a connection still open (a daemon killed with -9 whose
+        backend has not noticed yet) is cut off."""
+        if self.dropped:
+            return
+        self.dropped = True
+        _pg_admin('DROP DATABASE IF EXISTS "%s" WITH (FORCE)' % self.name)
+
+
 def _sanitizer_env(workdir):
     """Keep sanitizer reports in files: the daemon's fd 2 may be a pipe
     it reads itself (log.capture_stderr), where a dying process's report
@@ -89,7 +146,16 @@ class Daemon:
         os.makedirs(workdir, exist_ok=True)
         self.port = port or free_port()
         self.http_port = free_port()
-        self.store_path = store or os.path.join(workdir, "centrex.db")
+        # an explicit store is a SQLite file; otherwise a database of
+        # its own on $CENTREX_TEST_PG if set, else centrex.db here
+        self.pg = None
+        if store is None and TEST_PG:
+            self.store_path = None
+            self.pg = PgDatabase()
+            self.store_url = self.pg.url
+        else:
+            self.store_path = store or os.path.join(workdir, "centrex.db")
+            self.store_url = "sqlite:" + self.store_path
         # unix socket paths are limited to 107 bytes
         self.ctl_socket = os.path.join(workdir, "ctl.sock")
         self._short_dir = None
@@ -123,7 +189,7 @@ class Daemon:
             args += ["-c", self.config]
         args += ["-o", "sip.listen=udp:127.0.0.1:%d,tcp:127.0.0.1:%d"
                  % (self.port, self.port),
-                 "-o", "store.url=sqlite:" + self.store_path,
+                 "-o", "store.url=" + self.store_url,
                  "-o", "http.listen=127.0.0.1:%d" % self.http_port,
                  "-o", "ctl.socket=" + self.ctl_socket]
         for o in self.opts:
@@ -200,6 +266,18 @@ class Daemon:
     def restart(self, **kw):
         self.stop()
         return self.start(**kw)
+
+    def drop_store(self):
+        """At teardown, once stopped: drop the PostgreSQL database, if it
+        has one.  Returns a list of problems (empty when all went well)."""
+        if self.pg is None:
+            return []
+        try:
+            self.pg.drop()
+        except Exception as e:
+            return ["centrexd %s: cannot drop database %s: %s"
+                    % (self.name, self.pg.name, e)]
+        return []
 
     # --- output ---------------------------------------------------------
 
@@ -338,6 +416,7 @@ def start_daemon(request, tmp_path):
                 d.proc.kill()
         if d._short_dir:
             shutil.rmtree(d._short_dir, ignore_errors=True)
+        problems += d.drop_store()
         bad = [rc for rc in d.exit_codes if rc != 0]
         if bad:
             problems.append("centrexd %s exited with status %s\n%s"
@@ -385,6 +464,7 @@ class ModuleDaemons:
                     d.proc.kill()
             if d._short_dir:
                 shutil.rmtree(d._short_dir, ignore_errors=True)
+            problems += d.drop_store()
             bad = [rc for rc in d.exit_codes if rc != 0]
             if bad:
                 problems.append("centrexd %s exited with status %s\n%s"
