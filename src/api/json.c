@@ -262,23 +262,30 @@ bool api_path_id(const struct api_req *req, size_t i, int64_t *id,
 	return true;
 }
 
+bool api_limit(const struct api_req *req, struct api_resp *resp, int *limit)
+{
+	const char *l = api_req_query(req, "limit");
+	int64_t v;
+
+	*limit = 50;
+	if (!l)
+		return true;
+	if (!parse_id(l, &v) || v > 200) {
+		api_problem(resp, 400, "limit", "limit must be 1 to 200");
+		return false;
+	}
+	*limit = (int)v;
+	return true;
+}
+
 bool api_page(const struct api_req *req, struct api_resp *resp, int *limit,
 	      int64_t *after)
 {
-	const char *l = api_req_query(req, "limit");
 	const char *c = api_req_query(req, "cursor");
 
-	*limit = 50;
 	*after = 0;
-	if (l) {
-		int64_t v;
-		if (!parse_id(l, &v) || v > 200) {
-			api_problem(resp, 400, "limit", "limit must be 1 to "
-				    "200");
-			return false;
-		}
-		*limit = (int)v;
-	}
+	if (!api_limit(req, resp, limit))
+		return false;
 	if (c && !parse_id(c, after)) {
 		api_problem(resp, 400, "cursor", "cursor is not one this API "
 			    "gave out");

@@ -41,6 +41,8 @@ bool api_get_id(json_t *o, const char *field, bool required, int64_t *dst,
 /* path {id}: positive decimal, else 404 */
 bool api_path_id(const struct api_req *req, size_t i, int64_t *id,
 		 struct api_resp *resp);
+/* ?limit= alone (1..200, default 50) */
+bool api_limit(const struct api_req *req, struct api_resp *resp, int *limit);
 /* ?limit=&cursor= ; cursor is the last id seen */
 bool api_page(const struct api_req *req, struct api_resp *resp, int *limit,
 	      int64_t *after);

@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include "core/strutil.h"
 #include "store/store.h"
 #include "api/audit.h"
 #include "api/authworker.h"
@@ -244,18 +245,61 @@ static bool read_filter(const struct api_req *req, struct api_resp *resp,
 	return true;
 }
 
+/*
+ * Sorted by name or extension, a cursor is "ID:HEX" with the sort key of
+ * the last row in hex: the next page starts after it even if that row
+ * has been deleted meanwhile.
+ */
+static bool read_sorted_cursor(const struct api_req *req,
+			       struct api_resp *resp, int64_t *after,
+			       char *key, size_t keysz)
+{
+	const char *c = api_req_query(req, "cursor");
+	const char *colon;
+	char *end;
+	long long id;
+	size_t hexlen;
+
+	*after = 0;
+	key[0] = '\0';
+	if (!c)
+		return true;
+	colon = strchr(c, ':');
+	id = strtoll(c, &end, 10);
+	hexlen = colon ? strlen(colon + 1) : 0;
+	if (!colon || end != colon || id <= 0 || hexlen % 2 ||
+	    hexlen / 2 >= keysz ||
+	    hex_decode((uint8_t *)key, hexlen / 2, colon + 1, hexlen)) {
+		api_problem(resp, 400, "cursor", "cursor is not one this API "
+			    "gave out");
+		return false;
+	}
+	key[hexlen / 2] = '\0';
+	*after = id;
+	return true;
+}
+
 void users_list(struct api_ctx *ctx, struct api_req *req,
 		struct api_resp *resp)
 {
 	struct store_user_filter f;
+	char key[160], cursor[360];
 	int64_t tid, after;
-	json_t *items;
+	json_t *items, *last;
 	int limit;
 
 	if (!api_path_id(req, 0, &tid, resp) ||
-	    !api_page(req, resp, &limit, &after) ||
-	    !read_filter(req, resp, &f))
+	    !read_filter(req, resp, &f) || !api_limit(req, resp, &limit))
 		return;
+	if (f.sort == USER_SORT_ID) {
+		if (!api_page(req, resp, &limit, &after))
+			return;
+	}
+	else {
+		if (!read_sorted_cursor(req, resp, &after, key, sizeof(key)))
+			return;
+		f.after_key = key;
+	}
 	items = json_array();
 	if (store_user_search(ctx->st, tid, &f, after, limit, add_user,
 			      items)) {
@@ -263,7 +307,26 @@ void users_list(struct api_ctx *ctx, struct api_req *req,
 		api_problem(resp, 503, NULL, "store unavailable");
 		return;
 	}
-	api_list(resp, items, limit, api_last_id(items));
+	last = json_array_get(items, json_array_size(items) - 1);
+	if (f.sort == USER_SORT_ID || !last ||
+	    (int)json_array_size(items) < limit) {
+		api_list(resp, items, limit, api_last_id(items));
+		return;
+	}
+	/* sorted: next_cursor = "ID:hex(sort key)" */
+	{
+		const char *k = json_string_value(json_object_get(last,
+			f.sort == USER_SORT_NAME ? "name" : "extension"));
+		size_t n = snprintf(cursor, sizeof(cursor), "%lld:",
+				    (long long)api_last_id(items));
+		json_t *o = json_object();
+
+		hex_encode(cursor + n, sizeof(cursor) - n,
+			   (const uint8_t *)(k ? k : ""), k ? strlen(k) : 0);
+		json_object_set_new(o, "items", items);
+		json_object_set_new(o, "next_cursor", json_string(cursor));
+		api_json(resp, 200, o);
+	}
 }
 
 /* A write waiting for its password hash. */

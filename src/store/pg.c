@@ -862,13 +862,18 @@ static int be_user_search(void *p, int64_t tenant_id,
 	int err;
 
 	snprintf(sql, sizeof(sql), "SELECT " USER_COLUMNS " FROM users WHERE "
-		 "tenant_id = $1 AND ($2 = '' OR role = $2) AND "
-		 "($3 = 0 OR site_id = $3) AND ($4 = '' OR extension = $4) AND "
-		 "($5 = '' OR strpos(lower(name), lower($5)) > 0 OR "
+		 "tenant_id = $1::bigint AND ($2::text = '' OR role = $2) AND "
+		 "($3::bigint = 0 OR site_id = $3::bigint) AND "
+		 "($4::text = '' OR extension = $4) AND "
+		 "($5::text = '' OR strpos(lower(name), lower($5)) > 0 OR "
 		 "strpos(lower(COALESCE(email, '')), lower($5)) > 0) AND "
-		 "($6 = 0 OR (%s, id) %s (SELECT %s, id FROM users "
-		 "WHERE tenant_id = $1 AND id = $6)) "
-		 "ORDER BY %s %s, id %s LIMIT $7", key, cmp, key, key, dir, dir);
+		 "($6::bigint = 0 OR %s%s%s %s %s) "
+		 "ORDER BY %s %s, id %s LIMIT $7::bigint",
+		 f->sort == USER_SORT_ID ? "" : "(", key,
+		 f->sort == USER_SORT_ID ? "" : ", id)", cmp,
+		 f->sort == USER_SORT_ID ? "$6::bigint"
+					 : "($8::text, $6::bigint)",
+		 key, dir, dir);
 	p_int(&q, tenant_id);
 	p_text(&q, f->role ? f->role : "");
 	p_int(&q, f->site_id);
@@ -876,6 +881,8 @@ static int be_user_search(void *p, int64_t tenant_id,
 	p_text(&q, f->q ? f->q : "");
 	p_int(&q, after_id);
 	p_int(&q, limit);
+	if (f->sort != USER_SORT_ID)
+		p_text(&q, f->after_key ? f->after_key : "");
 	err = query(p, sql, &q, &r);
 	for (int i = 0; !err && i < PQntuples(r); i++) {
 		struct store_user u;

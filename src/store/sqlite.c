@@ -848,9 +848,11 @@ static int be_user_search(void *p, int64_t tenant_id,
 		 "(?3 = 0 OR site_id = ?3) AND (?4 = '' OR extension = ?4) AND "
 		 "(?5 = '' OR instr(lower(name), lower(?5)) > 0 OR "
 		 "instr(lower(COALESCE(email, '')), lower(?5)) > 0) AND "
-		 "(?6 = 0 OR (%s, id) %s (SELECT %s, id FROM users "
-		 "WHERE tenant_id = ?1 AND id = ?6)) "
-		 "ORDER BY %s %s, id %s LIMIT ?7", key, cmp, key, key, dir, dir);
+		 "(?6 = 0 OR %s%s%s %s %s) "
+		 "ORDER BY %s %s, id %s LIMIT ?7",
+		 f->sort == USER_SORT_ID ? "" : "(", key,
+		 f->sort == USER_SORT_ID ? "" : ", id)", cmp,
+		 f->sort == USER_SORT_ID ? "?6" : "(?8, ?6)", key, dir, dir);
 	err = prepare(s, &st, sql);
 	if (err)
 		return err;
@@ -861,6 +863,8 @@ static int be_user_search(void *p, int64_t tenant_id,
 	bind_text(st, 5, f->q ? f->q : "");
 	sqlite3_bind_int64(st, 6, after_id);
 	sqlite3_bind_int(st, 7, limit);
+	if (f->sort != USER_SORT_ID)
+		bind_text(st, 8, f->after_key ? f->after_key : "");
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		struct store_user u;
 		user_row(st, &u);

@@ -191,9 +191,11 @@ struct store_user_filter {
 	const char *q;               /**< "" = any, else in name or email */
 	enum store_user_sort sort;
 	bool desc;
+	const char *after_key;       /**< sort key of the cursor row */
 };
-/* keyset pages: after_id is the last row of the previous page (0 = from
-   the start); its sort key decides where the next page starts */
+/* keyset pages: after_id (and, unless sorted by id, after_key) are the
+   last row of the previous page, 0 = from the start; the cursor row
+   itself need not exist any more */
 int  store_user_search(struct store *st, int64_t tenant_id,
 		       const struct store_user_filter *f, int64_t after_id,
 		       int limit, store_user_h *h, void *arg);
