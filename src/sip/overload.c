@@ -11,18 +11,19 @@
 /*
  * The queue must stay above HIGH_PCT for HIGH_MS before any shedding: a
  * stall of the thread (the machine is shared) fills the queue and then
- * drains; only arrivals above capacity keep it full.  Then the share
- * rises gently while the queue stays above the mark and falls four times
- * faster as soon as it is below, so the share settles near the excess
- * instead of refusing everything until the queue is empty.  With an 8 MB
- * queue, the mark is reached well before clients' 500 ms retransmission
- * timer at the rates a core can serve.
+ * drains; only arrivals above capacity keep it full.  Then, at most every
+ * STEP_MS: the share rises while the queue is above the mark and still
+ * filling, holds while it is above but draining (the share is already
+ * enough; raising it further would overshoot while a large queue empties
+ * slowly), and falls once the queue is below the mark.  So the share
+ * settles near the excess instead of winding up.
  */
 enum {
 	SAMPLE_EVERY = 16,       /**< requests between queue samples */
 	HIGH_PCT = 60,
 	HIGH_MS = 300,
-	STEP_UP_PM = 10,
+	STEP_MS = 20,
+	STEP_UP_PM = 20,
 	STEP_DOWN_PM = 40,
 	MAX_SHED_PM = 980,
 	SOCKBUF_BYTES = 4 << 20, /**< absorb bursts (the kernel doubles it) */
@@ -69,21 +70,30 @@ void overload_sample(struct overload *ov, const struct sip_msg *msg)
 	    !mi[SK_MEMINFO_RCVBUF])
 		return;
 
+	uint64_t now = tmr_jiffies();
+
 	ov->fill_pct = (uint32_t)((uint64_t)mi[SK_MEMINFO_RMEM_ALLOC] * 100 /
 				  mi[SK_MEMINFO_RCVBUF]);
-	if (ov->fill_pct < HIGH_PCT) {
+	if (ov->fill_pct < HIGH_PCT)
 		ov->high_since = 0;
+	else if (!ov->high_since)
+		ov->high_since = now;
+
+	if (now - ov->last_step < STEP_MS)
+		goto log;
+	ov->last_step = now;
+	if (ov->fill_pct < HIGH_PCT) {
 		ov->shed_pm = ov->shed_pm > STEP_DOWN_PM
 			? ov->shed_pm - STEP_DOWN_PM : 0;
 	}
-	else if (!ov->high_since) {
-		ov->high_since = tmr_jiffies();
-	}
-	else if (tmr_jiffies() - ov->high_since >= HIGH_MS) {
+	else if (now - ov->high_since >= HIGH_MS &&
+		 ov->fill_pct >= ov->step_fill) {
 		ov->shed_pm = ov->shed_pm + STEP_UP_PM > MAX_SHED_PM
 			? MAX_SHED_PM : ov->shed_pm + STEP_UP_PM;
 	}
+	ov->step_fill = ov->fill_pct;
 
+ log:
 	if (!before && ov->shed_pm)
 		log_warn("sip", "overload: receive queue %u%% full, answering "
 			 "part of the new registrations with 503",

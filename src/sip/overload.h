@@ -26,6 +26,8 @@ struct overload {
 	uint32_t fill_pct;   /**< last sample */
 	uint32_t shed_pm;    /**< share of new work refused, per mille */
 	uint64_t high_since; /**< when the fill rose above the mark, 0 = not */
+	uint64_t last_step;  /**< when shed_pm was last adjusted */
+	uint32_t step_fill;  /**< the fill then: growing or draining since? */
 };
 
 void overload_init(struct overload *ov, uint32_t rx_bytes);
