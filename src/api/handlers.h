@@ -22,6 +22,9 @@ api_handler_h devices_list, devices_create, devices_get, devices_update,
 	devices_delete;
 /* res_audit.c */
 api_handler_h audit_list_tenant, audit_list_all;
+/* res_numbers.c */
+api_handler_h numbers_list, numbers_create, numbers_get, numbers_update,
+	numbers_delete;
 /* res_tokens.c */
 api_handler_h tokens_list_tenant, tokens_create_tenant, tokens_revoke_tenant,
 	tokens_list_op, tokens_create_op, tokens_revoke_op;

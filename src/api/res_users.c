@@ -581,7 +581,9 @@ void users_delete(struct api_ctx *ctx, struct api_req *req,
 		return;
 	}
 	json_decref(before);
-	if (store_user_delete(ctx->st, u.tenant_id, u.id)) {
+	/* numbers first: a failure then leaves the user, not a dangling target */
+	if (store_number_untarget(ctx->st, u.tenant_id, "user", u.id) ||
+	    store_user_delete(ctx->st, u.tenant_id, u.id)) {
 		api_problem(resp, 503, NULL, "cannot delete the user");
 		return;
 	}

@@ -76,6 +76,17 @@ struct store_backend {
 			  const struct store_audit *a);
 	int  (*audit_list)(void *db, int64_t tenant_id, int64_t after_id,
 			   int limit, store_audit_h *h, void *arg);
+	int  (*number_create)(void *db, int64_t tenant_id,
+			      struct store_number *n);
+	int  (*number_get)(void *db, int64_t tenant_id, int64_t id,
+			   struct store_number *n);
+	int  (*number_list)(void *db, int64_t tenant_id, int64_t after_id,
+			    int limit, store_number_h *h, void *arg);
+	int  (*number_update)(void *db, int64_t tenant_id,
+			      const struct store_number *n);
+	int  (*number_delete)(void *db, int64_t tenant_id, int64_t id);
+	int  (*number_untarget)(void *db, int64_t tenant_id,
+				const char *target_type, int64_t target_id);
 	int  (*token_create)(void *db, int64_t tenant_id,
 			     struct store_token *t);
 	int  (*token_get_all)(void *db, int64_t id, struct store_token *t);

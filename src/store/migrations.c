@@ -105,6 +105,17 @@ const struct store_migration store_migrations[] = {
 	 " expires_at BIGINT NOT NULL DEFAULT 0,"
 	 " revoked_at BIGINT NOT NULL DEFAULT 0);"
 	 "CREATE INDEX api_tokens_tenant ON api_tokens (tenant_id, id);"},
+
+	{4, "numbers (DIDs) and their targets",
+	 "CREATE TABLE numbers ("
+	 " id %ID%,"
+	 " tenant_id BIGINT NOT NULL REFERENCES tenants(id) ON DELETE CASCADE,"
+	 " e164 TEXT NOT NULL UNIQUE,"
+	 " target_type TEXT NOT NULL DEFAULT 'none',"
+	 " target_id BIGINT NOT NULL DEFAULT 0,"
+	 " label TEXT NOT NULL DEFAULT '',"
+	 " created_at BIGINT NOT NULL);"
+	 "CREATE INDEX numbers_tenant ON numbers (tenant_id, id);"},
 };
 
 const size_t store_migrations_len =

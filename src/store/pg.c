@@ -1359,6 +1359,12 @@ static int be_binding_purge_expired_all(void *p, int64_t now)
 	.device_delete = be_device_delete,                            \
 	.audit_add = be_audit_add,                                    \
 	.audit_list = be_audit_list,                                  \
+	.number_create = be_number_create,                            \
+	.number_get = be_number_get,                                  \
+	.number_list = be_number_list,                                \
+	.number_update = be_number_update,                            \
+	.number_delete = be_number_delete,                            \
+	.number_untarget = be_number_untarget,                        \
 	.token_create = be_token_create,                              \
 	.token_get_all = be_token_get_all,                            \
 	.token_list = be_token_list,                                  \
@@ -1366,6 +1372,106 @@ static int be_binding_purge_expired_all(void *p, int64_t now)
 	.binding_foreach_all = be_binding_foreach_all,                \
 	.binding_apply = be_binding_apply,                            \
 	.binding_purge_expired_all = be_binding_purge_expired_all
+
+#define NUMBER_COLUMNS "id, tenant_id, e164, target_type, target_id, label"
+
+static void number_row(const PGresult *r, int i, void *out)
+{
+	struct store_number *n = out;
+	n->id = get_int(r, i, 0);
+	n->tenant_id = get_int(r, i, 1);
+	get_text(r, i, 2, n->e164, sizeof(n->e164));
+	get_text(r, i, 3, n->target_type, sizeof(n->target_type));
+	n->target_id = get_int(r, i, 4);
+	get_text(r, i, 5, n->label, sizeof(n->label));
+}
+
+static int be_number_create(void *p, int64_t tenant_id,
+			    struct store_number *n)
+{
+	struct params q = {0};
+
+	p_int(&q, tenant_id);
+	p_text(&q, n->e164);
+	p_text(&q, n->target_type);
+	p_int(&q, n->target_id);
+	p_text(&q, n->label);
+	p_int(&q, (int64_t)time(NULL));
+	n->tenant_id = tenant_id;
+	return insert(p, "INSERT INTO numbers (tenant_id, e164, target_type, "
+		      "target_id, label, created_at) VALUES ($1, $2, $3, $4, "
+		      "$5, $6) RETURNING id", &q, &n->id);
+}
+
+static int be_number_get(void *p, int64_t tenant_id, int64_t id,
+			 struct store_number *n)
+{
+	struct params q = {0};
+
+	p_int(&q, tenant_id);
+	p_int(&q, id);
+	return get_one(p, "SELECT " NUMBER_COLUMNS " FROM numbers WHERE "
+		       "tenant_id = $1 AND id = $2", &q, number_row, n);
+}
+
+static int be_number_list(void *p, int64_t tenant_id, int64_t after_id,
+			  int limit, store_number_h *h, void *arg)
+{
+	struct params q = {0};
+	PGresult *r = NULL;
+	int err;
+
+	p_int(&q, tenant_id);
+	p_int(&q, after_id);
+	p_int(&q, limit);
+	err = query(p, "SELECT " NUMBER_COLUMNS " FROM numbers WHERE "
+		    "tenant_id = $1 AND id > $2 ORDER BY id LIMIT $3", &q, &r);
+	for (int i = 0; !err && i < PQntuples(r); i++) {
+		struct store_number n;
+		number_row(r, i, &n);
+		err = h(&n, arg);
+	}
+	PQclear(r);
+	return err;
+}
+
+static int be_number_update(void *p, int64_t tenant_id,
+			    const struct store_number *n)
+{
+	struct params q = {0};
+
+	p_text(&q, n->target_type);
+	p_int(&q, n->target_id);
+	p_text(&q, n->label);
+	p_int(&q, tenant_id);
+	p_int(&q, n->id);
+	return change_one(p, "UPDATE numbers SET target_type = $1, "
+			  "target_id = $2, label = $3 WHERE tenant_id = $4 "
+			  "AND id = $5", &q);
+}
+
+static int be_number_delete(void *p, int64_t tenant_id, int64_t id)
+{
+	return delete_scoped(p, "DELETE FROM numbers WHERE tenant_id = $1 AND "
+			     "id = $2", tenant_id, id);
+}
+
+static int be_number_untarget(void *p, int64_t tenant_id,
+			      const char *target_type, int64_t target_id)
+{
+	struct params q = {0};
+	PGresult *r = NULL;
+	int err;
+
+	p_int(&q, tenant_id);
+	p_text(&q, target_type);
+	p_int(&q, target_id);
+	err = query(p, "UPDATE numbers SET target_type = 'none', target_id = 0 "
+		    "WHERE tenant_id = $1 AND target_type = $2 AND "
+		    "target_id = $3", &q, &r);
+	PQclear(r);
+	return err;
+}
 
 #define TOKEN_COLUMNS "id, COALESCE(tenant_id, 0), name, role, " \
 	"secret_sha256, created_by, created_at, expires_at, revoked_at"

@@ -1068,6 +1068,121 @@ static int be_audit_list(void *p, int64_t tenant_id, int64_t after_id,
 	return err;
 }
 
+#define NUMBER_COLS "id, tenant_id, e164, target_type, target_id, label"
+
+static void number_row(sqlite3_stmt *st, void *out)
+{
+	struct store_number *n = out;
+	n->id = sqlite3_column_int64(st, 0);
+	n->tenant_id = sqlite3_column_int64(st, 1);
+	col_text(st, 2, n->e164, sizeof(n->e164));
+	col_text(st, 3, n->target_type, sizeof(n->target_type));
+	n->target_id = sqlite3_column_int64(st, 4);
+	col_text(st, 5, n->label, sizeof(n->label));
+}
+
+static int be_number_create(void *p, int64_t tenant_id,
+			    struct store_number *n)
+{
+	struct sqlite_db *s = p;
+	sqlite3_stmt *st = NULL;
+	int err = prepare(s, &st, "INSERT INTO numbers (tenant_id, e164, "
+			  "target_type, target_id, label, created_at) "
+			  "VALUES (?, ?, ?, ?, ?, ?)");
+	if (err)
+		return err;
+	sqlite3_bind_int64(st, 1, tenant_id);
+	bind_text(st, 2, n->e164);
+	bind_text(st, 3, n->target_type);
+	sqlite3_bind_int64(st, 4, n->target_id);
+	bind_text(st, 5, n->label);
+	sqlite3_bind_int64(st, 6, (int64_t)time(NULL));
+	n->tenant_id = tenant_id;
+	return insert(s, st, &n->id);
+}
+
+static int be_number_get(void *p, int64_t tenant_id, int64_t id,
+			 struct store_number *n)
+{
+	struct sqlite_db *s = p;
+	sqlite3_stmt *st = NULL;
+	int err = prepare(s, &st, "SELECT " NUMBER_COLS " FROM numbers "
+			  "WHERE tenant_id = ? AND id = ?");
+	if (err)
+		return err;
+	sqlite3_bind_int64(st, 1, tenant_id);
+	sqlite3_bind_int64(st, 2, id);
+	return get_one(s, st, number_row, n);
+}
+
+static int be_number_list(void *p, int64_t tenant_id, int64_t after_id,
+			  int limit, store_number_h *h, void *arg)
+{
+	struct sqlite_db *s = p;
+	sqlite3_stmt *st = NULL;
+	int err, rc;
+
+	err = prepare(s, &st, "SELECT " NUMBER_COLS " FROM numbers WHERE "
+		      "tenant_id = ? AND id > ? ORDER BY id LIMIT ?");
+	if (err)
+		return err;
+	sqlite3_bind_int64(st, 1, tenant_id);
+	sqlite3_bind_int64(st, 2, after_id);
+	sqlite3_bind_int(st, 3, limit);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		struct store_number n;
+		number_row(st, &n);
+		if ((err = h(&n, arg)))
+			break;
+	}
+	if (!err)
+		err = map_rc(s->db, rc);
+	sqlite3_finalize(st);
+	return err;
+}
+
+static int be_number_update(void *p, int64_t tenant_id,
+			    const struct store_number *n)
+{
+	struct sqlite_db *s = p;
+	sqlite3_stmt *st = NULL;
+	int err = prepare(s, &st, "UPDATE numbers SET target_type = ?, "
+			  "target_id = ?, label = ? WHERE tenant_id = ? AND "
+			  "id = ?");
+	if (err)
+		return err;
+	bind_text(st, 1, n->target_type);
+	sqlite3_bind_int64(st, 2, n->target_id);
+	bind_text(st, 3, n->label);
+	sqlite3_bind_int64(st, 4, tenant_id);
+	sqlite3_bind_int64(st, 5, n->id);
+	return change_one(s, st);
+}
+
+static int be_number_delete(void *p, int64_t tenant_id, int64_t id)
+{
+	return delete_scoped(p, "DELETE FROM numbers WHERE tenant_id = ? AND "
+			     "id = ?", tenant_id, id);
+}
+
+static int be_number_untarget(void *p, int64_t tenant_id,
+			      const char *target_type, int64_t target_id)
+{
+	struct sqlite_db *s = p;
+	sqlite3_stmt *st = NULL;
+	int err = prepare(s, &st, "UPDATE numbers SET target_type = 'none', "
+			  "target_id = 0 WHERE tenant_id = ? AND "
+			  "target_type = ? AND target_id = ?");
+	if (err)
+		return err;
+	sqlite3_bind_int64(st, 1, tenant_id);
+	bind_text(st, 2, target_type);
+	sqlite3_bind_int64(st, 3, target_id);
+	err = map_rc(s->db, sqlite3_step(st));
+	sqlite3_finalize(st);
+	return err;
+}
+
 #define TOKEN_COLS "id, COALESCE(tenant_id, 0), name, role, " \
 	"secret_sha256, created_by, created_at, expires_at, revoked_at"
 
@@ -1205,6 +1320,12 @@ const struct store_backend store_backend_sqlite = {
 	.device_delete = be_device_delete,
 	.audit_add = be_audit_add,
 	.audit_list = be_audit_list,
+	.number_create = be_number_create,
+	.number_get = be_number_get,
+	.number_list = be_number_list,
+	.number_update = be_number_update,
+	.number_delete = be_number_delete,
+	.number_untarget = be_number_untarget,
 	.token_create = be_token_create,
 	.token_get_all = be_token_get_all,
 	.token_list = be_token_list,

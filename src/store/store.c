@@ -389,6 +389,43 @@ int store_audit_list(struct store *st, int64_t tenant_id, int64_t after_id,
 	return st->be->audit_list(st->db, tenant_id, after_id, limit, h, arg);
 }
 
+int store_number_create(struct store *st, int64_t tenant_id,
+			struct store_number *n)
+{
+	TENANT_SCOPED(number_create, n);
+}
+
+int store_number_get(struct store *st, int64_t tenant_id, int64_t id,
+		     struct store_number *n)
+{
+	TENANT_SCOPED(number_get, id, n);
+}
+
+int store_number_list(struct store *st, int64_t tenant_id, int64_t after_id,
+		      int limit, store_number_h *h, void *arg)
+{
+	TENANT_SCOPED(number_list, after_id, limit, h, arg);
+}
+
+int store_number_update(struct store *st, int64_t tenant_id,
+			const struct store_number *n)
+{
+	TENANT_SCOPED(number_update, n);
+}
+
+int store_number_delete(struct store *st, int64_t tenant_id, int64_t id)
+{
+	TENANT_SCOPED(number_delete, id);
+}
+
+int store_number_untarget(struct store *st, int64_t tenant_id,
+			  const char *target_type, int64_t target_id)
+{
+	if (!target_type)
+		return EINVAL;
+	TENANT_SCOPED(number_untarget, target_type, target_id);
+}
+
 int store_token_create(struct store *st, int64_t tenant_id,
 		       struct store_token *t)
 {

@@ -112,6 +112,16 @@ struct store_token {
 	int64_t revoked_at;          /**< unix seconds, 0 = valid */
 };
 
+/** A DID of a tenant and where calls to it go. */
+struct store_number {
+	int64_t id;
+	int64_t tenant_id;
+	char e164[20];               /**< "+33145671234", platform-unique */
+	char target_type[16];        /**< none, user (more with features) */
+	int64_t target_id;           /**< 0 with none */
+	char label[128];
+};
+
 typedef int (store_tenant_h)(const struct store_tenant *t, void *arg);
 typedef int (store_device_h)(const struct store_device *d, void *arg);
 typedef int (store_binding_h)(const struct store_binding *b, void *arg);
@@ -119,6 +129,7 @@ typedef int (store_site_h)(const struct store_site *s, void *arg);
 typedef int (store_user_h)(const struct store_user *u, void *arg);
 typedef int (store_audit_h)(const struct store_audit *a, void *arg);
 typedef int (store_token_h)(const struct store_token *t, void *arg);
+typedef int (store_number_h)(const struct store_number *n, void *arg);
 
 void store_close(struct store *st);
 int  store_open(struct store **stp, const char *url, char *errbuf,
@@ -217,6 +228,21 @@ int  store_audit_add(struct store *st, int64_t tenant_id,
 /* tenant_id 0: every tenant's and the operator's entries */
 int  store_audit_list(struct store *st, int64_t tenant_id, int64_t after_id,
 		      int limit, store_audit_h *h, void *arg);
+
+/* numbers: EEXIST when the E.164 number belongs to any tenant */
+int  store_number_create(struct store *st, int64_t tenant_id,
+			 struct store_number *n);
+int  store_number_get(struct store *st, int64_t tenant_id, int64_t id,
+		      struct store_number *n);
+int  store_number_list(struct store *st, int64_t tenant_id, int64_t after_id,
+		       int limit, store_number_h *h, void *arg);
+int  store_number_update(struct store *st, int64_t tenant_id,
+			 const struct store_number *n);
+int  store_number_delete(struct store *st, int64_t tenant_id, int64_t id);
+/* numbers that sent calls to a target that is going away send them
+   nowhere (target none) */
+int  store_number_untarget(struct store *st, int64_t tenant_id,
+			   const char *target_type, int64_t target_id);
 
 /* tokens: tenant_id 0 = the operator's own tokens */
 int  store_token_create(struct store *st, int64_t tenant_id,

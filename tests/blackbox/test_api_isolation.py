@@ -106,6 +106,7 @@ def example_body(doc, o):
         "Device": {"sip_username": "sweep%d" % n,
                    "password": "sweep-password-%d" % n},
         "Login": {"email": DEMO_OPERATOR[0], "password": DEMO_OPERATOR[1]},
+        "Number": {"e164": "+3314567%04d" % n, "label": "sweep %d" % n},
     }
     if name in known:
         return known[name]
