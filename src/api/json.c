@@ -142,7 +142,15 @@ bool api_get_str(json_t *o, const char *field, bool required,
 		 const struct str_rule *rule, char *dst, size_t size,
 		 struct api_resp *resp)
 {
-	json_t *v = json_object_get(o, field);
+	return api_get_str_as(o, field, field, required, rule, dst, size,
+			      resp);
+}
+
+bool api_get_str_as(json_t *o, const char *key, const char *field,
+		    bool required, const struct str_rule *rule, char *dst,
+		    size_t size, struct api_resp *resp)
+{
+	json_t *v = json_object_get(o, key);
 	const char *s;
 	size_t n;
 
@@ -213,7 +221,13 @@ bool api_get_int(json_t *o, const char *field, bool required, long min,
 bool api_get_id(json_t *o, const char *field, bool required, int64_t *dst,
 		struct api_resp *resp)
 {
-	json_t *v = json_object_get(o, field);
+	return api_get_id_as(o, field, field, required, dst, resp);
+}
+
+bool api_get_id_as(json_t *o, const char *key, const char *field,
+		   bool required, int64_t *dst, struct api_resp *resp)
+{
+	json_t *v = json_object_get(o, key);
 
 	if (!v || json_is_null(v)) {
 		if (required) {

@@ -33,6 +33,12 @@ struct str_rule {
 bool api_get_str(json_t *o, const char *field, bool required,
 		 const struct str_rule *rule, char *dst, size_t size,
 		 struct api_resp *resp);
+/* the same for a field of a nested object, reported as `name` */
+bool api_get_str_as(json_t *o, const char *field, const char *name,
+		    bool required, const struct str_rule *rule, char *dst,
+		    size_t size, struct api_resp *resp);
+bool api_get_id_as(json_t *o, const char *field, const char *name,
+		   bool required, int64_t *dst, struct api_resp *resp);
 bool api_get_int(json_t *o, const char *field, bool required, long min,
 		 long max, int *dst, struct api_resp *resp);
 bool api_get_id(json_t *o, const char *field, bool required, int64_t *dst,

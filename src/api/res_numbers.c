@@ -67,8 +67,8 @@ static bool read_target(struct api_ctx *ctx, json_t *o, int64_t tid,
 			return false;
 		}
 	}
-	if (!api_get_str(t, "type", true, &type_rule, n->target_type,
-			 sizeof(n->target_type), resp))
+	if (!api_get_str_as(t, "type", "target.type", true, &type_rule,
+			    n->target_type, sizeof(n->target_type), resp))
 		return false;
 	n->target_id = 0;
 	if (!strcmp(n->target_type, "none"))
@@ -78,7 +78,7 @@ static bool read_target(struct api_ctx *ctx, json_t *o, int64_t tid,
 			    "or user");
 		return false;
 	}
-	if (!api_get_id(t, "id", true, &n->target_id, resp))
+	if (!api_get_id_as(t, "id", "target.id", true, &n->target_id, resp))
 		return false;
 	struct store_user u;
 	if (store_user_get(ctx->st, tid, n->target_id, &u)) {
