@@ -27,12 +27,31 @@ pytestmark = pytest.mark.skipif(
     reason="baresip not installed")
 
 
+def _port_with_free_neighbour():
+    """A port p free for UDP and TCP whose p + 1 is free for TCP too."""
+    for _ in range(50):
+        p = free_port()
+        t = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        try:
+            t.bind(("127.0.0.1", p + 1))
+            return p
+        except OSError:
+            continue
+        finally:
+            t.close()
+    raise RuntimeError("no port with a free neighbour")
+
+
 class Baresip:
     def __init__(self, workdir, account_line):
         self.dir = os.path.join(workdir, "baresip")
         os.makedirs(self.dir, exist_ok=True)
-        self.sip_port = free_port()
+        # baresip 1.0 also binds TLS on sip_port + 1 (it has no switch to
+        # turn TLS off): keep that port out of everyone else's way
+        self.sip_port = _port_with_free_neighbour()
         self.ctrl_port = free_port()
+        while self.ctrl_port in (self.sip_port, self.sip_port + 1):
+            self.ctrl_port = free_port()
         with open(os.path.join(self.dir, "config"), "w") as f:
             f.write(
                 "poll_method\t\tepoll\n"
