@@ -313,3 +313,71 @@ def test_cli_api_token(cli, centrexd):
     r = cli("--token", "cx_1_" + "0" * 64, "users", "list", "--tenant", "1",
             rc=1)
     assert "token" in r.stderr
+
+
+def test_cli_numbers_operator_assigns_admin_retargets(cli):
+    """The operator assigns a number to acme (by slug); acme's admin sees
+    it, sends its calls to a user (by email) then to nowhere, and cannot
+    delete it (the operator's); the operator takes it back."""
+    cli.login("operator@centrex.example", "operator-demo")
+    n = cli.json("numbers", "create", "--tenant", "acme", "--e164",
+                 "+33145679876", "--label", "Main line")
+    nid = str(n["id"])
+    assert n["target"] == {"type": "none"}
+    cli("numbers", "create", "--e164", "+33145679877", rc=2)  # no tenant
+
+    cli.login()
+    users = cli.json("users", "list")
+    u1001 = [u for u in users if u["extension"] == "1001"][0]
+    rows = table(cli("numbers", "list").stdout)
+    assert (nid, "+33145679876") in [(r["ID"], r["E164"]) for r in rows]
+    upd = cli.json("numbers", "update", nid, "--target-user",
+                   u1001["email"], "--label", "Reception")
+    assert upd["target"] == {"type": "user", "id": u1001["id"]}
+    assert upd["label"] == "Reception"
+    shown = fields(cli("numbers", "show", "+33145679876").stdout)
+    assert shown["target"] == "user %d" % u1001["id"]
+    upd = cli.json("numbers", "update", nid, "--no-target")
+    assert upd["target"] == {"type": "none"}
+    cli("numbers", "update", nid, rc=2)                     # nothing
+    cli("numbers", "update", nid, "--no-target", "--target-user", "2", rc=2)
+    cli("numbers", "delete", nid, rc=1)                     # operator's
+
+    cli.login("operator@centrex.example", "operator-demo")
+    assert "deleted" in cli("numbers", "delete", "--tenant", "acme",
+                            nid).stdout
+    cli("numbers", "show", "--tenant", "acme", nid, rc=1)
+
+
+def test_cli_tokens_create_use_revoke(cli, centrexd):
+    """The admin creates a token with `tokens create` (its secret printed
+    once); with --token it lists users; `tokens list` shows it; once
+    revoked, it is refused (exit 1).  The operator's own tokens live at
+    /tokens (no --tenant)."""
+    if not _has_tokens(centrexd):
+        pytest.skip("this centrexd has no %s yet" % TOKENS)
+    cli.login()
+    r = cli("tokens", "create", "--name", "cli robot", "--role",
+            "tenant_admin", "--expires-in", "3600")
+    assert "only time" in r.stdout
+    secret = [l.split()[1] for l in r.stdout.splitlines()
+              if l.startswith("token ")][0]
+    assert secret.startswith("cx_")
+    tid = fields(r.stdout)["id"]
+
+    rows = table(cli("--token", secret, "users", "list").stdout)
+    assert "1001" in [row["EXTENSION"] for row in rows]
+    listed = cli.json("tokens", "list")
+    mine = [t for t in listed if str(t["id"]) == tid][0]
+    assert mine["name"] == "cli robot" and mine["revoked"] is False
+    assert "token" not in mine
+
+    assert "revoked" in cli("tokens", "revoke", tid).stdout
+    r = cli("--token", secret, "users", "list", rc=1)
+    assert "token" in r.stderr
+
+    cli.login("operator@centrex.example", "operator-demo")
+    op = cli.json("tokens", "create", "--name", "ops")
+    assert op["tenant_id"] is None and op["token"].startswith("cx_")
+    assert op["id"] in [t["id"] for t in cli.json("tokens", "list")]
+    assert cli.json("tokens", "list", "--tenant", "acme")
