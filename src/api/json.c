@@ -370,3 +370,22 @@ bool api_if_match(const struct api_req *req, struct api_resp *resp,
 		    "was read (its ETag is now %s)", etag);
 	return false;
 }
+
+void api_store_error(struct api_resp *resp, int err)
+{
+	if (err == ENOENT)
+		api_problem(resp, 404, NULL, "no such resource");
+	else
+		api_problem(resp, 503, NULL, "store unavailable");
+}
+
+void api_list_done(struct api_resp *resp, int err, json_t *items,
+		   int limit)
+{
+	if (err) {
+		json_decref(items);
+		api_problem(resp, 503, NULL, "store unavailable");
+		return;
+	}
+	api_list(resp, items, limit, api_last_id(items));
+}

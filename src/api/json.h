@@ -54,6 +54,11 @@ bool api_page(const struct api_req *req, struct api_resp *resp, int *limit,
 	      int64_t *after);
 void api_list(struct api_resp *resp, json_t *items, int limit,
 	      int64_t last_id);
+/* the answer to a failed store call: 404 for ENOENT, else 503 */
+void api_store_error(struct api_resp *resp, int err);
+/* the end of every list handler: the page, or 503 (items released) */
+void api_list_done(struct api_resp *resp, int err, json_t *items,
+		   int limit);
 /* the "id" of the last object of an array, 0 when empty */
 int64_t api_last_id(json_t *items);
 

@@ -39,12 +39,9 @@ static void list(struct api_ctx *ctx, struct api_req *req,
 	if (!api_page(req, resp, &limit, &after))
 		return;
 	items = json_array();
-	if (store_audit_list(ctx->st, tid, after, limit, add_entry, items)) {
-		json_decref(items);
-		api_problem(resp, 503, NULL, "store unavailable");
-		return;
-	}
-	api_list(resp, items, limit, api_last_id(items));
+	int err = store_audit_list(ctx->st, tid, after, limit, add_entry,
+		items);
+	api_list_done(resp, err, items, limit);
 }
 
 void audit_list_tenant(struct api_ctx *ctx, struct api_req *req,

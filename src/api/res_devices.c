@@ -62,13 +62,9 @@ void devices_list(struct api_ctx *ctx, struct api_req *req,
 	    !api_page(req, resp, &limit, &after))
 		return;
 	items = json_array();
-	if (store_device_list(ctx->st, tid, uid, after, limit, add_device,
-			      items)) {
-		json_decref(items);
-		api_problem(resp, 503, NULL, "store unavailable");
-		return;
-	}
-	api_list(resp, items, limit, api_last_id(items));
+	int err = store_device_list(ctx->st, tid, uid, after, limit,
+		add_device, items);
+	api_list_done(resp, err, items, limit);
 }
 
 static bool set_password(struct api_ctx *ctx, int64_t tid,

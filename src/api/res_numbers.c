@@ -106,12 +106,9 @@ void numbers_list(struct api_ctx *ctx, struct api_req *req,
 	    !api_page(req, resp, &limit, &after))
 		return;
 	items = json_array();
-	if (store_number_list(ctx->st, tid, after, limit, add_number, items)) {
-		json_decref(items);
-		api_problem(resp, 503, NULL, "store unavailable");
-		return;
-	}
-	api_list(resp, items, limit, api_last_id(items));
+	int err = store_number_list(ctx->st, tid, after, limit, add_number,
+		items);
+	api_list_done(resp, err, items, limit);
 }
 
 void numbers_create(struct api_ctx *ctx, struct api_req *req,
@@ -173,9 +170,7 @@ static bool load(struct api_ctx *ctx, struct api_req *req,
 		return false;
 	err = store_number_get(ctx->st, *tid, id, n);
 	if (err) {
-		api_problem(resp, err == ENOENT ? 404 : 503, NULL,
-			    err == ENOENT ? "no such resource"
-					  : "store unavailable");
+		api_store_error(resp, err);
 		return false;
 	}
 	return true;

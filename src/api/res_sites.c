@@ -86,12 +86,8 @@ void sites_list(struct api_ctx *ctx, struct api_req *req,
 	    !api_page(req, resp, &limit, &after))
 		return;
 	items = json_array();
-	if (store_site_list(ctx->st, tid, after, limit, add_site, items)) {
-		json_decref(items);
-		api_problem(resp, 503, NULL, "store unavailable");
-		return;
-	}
-	api_list(resp, items, limit, api_last_id(items));
+	int err = store_site_list(ctx->st, tid, after, limit, add_site, items);
+	api_list_done(resp, err, items, limit);
 }
 
 static const char *const site_fields[] = {"name", "country", "time_zone",
@@ -148,9 +144,7 @@ static bool load(struct api_ctx *ctx, struct api_req *req,
 		return false;
 	err = store_site_get(ctx->st, *tid, id, s);
 	if (err) {
-		api_problem(resp, err == ENOENT ? 404 : 503, NULL,
-			    err == ENOENT ? "no such resource"
-					  : "store unavailable");
+		api_store_error(resp, err);
 		return false;
 	}
 	return true;

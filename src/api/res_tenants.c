@@ -49,12 +49,9 @@ void tenants_list(struct api_ctx *ctx, struct api_req *req,
 	if (!api_page(req, resp, &limit, &after))
 		return;
 	items = json_array();
-	if (store_tenant_list_all(ctx->st, after, limit, add_tenant, items)) {
-		json_decref(items);
-		api_problem(resp, 503, NULL, "store unavailable");
-		return;
-	}
-	api_list(resp, items, limit, api_last_id(items));
+	int err = store_tenant_list_all(ctx->st, after, limit, add_tenant,
+		items);
+	api_list_done(resp, err, items, limit);
 }
 
 /* validate the fields present in o into t; required only on create */
@@ -156,9 +153,7 @@ static bool load(struct api_ctx *ctx, struct api_req *req,
 		return false;
 	err = store_tenant_get(ctx->st, id, t);
 	if (err) {
-		api_problem(resp, err == ENOENT ? 404 : 503, NULL,
-			    err == ENOENT ? "no such resource"
-					  : "store unavailable");
+		api_store_error(resp, err);
 		return false;
 	}
 	return true;

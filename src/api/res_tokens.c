@@ -53,12 +53,9 @@ static void list(struct api_ctx *ctx, struct api_req *req,
 	if (!api_page(req, resp, &limit, &after))
 		return;
 	items = json_array();
-	if (store_token_list(ctx->st, tid, after, limit, add_token, items)) {
-		json_decref(items);
-		api_problem(resp, 503, NULL, "store unavailable");
-		return;
-	}
-	api_list(resp, items, limit, api_last_id(items));
+	int err = store_token_list(ctx->st, tid, after, limit, add_token,
+		items);
+	api_list_done(resp, err, items, limit);
 }
 
 static void create(struct api_ctx *ctx, struct api_req *req,

@@ -509,9 +509,7 @@ static bool load(struct api_ctx *ctx, struct api_req *req,
 		return false;
 	err = store_user_get(ctx->st, tid, id, u);
 	if (err) {
-		api_problem(resp, err == ENOENT ? 404 : 503, NULL,
-			    err == ENOENT ? "no such resource"
-					  : "store unavailable");
+		api_store_error(resp, err);
 		return false;
 	}
 	return true;

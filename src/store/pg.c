@@ -446,19 +446,29 @@ static int be_tenant_find_domain_all(void *p, const char *domain,
 	return err;
 }
 
+/*
+ * The loop of every list query: each row read by ROW into a TYPE and
+ * given to h while err stays 0; the result is cleared and err returned
+ * (a macro: row and handler types differ per resource).
+ */
+#define RETURN_EACH_ROW(r, err, TYPE, ROW, h, arg)                     \
+	do {                                                           \
+		for (int i_ = 0; !(err) && i_ < PQntuples(r); i_++) {  \
+			TYPE it_;                                      \
+			ROW(r, i_, &it_);                              \
+			(err) = (h)(&it_, (arg));                      \
+		}                                                      \
+		PQclear(r);                                            \
+		return (err);                                          \
+	} while (0)
+
 static int be_tenant_foreach_all(void *p, store_tenant_h *h, void *arg)
 {
 	PGresult *r = NULL;
 	int err = query(p, "SELECT " TENANT_COLUMNS " FROM tenants "
 			"ORDER BY id", NULL, &r);
 
-	for (int i = 0; !err && i < PQntuples(r); i++) {
-		struct store_tenant t;
-		tenant_row(r, i, &t);
-		err = h(&t, arg);
-	}
-	PQclear(r);
-	return err;
+	RETURN_EACH_ROW(r, err, struct store_tenant, tenant_row, h, arg);
 }
 
 static int be_site_create(void *p, int64_t tenant_id, struct store_site *s)
@@ -677,13 +687,7 @@ static int be_tenant_list_all(void *p, int64_t after_id, int limit,
 	p_int(&q, limit);
 	err = query(p, "SELECT " TENANT_COLUMNS " FROM tenants "
 		    "WHERE id > $1 ORDER BY id LIMIT $2", &q, &r);
-	for (int i = 0; !err && i < PQntuples(r); i++) {
-		struct store_tenant t;
-		tenant_row(r, i, &t);
-		err = h(&t, arg);
-	}
-	PQclear(r);
-	return err;
+	RETURN_EACH_ROW(r, err, struct store_tenant, tenant_row, h, arg);
 }
 
 static int be_tenant_update(void *p, int64_t tenant_id,
@@ -751,13 +755,7 @@ static int be_site_list(void *p, int64_t tenant_id, int64_t after_id,
 	p_int(&q, limit);
 	err = query(p, "SELECT " SITE_COLUMNS " FROM sites WHERE "
 		    "tenant_id = $1 AND id > $2 ORDER BY id LIMIT $3", &q, &r);
-	for (int i = 0; !err && i < PQntuples(r); i++) {
-		struct store_site s;
-		site_row(r, i, &s);
-		err = h(&s, arg);
-	}
-	PQclear(r);
-	return err;
+	RETURN_EACH_ROW(r, err, struct store_site, site_row, h, arg);
 }
 
 static int be_site_update(void *p, int64_t tenant_id,
@@ -808,13 +806,7 @@ static int be_user_list(void *p, int64_t tenant_id, int64_t after_id,
 	p_int(&q, limit);
 	err = query(p, "SELECT " USER_COLUMNS " FROM users WHERE "
 		    "tenant_id = $1 AND id > $2 ORDER BY id LIMIT $3", &q, &r);
-	for (int i = 0; !err && i < PQntuples(r); i++) {
-		struct store_user u;
-		user_row(r, i, &u);
-		err = h(&u, arg);
-	}
-	PQclear(r);
-	return err;
+	RETURN_EACH_ROW(r, err, struct store_user, user_row, h, arg);
 }
 
 static int be_user_update(void *p, int64_t tenant_id,
@@ -884,13 +876,7 @@ static int be_user_search(void *p, int64_t tenant_id,
 	if (f->sort != USER_SORT_ID)
 		p_text(&q, f->after_key ? f->after_key : "");
 	err = query(p, sql, &q, &r);
-	for (int i = 0; !err && i < PQntuples(r); i++) {
-		struct store_user u;
-		user_row(r, i, &u);
-		err = h(&u, arg);
-	}
-	PQclear(r);
-	return err;
+	RETURN_EACH_ROW(r, err, struct store_user, user_row, h, arg);
 }
 
 static void count_row(const PGresult *r, int i, void *out)
@@ -963,13 +949,7 @@ static int be_device_list(void *p, int64_t tenant_id, int64_t user_id,
 	err = query(p, "SELECT " DEVICE_COLUMNS " FROM devices WHERE "
 		    "tenant_id = $1 AND ($2::bigint = 0 OR user_id = $2) AND "
 		    "id > $3 ORDER BY id LIMIT $4", &q, &r);
-	for (int i = 0; !err && i < PQntuples(r); i++) {
-		struct store_device dv;
-		device_row(r, i, &dv);
-		err = h(&dv, arg);
-	}
-	PQclear(r);
-	return err;
+	RETURN_EACH_ROW(r, err, struct store_device, device_row, h, arg);
 }
 
 static int be_device_update(void *p, int64_t tenant_id,
@@ -1426,13 +1406,7 @@ static int be_number_list(void *p, int64_t tenant_id, int64_t after_id,
 	p_int(&q, limit);
 	err = query(p, "SELECT " NUMBER_COLUMNS " FROM numbers WHERE "
 		    "tenant_id = $1 AND id > $2 ORDER BY id LIMIT $3", &q, &r);
-	for (int i = 0; !err && i < PQntuples(r); i++) {
-		struct store_number n;
-		number_row(r, i, &n);
-		err = h(&n, arg);
-	}
-	PQclear(r);
-	return err;
+	RETURN_EACH_ROW(r, err, struct store_number, number_row, h, arg);
 }
 
 static int be_number_update(void *p, int64_t tenant_id,
@@ -1531,13 +1505,7 @@ static int be_token_list(void *p, int64_t tenant_id, int64_t after_id,
 	err = query(p, "SELECT " TOKEN_COLUMNS " FROM api_tokens WHERE "
 		    "COALESCE(tenant_id, 0) = $1 AND id > $2 ORDER BY id "
 		    "LIMIT $3", &q, &r);
-	for (int i = 0; !err && i < PQntuples(r); i++) {
-		struct store_token t;
-		token_row(r, i, &t);
-		err = h(&t, arg);
-	}
-	PQclear(r);
-	return err;
+	RETURN_EACH_ROW(r, err, struct store_token, token_row, h, arg);
 }
 
 static int be_token_revoke(void *p, int64_t tenant_id, int64_t id,

@@ -601,12 +601,34 @@ static int be_tenant_get(void *p, int64_t tenant_id, struct store_tenant *t)
 	return get_one(s, st, tenant_row_cb, t);
 }
 
+/*
+ * The loop of every list query: each row read by ROW into a TYPE and
+ * given to h, stopping at the first non-zero answer; the statement is
+ * finalized and the result returned.  A macro because the row types and
+ * handler types differ (calling them through one cast type would be
+ * undefined behaviour).
+ */
+#define RETURN_EACH_ROW(s, st, TYPE, ROW, h, arg)                      \
+	do {                                                           \
+		int rc_, err_ = 0;                                     \
+		while ((rc_ = sqlite3_step(st)) == SQLITE_ROW) {       \
+			TYPE it_;                                      \
+			ROW(st, &it_);                                 \
+			if ((err_ = (h)(&it_, (arg))))                 \
+				break;                                 \
+		}                                                      \
+		if (!err_)                                             \
+			err_ = map_rc((s)->db, rc_);                   \
+		sqlite3_finalize(st);                                  \
+		return err_;                                           \
+	} while (0)
+
 static int be_tenant_list_all(void *p, int64_t after_id, int limit,
 			      store_tenant_h *h, void *arg)
 {
 	struct sqlite_db *s = p;
 	sqlite3_stmt *st = NULL;
-	int err, rc;
+	int err;
 
 	err = prepare(s, &st, "SELECT " TENANT_COLS " FROM tenants "
 		      "WHERE id > ? ORDER BY id LIMIT ?");
@@ -614,16 +636,7 @@ static int be_tenant_list_all(void *p, int64_t after_id, int limit,
 		return err;
 	sqlite3_bind_int64(st, 1, after_id);
 	sqlite3_bind_int(st, 2, limit);
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		struct store_tenant t;
-		tenant_row(st, &t);
-		if ((err = h(&t, arg)))
-			break;
-	}
-	if (!err)
-		err = map_rc(s->db, rc);
-	sqlite3_finalize(st);
-	return err;
+	RETURN_EACH_ROW(s, st, struct store_tenant, tenant_row, h, arg);
 }
 
 static int be_tenant_update(void *p, int64_t tenant_id,
@@ -692,7 +705,7 @@ static int be_site_list(void *p, int64_t tenant_id, int64_t after_id,
 {
 	struct sqlite_db *s = p;
 	sqlite3_stmt *st = NULL;
-	int err, rc;
+	int err;
 
 	err = prepare(s, &st, "SELECT " SITE_COLS " FROM sites WHERE "
 		      "tenant_id = ? AND id > ? ORDER BY id LIMIT ?");
@@ -701,16 +714,7 @@ static int be_site_list(void *p, int64_t tenant_id, int64_t after_id,
 	sqlite3_bind_int64(st, 1, tenant_id);
 	sqlite3_bind_int64(st, 2, after_id);
 	sqlite3_bind_int(st, 3, limit);
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		struct store_site si;
-		site_row(st, &si);
-		if ((err = h(&si, arg)))
-			break;
-	}
-	if (!err)
-		err = map_rc(s->db, rc);
-	sqlite3_finalize(st);
-	return err;
+	RETURN_EACH_ROW(s, st, struct store_site, site_row, h, arg);
 }
 
 static int be_site_update(void *p, int64_t tenant_id,
@@ -772,7 +776,7 @@ static int be_user_list(void *p, int64_t tenant_id, int64_t after_id,
 {
 	struct sqlite_db *s = p;
 	sqlite3_stmt *st = NULL;
-	int err, rc;
+	int err;
 
 	err = prepare(s, &st, "SELECT " USER_COLS " FROM users WHERE "
 		      "tenant_id = ? AND id > ? ORDER BY id LIMIT ?");
@@ -781,16 +785,7 @@ static int be_user_list(void *p, int64_t tenant_id, int64_t after_id,
 	sqlite3_bind_int64(st, 1, tenant_id);
 	sqlite3_bind_int64(st, 2, after_id);
 	sqlite3_bind_int(st, 3, limit);
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		struct store_user u;
-		user_row(st, &u);
-		if ((err = h(&u, arg)))
-			break;
-	}
-	if (!err)
-		err = map_rc(s->db, rc);
-	sqlite3_finalize(st);
-	return err;
+	RETURN_EACH_ROW(s, st, struct store_user, user_row, h, arg);
 }
 
 static int be_user_update(void *p, int64_t tenant_id,
@@ -841,7 +836,7 @@ static int be_user_search(void *p, int64_t tenant_id,
 	const char *dir = f->desc ? "DESC" : "ASC";
 	sqlite3_stmt *st = NULL;
 	char sql[1400];
-	int err, rc;
+	int err;
 
 	snprintf(sql, sizeof(sql), "SELECT " USER_COLS " FROM users u WHERE "
 		 "tenant_id = ?1 AND (?2 = '' OR role = ?2) AND "
@@ -865,16 +860,7 @@ static int be_user_search(void *p, int64_t tenant_id,
 	sqlite3_bind_int(st, 7, limit);
 	if (f->sort != USER_SORT_ID)
 		bind_text(st, 8, f->after_key ? f->after_key : "");
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		struct store_user u;
-		user_row(st, &u);
-		if ((err = h(&u, arg)))
-			break;
-	}
-	if (!err)
-		err = map_rc(s->db, rc);
-	sqlite3_finalize(st);
-	return err;
+	RETURN_EACH_ROW(s, st, struct store_user, user_row, h, arg);
 }
 
 static int be_user_count(void *p, int64_t tenant_id, int64_t *countp)
@@ -949,7 +935,7 @@ static int be_device_list(void *p, int64_t tenant_id, int64_t user_id,
 {
 	struct sqlite_db *s = p;
 	sqlite3_stmt *st = NULL;
-	int err, rc;
+	int err;
 
 	err = prepare(s, &st, "SELECT " DEVICE_COLS " FROM devices WHERE "
 		      "tenant_id = ? AND (? = 0 OR user_id = ?) AND id > ? "
@@ -961,16 +947,7 @@ static int be_device_list(void *p, int64_t tenant_id, int64_t user_id,
 	sqlite3_bind_int64(st, 3, user_id);
 	sqlite3_bind_int64(st, 4, after_id);
 	sqlite3_bind_int(st, 5, limit);
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		struct store_device d;
-		device_row(st, &d);
-		if ((err = h(&d, arg)))
-			break;
-	}
-	if (!err)
-		err = map_rc(s->db, rc);
-	sqlite3_finalize(st);
-	return err;
+	RETURN_EACH_ROW(s, st, struct store_device, device_row, h, arg);
 }
 
 static int be_device_update(void *p, int64_t tenant_id,
@@ -1120,7 +1097,7 @@ static int be_number_list(void *p, int64_t tenant_id, int64_t after_id,
 {
 	struct sqlite_db *s = p;
 	sqlite3_stmt *st = NULL;
-	int err, rc;
+	int err;
 
 	err = prepare(s, &st, "SELECT " NUMBER_COLS " FROM numbers WHERE "
 		      "tenant_id = ? AND id > ? ORDER BY id LIMIT ?");
@@ -1129,16 +1106,7 @@ static int be_number_list(void *p, int64_t tenant_id, int64_t after_id,
 	sqlite3_bind_int64(st, 1, tenant_id);
 	sqlite3_bind_int64(st, 2, after_id);
 	sqlite3_bind_int(st, 3, limit);
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		struct store_number n;
-		number_row(st, &n);
-		if ((err = h(&n, arg)))
-			break;
-	}
-	if (!err)
-		err = map_rc(s->db, rc);
-	sqlite3_finalize(st);
-	return err;
+	RETURN_EACH_ROW(s, st, struct store_number, number_row, h, arg);
 }
 
 static int be_number_update(void *p, int64_t tenant_id,
@@ -1241,7 +1209,7 @@ static int be_token_list(void *p, int64_t tenant_id, int64_t after_id,
 {
 	struct sqlite_db *s = p;
 	sqlite3_stmt *st = NULL;
-	int err, rc;
+	int err;
 
 	err = prepare(s, &st, "SELECT " TOKEN_COLS " FROM api_tokens WHERE "
 		      "COALESCE(tenant_id, 0) = ? AND id > ? ORDER BY id "
@@ -1251,16 +1219,7 @@ static int be_token_list(void *p, int64_t tenant_id, int64_t after_id,
 	sqlite3_bind_int64(st, 1, tenant_id);
 	sqlite3_bind_int64(st, 2, after_id);
 	sqlite3_bind_int(st, 3, limit);
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		struct store_token t;
-		token_row(st, &t);
-		if ((err = h(&t, arg)))
-			break;
-	}
-	if (!err)
-		err = map_rc(s->db, rc);
-	sqlite3_finalize(st);
-	return err;
+	RETURN_EACH_ROW(s, st, struct store_token, token_row, h, arg);
 }
 
 static int be_token_revoke(void *p, int64_t tenant_id, int64_t id,
