@@ -24,6 +24,9 @@ struct api_ctx {
 	struct sessions *sessions;       /**< owned by api_service */
 	struct authworker *aw;           /**< owned by api_service */
 	struct ratelimit *login_limits;  /**< owned by api_service */
+	/* call layer hook: trunks changed (set by main.c; may be NULL) */
+	void (*trunks_changed)(void *arg, int64_t tenant_id);
+	void *trunks_arg;
 };
 
 #endif

@@ -75,3 +75,9 @@ void live_user_removed(struct api_ctx *ctx, int64_t tenant_id,
 		live_device_removed(ctx, tenant_id, u.ids[i]);
 	sessions_remove_account(ctx->sessions, tenant_id, user_id);
 }
+
+void live_trunks_changed(struct api_ctx *ctx, int64_t tenant_id)
+{
+	if (ctx->trunks_changed)
+		ctx->trunks_changed(ctx->trunks_arg, tenant_id);
+}

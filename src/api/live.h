@@ -23,4 +23,8 @@ void live_device_removed(struct api_ctx *ctx, int64_t tenant_id,
 void live_user_removed(struct api_ctx *ctx, int64_t tenant_id,
 		       int64_t user_id);
 
+/* trunks of the tenant were created, changed or deleted: the call layer
+   reloads them (registrations, inbound addresses, channel limits) */
+void live_trunks_changed(struct api_ctx *ctx, int64_t tenant_id);
+
 #endif

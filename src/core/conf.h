@@ -29,6 +29,11 @@ struct conf {
 	char store_url[512];
 	int  store_flush_ms;
 	char media_rtp_ports[32];
+	char media_address[64];
+	int  media_threads;
+	int  call_ring_timeout_s;
+	int  call_max_duration_s;
+	int  call_session_refresh_s;
 	char log_level[16];
 	char log_format[8];
 	bool log_capture_stderr;

@@ -122,6 +122,37 @@ struct store_number {
 	char label[128];
 };
 
+/** A carrier interconnect of a tenant. */
+struct store_trunk {
+	int64_t id;
+	int64_t tenant_id;
+	char name[64];
+	char kind[12];               /**< "register" (we register to the
+					  carrier) or "ip" (trusted by address) */
+	char proxy[256];             /**< where calls go: "host[:port]" */
+	char transport[8];           /**< udp, tcp */
+	char username[64];           /**< digest user (register, outbound auth) */
+	char password[128];          /**< kept as given: we answer challenges;
+					  never shown by the API */
+	char from_domain[256];       /**< domain in From; "" = proxy host */
+	char inbound_addrs[512];     /**< "ip" kind: comma-separated addresses
+					  or CIDRs the carrier sends from */
+	int max_channels;            /**< concurrent calls, 0 = no limit */
+	int register_expires;        /**< seconds, "register" kind */
+	bool enabled;
+};
+
+/** Outbound route: E.164 numbers starting with prefix go out on these
+    trunks, first trunk first; routes are tried longest prefix first. */
+struct store_route {
+	int64_t id;
+	int64_t tenant_id;
+	char name[64];
+	char prefix[20];             /**< "+33", "+1", "+" = everything */
+	int64_t trunk_ids[4];        /**< in order of preference */
+	size_t trunkc;
+};
+
 typedef int (store_tenant_h)(const struct store_tenant *t, void *arg);
 typedef int (store_device_h)(const struct store_device *d, void *arg);
 typedef int (store_binding_h)(const struct store_binding *b, void *arg);
@@ -253,6 +284,45 @@ int  store_token_list(struct store *st, int64_t tenant_id, int64_t after_id,
 		      int limit, store_token_h *h, void *arg);
 int  store_token_revoke(struct store *st, int64_t tenant_id, int64_t id,
 			int64_t now);
+
+/* a user of the tenant by extension (ENOENT: none) */
+int  store_user_find_extension(struct store *st, int64_t tenant_id,
+			       const char *extension, struct store_user *u);
+/* the number wherever it is, for inbound calls (ENOENT: none) */
+int  store_number_find_e164_all(struct store *st, const char *e164,
+				struct store_number *n);
+
+/* trunks and outbound routes */
+typedef int (store_trunk_h)(const struct store_trunk *t, void *arg);
+typedef int (store_route_h)(const struct store_route *r, void *arg);
+int  store_trunk_create(struct store *st, int64_t tenant_id,
+			struct store_trunk *t);
+int  store_trunk_get(struct store *st, int64_t tenant_id, int64_t id,
+		     struct store_trunk *t);
+int  store_trunk_list(struct store *st, int64_t tenant_id, int64_t after_id,
+		      int limit, store_trunk_h *h, void *arg);
+int  store_trunk_update(struct store *st, int64_t tenant_id,
+			const struct store_trunk *t);
+int  store_trunk_delete(struct store *st, int64_t tenant_id, int64_t id);
+int  store_trunk_foreach_all(struct store *st, store_trunk_h *h, void *arg);
+int  store_route_create(struct store *st, int64_t tenant_id,
+			struct store_route *r);
+int  store_route_get(struct store *st, int64_t tenant_id, int64_t id,
+		     struct store_route *r);
+int  store_route_list(struct store *st, int64_t tenant_id, int64_t after_id,
+		      int limit, store_route_h *h, void *arg);
+int  store_route_update(struct store *st, int64_t tenant_id,
+			const struct store_route *r);
+int  store_route_delete(struct store *st, int64_t tenant_id, int64_t id);
+
+/* call detail records (cdr/cdr.h); inserted by the writer thread */
+struct cdr;
+typedef int (store_cdr_h)(int64_t id, const struct cdr *c, void *arg);
+int  store_cdr_insert(struct store *st, const struct cdr *c);
+/* calls that started in [from_ms, to_ms), oldest first, legs included */
+int  store_cdr_list(struct store *st, int64_t tenant_id, int64_t from_ms,
+		    int64_t to_ms, int64_t after_id, int limit,
+		    store_cdr_h *h, void *arg);
 
 int  store_binding_foreach_all(struct store *st, store_binding_h *h,
 			       void *arg);
