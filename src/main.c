@@ -33,6 +33,7 @@
 #include "provision/import.h"
 #include "sip/ban.h"
 #include "sip/location.h"
+#include "sip/auth.h"
 #include "sip/registrar.h"
 #include "sip/stack.h"
 #include "store/store.h"
@@ -57,6 +58,7 @@ struct daemon {
 	struct ban_table *bans;
 	struct sipstack *sip;
 	struct registrar *reg;
+	struct sipauth *auth;
 	struct ctl *ctl;
 	struct api_service *api;
 	struct status_src status;
@@ -127,8 +129,8 @@ static void apply_runtime_conf(struct daemon *d)
 	ban_configure(d->bans, (uint32_t)d->conf.security_ban_failures,
 		      (uint32_t)d->conf.security_ban_window_s,
 		      (uint32_t)d->conf.security_ban_time_s);
-	if (d->reg)
-		(void)registrar_reconfigure(d->reg);
+	if (d->auth)
+		(void)sipauth_reconfigure(d->auth);
 }
 
 static void reload(struct daemon *d)
@@ -272,8 +274,11 @@ static int start(struct daemon *d)
 	e = sipstack_start(&d->sip, &d->conf, d->bans, err, sizeof(err));
 	if (e)
 		goto fail;
-	e = registrar_alloc(&d->reg, sipstack_sip(d->sip), &d->conf, d->dir,
-			    d->loc, d->bans);
+	e = sipauth_alloc(&d->auth, sipstack_sip(d->sip), &d->conf, d->dir,
+			  d->bans);
+	if (!e)
+		e = registrar_alloc(&d->reg, sipstack_sip(d->sip), &d->conf,
+				    d->loc, d->auth);
 	if (e) {
 		snprintf(err, sizeof(err), "registrar: cannot start");
 		goto fail;
@@ -326,6 +331,7 @@ static void stop(struct daemon *d)
 	d->api = NULL;
 	d->sip = mem_deref(d->sip);          /* no more SIP requests */
 	d->reg = mem_deref(d->reg);
+	d->auth = mem_deref(d->auth);
 	location_flush(d->loc);              /* last changes to the writer */
 	store_writer_stop(d->writer);        /* writes them, joins */
 	d->writer = NULL;

@@ -5,24 +5,10 @@
  * hold 8 KiB for 32 s per REGISTER.  A retransmitted REGISTER is simply
  * processed again, which the replay and CSeq rules make harmless.
  *
- * Flow of one REGISTER:
- *
- *   tenant from To host ─► credentials for that realm? ──no──► 401 challenge
- *        │                          │ yes
- *        │                 nonce ours, fresh? ──stale──► 401 stale=true
- *        │                          │ yes
- *        │          device known and response right? ──no──► 403, count
- *        │                          │ yes                      failure
- *        │               nonce/nc not replayed? ──no──► 401 stale=true
- *        │                          │ yes
- *        └────────────► contacts valid? ──no──► 400 / 423
- *                                   │ yes
- *                         apply, 200 listing all bindings
- *
- * An unknown domain, an unknown user and a wrong password take the same
- * path (challenge, then a digest computed against a dummy HA1, then 403)
- * and get byte-for-byte the same kind of answer, so none of them can be
- * told apart from outside.
+ * Flow of one REGISTER: tenant from the To host, digest authentication
+ * (sip/auth.h: the same for every method), the device may only register
+ * its own address of record (403), contacts valid (400 / 423), then the
+ * bindings are applied and the 200 lists them all.
  */
 #ifndef CENTREX_SIP_REGISTRAR_H
 #define CENTREX_SIP_REGISTRAR_H
@@ -32,15 +18,13 @@
 struct sip;
 struct sip_msg;
 struct conf;
-struct directory;
 struct location;
-struct ban_table;
+struct sipauth;
 struct registrar;
 
 int  registrar_alloc(struct registrar **rp, struct sip *sip,
-		     const struct conf *conf, struct directory *dir,
-		     struct location *loc, struct ban_table *bans);
-int  registrar_reconfigure(struct registrar *r);
+		     const struct conf *conf, struct location *loc,
+		     struct sipauth *auth);
 void registrar_handle(struct registrar *r, const struct sip_msg *msg);
 
 #endif
