@@ -94,6 +94,41 @@ struct store_backend {
 			   int limit, store_token_h *h, void *arg);
 	int  (*token_revoke)(void *db, int64_t tenant_id, int64_t id,
 			     int64_t now);
+	int  (*user_find_extension)(void *db, int64_t tenant_id,
+				    const char *extension,
+				    struct store_user *u);
+	int  (*number_find_e164_all)(void *db, const char *e164,
+				     struct store_number *n);
+	int  (*trunk_create)(void *db, int64_t tenant_id,
+			     struct store_trunk *t);
+	int  (*trunk_get)(void *db, int64_t tenant_id, int64_t id,
+			  struct store_trunk *t);
+	int  (*trunk_list)(void *db, int64_t tenant_id, int64_t after_id,
+			   int limit, store_trunk_h *h, void *arg);
+	int  (*trunk_update)(void *db, int64_t tenant_id,
+			     const struct store_trunk *t);
+	int  (*trunk_delete)(void *db, int64_t tenant_id, int64_t id);
+	/* tenant_id 0: every tenant's */
+	int  (*trunk_foreach)(void *db, int64_t tenant_id, store_trunk_h *h,
+			      void *arg);
+	int  (*route_create)(void *db, int64_t tenant_id,
+			     struct store_route *r);
+	int  (*route_get)(void *db, int64_t tenant_id, int64_t id,
+			  struct store_route *r);
+	int  (*route_list)(void *db, int64_t tenant_id, int64_t after_id,
+			   int limit, store_route_h *h, void *arg);
+	int  (*route_update)(void *db, int64_t tenant_id,
+			     const struct store_route *r);
+	int  (*route_delete)(void *db, int64_t tenant_id, int64_t id);
+	int  (*route_foreach)(void *db, int64_t tenant_id, store_route_h *h,
+			      void *arg);
+	int  (*route_find_trunk)(void *db, int64_t tenant_id,
+				 int64_t trunk_id, struct store_route *r);
+	int  (*cdr_insert)(void *db, const struct cdr *c);
+	/* user_id 0: every call of the tenant */
+	int  (*cdr_list)(void *db, int64_t tenant_id, int64_t user_id,
+			 int64_t from_ms, int64_t to_ms, int64_t after_id,
+			 int limit, store_cdr_h *h, void *arg);
 	int  (*binding_foreach_all)(void *db, store_binding_h *h, void *arg);
 	int  (*binding_apply)(void *db, const struct store_binding *v,
 			      size_t n);
@@ -105,6 +140,17 @@ extern const struct store_backend store_backend_sqlite;
 const char *store_user_sort_key(enum store_user_sort sort);
 extern const struct store_backend store_backend_pg;
 extern const struct store_backend store_backend_pg_alias;  /* postgres:// */
+
+/* how CDR enums are kept in the store (store.c): as words, so that the
+   tables read well in SQL; unknown words read as the first value */
+const char *store_cdr_disposition_word(int d);
+int  store_cdr_disposition_parse(const char *word);
+const char *store_cdr_party_word(int p);
+int  store_cdr_party_parse(const char *word);
+
+/* length of the valid UTF-8 sequence at p (RFC 3629), 0 if there is
+   none (store.c) */
+size_t store_utf8_seq(const unsigned char *p);
 
 /* migrations.c */
 struct store_migration {

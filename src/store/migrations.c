@@ -116,6 +116,104 @@ const struct store_migration store_migrations[] = {
 	 " label TEXT NOT NULL DEFAULT '',"
 	 " created_at BIGINT NOT NULL);"
 	 "CREATE INDEX numbers_tenant ON numbers (tenant_id, id);"},
+
+	/* route_trunks carries the tenant in both of its foreign keys, so a
+	   route can only ever name trunks of its own tenant, whatever the
+	   code above the store does.  The key to trunks is deferred: checked
+	   at commit, after a tenant's deletion has cascaded through routes
+	   (checked at once, PostgreSQL would refuse the tenant's deletion
+	   when it reaches the trunks before the routes); deleting a trunk a
+	   route still names fails at commit.  CDRs go with their tenant like
+	   everything else a tenant owns; they name users, sites and trunks
+	   by id without a foreign key, since they outlive them. */
+	{5, "trunks, outbound routes, call detail records",
+	 "CREATE TABLE trunks ("
+	 " id %ID%,"
+	 " tenant_id BIGINT NOT NULL REFERENCES tenants(id) ON DELETE CASCADE,"
+	 " name TEXT NOT NULL,"
+	 " kind TEXT NOT NULL,"
+	 " proxy TEXT NOT NULL,"
+	 " transport TEXT NOT NULL DEFAULT 'udp',"
+	 " username TEXT NOT NULL DEFAULT '',"
+	 " password TEXT NOT NULL DEFAULT '',"
+	 " from_domain TEXT NOT NULL DEFAULT '',"
+	 " inbound_addrs TEXT NOT NULL DEFAULT '',"
+	 " max_channels INTEGER NOT NULL DEFAULT 0,"
+	 " register_expires INTEGER NOT NULL DEFAULT 600,"
+	 " enabled INTEGER NOT NULL DEFAULT 1,"
+	 " created_at BIGINT NOT NULL,"
+	 " UNIQUE (tenant_id, name),"
+	 " UNIQUE (tenant_id, id));"
+
+	 "CREATE TABLE routes ("
+	 " id %ID%,"
+	 " tenant_id BIGINT NOT NULL REFERENCES tenants(id) ON DELETE CASCADE,"
+	 " name TEXT NOT NULL,"
+	 " prefix TEXT NOT NULL,"
+	 " created_at BIGINT NOT NULL,"
+	 " UNIQUE (tenant_id, name),"
+	 " UNIQUE (tenant_id, prefix),"
+	 " UNIQUE (tenant_id, id));"
+
+	 "CREATE TABLE route_trunks ("
+	 " tenant_id BIGINT NOT NULL,"
+	 " route_id BIGINT NOT NULL,"
+	 " position INTEGER NOT NULL,"
+	 " trunk_id BIGINT NOT NULL,"
+	 " PRIMARY KEY (route_id, position),"
+	 " FOREIGN KEY (tenant_id, route_id) REFERENCES routes (tenant_id, id)"
+	 "  ON DELETE CASCADE,"
+	 " FOREIGN KEY (tenant_id, trunk_id) REFERENCES trunks (tenant_id, id)"
+	 "  DEFERRABLE INITIALLY DEFERRED);"
+	 "CREATE INDEX route_trunks_trunk ON route_trunks"
+	 " (tenant_id, trunk_id);"
+
+	 "CREATE TABLE cdrs ("
+	 " id %ID%,"
+	 " tenant_id BIGINT NOT NULL REFERENCES tenants(id) ON DELETE CASCADE,"
+	 " uuid TEXT NOT NULL,"
+	 " site_id BIGINT NOT NULL DEFAULT 0,"
+	 " trunk_id BIGINT NOT NULL DEFAULT 0,"
+	 " caller_user_id BIGINT NOT NULL DEFAULT 0,"
+	 " callee_user_id BIGINT NOT NULL DEFAULT 0,"
+	 " caller TEXT NOT NULL,"
+	 " caller_name TEXT NOT NULL,"
+	 " dialled TEXT NOT NULL,"
+	 " callee TEXT NOT NULL,"
+	 " context TEXT NOT NULL,"
+	 " start_ms BIGINT NOT NULL,"
+	 " answer_ms BIGINT NOT NULL,"
+	 " end_ms BIGINT NOT NULL,"
+	 " duration_s BIGINT NOT NULL,"
+	 " billsec BIGINT NOT NULL,"
+	 " disposition TEXT NOT NULL,"
+	 " sip_status INTEGER NOT NULL,"
+	 " q850_cause INTEGER NOT NULL,"
+	 " hangup_by TEXT NOT NULL,"
+	 " codec TEXT NOT NULL,"
+	 " UNIQUE (tenant_id, uuid));"
+	 "CREATE INDEX cdrs_tenant_start ON cdrs (tenant_id, start_ms, id);"
+
+	 "CREATE TABLE cdr_legs ("
+	 " cdr_id BIGINT NOT NULL REFERENCES cdrs(id) ON DELETE CASCADE,"
+	 " position INTEGER NOT NULL,"
+	 " dir TEXT NOT NULL,"
+	 " peer TEXT NOT NULL,"
+	 " device_id BIGINT NOT NULL,"
+	 " trunk_id BIGINT NOT NULL,"
+	 " sip_call_id TEXT NOT NULL,"
+	 " start_ms BIGINT NOT NULL,"
+	 " answer_ms BIGINT NOT NULL,"
+	 " end_ms BIGINT NOT NULL,"
+	 " status INTEGER NOT NULL,"
+	 " codec TEXT NOT NULL,"
+	 " rtp_rx_packets BIGINT NOT NULL,"
+	 " rtp_tx_packets BIGINT NOT NULL,"
+	 " rtp_rx_bytes BIGINT NOT NULL,"
+	 " rtp_tx_bytes BIGINT NOT NULL,"
+	 " rtp_lost BIGINT NOT NULL,"
+	 " jitter_us BIGINT NOT NULL,"
+	 " PRIMARY KEY (cdr_id, position));"},
 };
 
 const size_t store_migrations_len =

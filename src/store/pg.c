@@ -34,11 +34,12 @@
 #include <string.h>
 #include <strings.h>
 #include <time.h>
+#include "cdr/cdr.h"
 #include "core/log.h"
 #include "store/backend.h"
 
 enum {
-	MAX_PARAMS = 16,
+	MAX_PARAMS = 24,
 	PIPE_ROWS = 256,    /**< binding rows per pipeline round trip */
 };
 
@@ -1101,39 +1102,6 @@ static int prepare_bindings(struct pg_db *d)
 	return err;
 }
 
-/* length of the valid UTF-8 sequence at p (RFC 3629), 0 if there is none */
-static size_t utf8_seq(const unsigned char *p)
-{
-	unsigned char lo = 0x80, hi = 0xbf;
-	size_t n;
-
-	if (p[0] < 0x80)
-		return 1;
-	if (p[0] >= 0xc2 && p[0] <= 0xdf)
-		n = 2;
-	else if (p[0] >= 0xe0 && p[0] <= 0xef)
-		n = 3;
-	else if (p[0] >= 0xf0 && p[0] <= 0xf4)
-		n = 4;
-	else
-		return 0;
-	if (p[0] == 0xe0)
-		lo = 0xa0;          /* overlong */
-	else if (p[0] == 0xed)
-		hi = 0x9f;          /* surrogates */
-	else if (p[0] == 0xf0)
-		lo = 0x90;          /* overlong */
-	else if (p[0] == 0xf4)
-		hi = 0x8f;          /* above U+10FFFF */
-	if (p[1] < lo || p[1] > hi)
-		return 0;
-	for (size_t i = 2; i < n; i++) {
-		if (p[i] < 0x80 || p[i] > 0xbf)
-			return 0;
-	}
-	return n;
-}
-
 /* Registration fields come from SIP peers as bytes (and the registrar cuts
  * User-Agent at a byte count); PostgreSQL refuses text that is not UTF-8,
  * which would fail the whole batch.  Such bytes become '?', the same way
@@ -1143,15 +1111,15 @@ static const char *utf8_text(const char *s, char *buf, size_t size)
 	const unsigned char *p = (const unsigned char *)s;
 	size_t o = 0, n;
 
-	for (n = 0; p[n]; n += utf8_seq(p + n)) {
-		if (!utf8_seq(p + n))
+	for (n = 0; p[n]; n += store_utf8_seq(p + n)) {
+		if (!store_utf8_seq(p + n))
 			break;
 	}
 	if (!p[n])
 		return s;           /* valid: the usual case */
 
 	while (*p && o + 1 < size) {
-		n = utf8_seq(p);
+		n = store_utf8_seq(p);
 		if (!n) {
 			buf[o++] = '?';
 			p++;
@@ -1349,6 +1317,23 @@ static int be_binding_purge_expired_all(void *p, int64_t now)
 	.token_get_all = be_token_get_all,                            \
 	.token_list = be_token_list,                                  \
 	.token_revoke = be_token_revoke,                              \
+	.user_find_extension = be_user_find_extension,                \
+	.number_find_e164_all = be_number_find_e164_all,              \
+	.trunk_create = be_trunk_create,                              \
+	.trunk_get = be_trunk_get,                                    \
+	.trunk_list = be_trunk_list,                                  \
+	.trunk_update = be_trunk_update,                              \
+	.trunk_delete = be_trunk_delete,                              \
+	.trunk_foreach = be_trunk_foreach,                            \
+	.route_create = be_route_create,                              \
+	.route_get = be_route_get,                                    \
+	.route_list = be_route_list,                                  \
+	.route_update = be_route_update,                              \
+	.route_delete = be_route_delete,                              \
+	.route_foreach = be_route_foreach,                            \
+	.route_find_trunk = be_route_find_trunk,                      \
+	.cdr_insert = be_cdr_insert,                                  \
+	.cdr_list = be_cdr_list,                                      \
 	.binding_foreach_all = be_binding_foreach_all,                \
 	.binding_apply = be_binding_apply,                            \
 	.binding_purge_expired_all = be_binding_purge_expired_all
@@ -1519,6 +1504,575 @@ static int be_token_revoke(void *p, int64_t tenant_id, int64_t id,
 	return change_one(p, "UPDATE api_tokens SET revoked_at = $1 WHERE "
 			  "COALESCE(tenant_id, 0) = $2 AND id = $3 AND "
 			  "revoked_at = 0", &q);
+}
+
+/* ---- calls: users by extension, numbers, trunks, routes, CDRs --------- */
+
+static int be_user_find_extension(void *p, int64_t tenant_id,
+				  const char *extension, struct store_user *u)
+{
+	struct params q = {0};
+
+	p_int(&q, tenant_id);
+	p_text(&q, extension);
+	return get_one(p, "SELECT " USER_COLUMNS " FROM users WHERE "
+		       "tenant_id = $1 AND extension = $2", &q, user_row, u);
+}
+
+static int be_number_find_e164_all(void *p, const char *e164,
+				   struct store_number *n)
+{
+	struct params q = {0};
+
+	p_text(&q, e164);
+	return get_one(p, "SELECT " NUMBER_COLUMNS " FROM numbers WHERE "
+		       "e164 = $1", &q, number_row, n);
+}
+
+/*
+ * Work of several statements as one: a transaction of our own when none
+ * is open, else a savepoint inside the caller's.  A failed COMMIT (a
+ * deferred foreign key) has already ended the transaction on the server;
+ * the ROLLBACK after it only warns.
+ */
+static int tx_begin(struct pg_db *d, bool *outer)
+{
+	*outer = !d->in_tx;
+	return be_exec(d, *outer ? "BEGIN" : "SAVEPOINT store_tx");
+}
+
+static int tx_end(struct pg_db *d, bool outer, int err)
+{
+	if (!err) {
+		err = be_exec(d, outer ? "COMMIT"
+				       : "RELEASE SAVEPOINT store_tx");
+		if (!err)
+			return 0;
+	}
+	/* the first error is the one to report, not the rollback's */
+	if (!conn_ok(d)) {
+		if (outer)
+			d->in_tx = false;   /* the server rolled back */
+		return err;
+	}
+	if (outer) {
+		PQclear(PQexec(d->conn, "ROLLBACK"));
+	}
+	else {
+		PQclear(PQexec(d->conn, "ROLLBACK TO SAVEPOINT store_tx"));
+		PQclear(PQexec(d->conn, "RELEASE SAVEPOINT store_tx"));
+	}
+	note_tx(d);
+	return err;
+}
+
+#define TRUNK_COLUMNS "id, tenant_id, name, kind, proxy, transport, " \
+	"username, password, from_domain, inbound_addrs, max_channels, " \
+	"register_expires, enabled"
+
+static void trunk_row(const PGresult *r, int i, void *out)
+{
+	struct store_trunk *t = out;
+
+	t->id = get_int(r, i, 0);
+	t->tenant_id = get_int(r, i, 1);
+	get_text(r, i, 2, t->name, sizeof(t->name));
+	get_text(r, i, 3, t->kind, sizeof(t->kind));
+	get_text(r, i, 4, t->proxy, sizeof(t->proxy));
+	get_text(r, i, 5, t->transport, sizeof(t->transport));
+	get_text(r, i, 6, t->username, sizeof(t->username));
+	get_text(r, i, 7, t->password, sizeof(t->password));
+	get_text(r, i, 8, t->from_domain, sizeof(t->from_domain));
+	get_text(r, i, 9, t->inbound_addrs, sizeof(t->inbound_addrs));
+	t->max_channels = (int)get_int(r, i, 10);
+	t->register_expires = (int)get_int(r, i, 11);
+	t->enabled = get_int(r, i, 12) != 0;
+}
+
+/* the 11 settable columns of a trunk, in TRUNK_COLUMNS order */
+static void p_trunk(struct params *q, const struct store_trunk *t)
+{
+	p_text(q, t->name);
+	p_text(q, t->kind);
+	p_text(q, t->proxy);
+	p_text(q, t->transport[0] ? t->transport : "udp");
+	p_text(q, t->username);
+	p_text(q, t->password);
+	p_text(q, t->from_domain);
+	p_text(q, t->inbound_addrs);
+	p_int(q, t->max_channels);
+	p_int(q, t->register_expires);
+	p_int(q, t->enabled ? 1 : 0);
+}
+
+static int be_trunk_create(void *p, int64_t tenant_id,
+			   struct store_trunk *t)
+{
+	struct params q = {0};
+
+	p_trunk(&q, t);
+	p_int(&q, tenant_id);
+	p_int(&q, (int64_t)time(NULL));
+	t->tenant_id = tenant_id;
+	return insert(p, "INSERT INTO trunks (name, kind, proxy, transport, "
+		      "username, password, from_domain, inbound_addrs, "
+		      "max_channels, register_expires, enabled, tenant_id, "
+		      "created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9,"
+		      " $10, $11, $12, $13) RETURNING id", &q, &t->id);
+}
+
+static int be_trunk_get(void *p, int64_t tenant_id, int64_t id,
+			struct store_trunk *t)
+{
+	struct params q = {0};
+
+	p_int(&q, tenant_id);
+	p_int(&q, id);
+	return get_one(p, "SELECT " TRUNK_COLUMNS " FROM trunks WHERE "
+		       "tenant_id = $1 AND id = $2", &q, trunk_row, t);
+}
+
+static int be_trunk_list(void *p, int64_t tenant_id, int64_t after_id,
+			 int limit, store_trunk_h *h, void *arg)
+{
+	struct params q = {0};
+	PGresult *r = NULL;
+	int err;
+
+	p_int(&q, tenant_id);
+	p_int(&q, after_id);
+	p_int(&q, limit);
+	err = query(p, "SELECT " TRUNK_COLUMNS " FROM trunks WHERE "
+		    "tenant_id = $1 AND id > $2 ORDER BY id LIMIT $3", &q, &r);
+	RETURN_EACH_ROW(r, err, struct store_trunk, trunk_row, h, arg);
+}
+
+/* tenant_id 0: every tenant's trunks */
+static int be_trunk_foreach(void *p, int64_t tenant_id, store_trunk_h *h,
+			    void *arg)
+{
+	struct params q = {0};
+	PGresult *r = NULL;
+	int err;
+
+	p_int(&q, tenant_id);
+	err = query(p, "SELECT " TRUNK_COLUMNS " FROM trunks WHERE "
+		    "($1::bigint = 0 OR tenant_id = $1) ORDER BY tenant_id, id",
+		    &q, &r);
+	RETURN_EACH_ROW(r, err, struct store_trunk, trunk_row, h, arg);
+}
+
+static int be_trunk_update(void *p, int64_t tenant_id,
+			   const struct store_trunk *t)
+{
+	struct params q = {0};
+
+	p_trunk(&q, t);
+	p_int(&q, tenant_id);
+	p_int(&q, t->id);
+	return change_one(p, "UPDATE trunks SET name = $1, kind = $2, "
+			  "proxy = $3, transport = $4, username = $5, "
+			  "password = $6, from_domain = $7, inbound_addrs = $8,"
+			  " max_channels = $9, register_expires = $10, "
+			  "enabled = $11 WHERE tenant_id = $12 AND id = $13",
+			  &q);
+}
+
+/* the deferred key of route_trunks refuses it (EEXIST) while in use */
+static int be_trunk_delete(void *p, int64_t tenant_id, int64_t id)
+{
+	return delete_scoped(p, "DELETE FROM trunks WHERE tenant_id = $1 AND "
+			     "id = $2", tenant_id, id);
+}
+
+/*
+ * Routes are read joined with their trunks, one row per trunk in
+ * position order, the rows of a route next to each other; route_rows()
+ * folds them back into one struct store_route per route.  Columns:
+ * r.id, r.tenant_id, r.name, r.prefix, rt.trunk_id.
+ */
+#define ROUTE_SELECT "SELECT r.id, r.tenant_id, r.name, r.prefix, " \
+	"rt.trunk_id FROM "
+#define ROUTE_JOIN " LEFT JOIN route_trunks rt ON rt.route_id = r.id "
+
+static int route_rows(PGresult *r, int err, store_route_h *h, void *arg)
+{
+	struct store_route rt = {0};
+
+	for (int i = 0; !err && i < PQntuples(r); i++) {
+		int64_t id = get_int(r, i, 0);
+
+		if (id != rt.id) {
+			if (rt.id && (err = h(&rt, arg)))
+				break;
+			memset(&rt, 0, sizeof(rt));
+			rt.id = id;
+			rt.tenant_id = get_int(r, i, 1);
+			get_text(r, i, 2, rt.name, sizeof(rt.name));
+			get_text(r, i, 3, rt.prefix, sizeof(rt.prefix));
+		}
+		if (!PQgetisnull(r, i, 4) &&
+		    rt.trunkc < sizeof(rt.trunk_ids) / sizeof(rt.trunk_ids[0]))
+			rt.trunk_ids[rt.trunkc++] = get_int(r, i, 4);
+	}
+	if (!err && rt.id)
+		err = h(&rt, arg);
+	PQclear(r);
+	return err;
+}
+
+static int copy_route(const struct store_route *r, void *arg)
+{
+	*(struct store_route *)arg = *r;
+	return 0;
+}
+
+static int be_route_get(void *p, int64_t tenant_id, int64_t id,
+			struct store_route *rt)
+{
+	struct params q = {0};
+	PGresult *r = NULL;
+	int err;
+
+	p_int(&q, tenant_id);
+	p_int(&q, id);
+	err = query(p, ROUTE_SELECT "routes r" ROUTE_JOIN "WHERE "
+		    "r.tenant_id = $1 AND r.id = $2 ORDER BY rt.position",
+		    &q, &r);
+	rt->id = 0;
+	err = route_rows(r, err, copy_route, rt);
+	return err ? err : rt->id ? 0 : ENOENT;
+}
+
+static int be_route_list(void *p, int64_t tenant_id, int64_t after_id,
+			 int limit, store_route_h *h, void *arg)
+{
+	struct params q = {0};
+	PGresult *r = NULL;
+	int err;
+
+	p_int(&q, tenant_id);
+	p_int(&q, after_id);
+	p_int(&q, limit);
+	err = query(p, ROUTE_SELECT "(SELECT id, tenant_id, name, prefix FROM "
+		    "routes WHERE tenant_id = $1 AND id > $2 ORDER BY id "
+		    "LIMIT $3) r" ROUTE_JOIN "ORDER BY r.id, rt.position",
+		    &q, &r);
+	return route_rows(r, err, h, arg);
+}
+
+static int be_route_foreach(void *p, int64_t tenant_id, store_route_h *h,
+			    void *arg)
+{
+	struct params q = {0};
+	PGresult *r = NULL;
+	int err;
+
+	p_int(&q, tenant_id);
+	err = query(p, ROUTE_SELECT "routes r" ROUTE_JOIN "WHERE "
+		    "r.tenant_id = $1 ORDER BY length(r.prefix) DESC, "
+		    "r.prefix, r.id, rt.position", &q, &r);
+	return route_rows(r, err, h, arg);
+}
+
+static int be_route_find_trunk(void *p, int64_t tenant_id, int64_t trunk_id,
+			       struct store_route *rt)
+{
+	struct params q = {0};
+	int64_t id = 0;
+	int err;
+
+	p_int(&q, tenant_id);
+	p_int(&q, trunk_id);
+	err = get_one(p, "SELECT COALESCE(MIN(route_id), 0) FROM "
+		      "route_trunks WHERE tenant_id = $1 AND trunk_id = $2",
+		      &q, count_row, &id);
+	if (err)
+		return err;
+	return id ? be_route_get(p, tenant_id, id, rt) : ENOENT;
+}
+
+static int route_trunks_put(struct pg_db *d, int64_t tenant_id,
+			    const struct store_route *rt)
+{
+	int err = 0;
+
+	for (size_t i = 0; !err && i < rt->trunkc; i++) {
+		struct params q = {0};
+
+		p_int(&q, tenant_id);
+		p_int(&q, rt->id);
+		p_int(&q, (int64_t)i);
+		p_int(&q, rt->trunk_ids[i]);
+		err = query(d, "INSERT INTO route_trunks (tenant_id, route_id, "
+			    "position, trunk_id) VALUES ($1, $2, $3, $4)",
+			    &q, NULL);
+	}
+	return err;
+}
+
+static int be_route_create(void *p, int64_t tenant_id,
+			   struct store_route *rt)
+{
+	struct pg_db *d = p;
+	struct params q = {0};
+	bool outer;
+	int err = tx_begin(d, &outer);
+
+	p_int(&q, tenant_id);
+	p_text(&q, rt->name);
+	p_text(&q, rt->prefix);
+	p_int(&q, (int64_t)time(NULL));
+	if (!err)
+		err = insert(d, "INSERT INTO routes (tenant_id, name, prefix, "
+			     "created_at) VALUES ($1, $2, $3, $4) RETURNING id",
+			     &q, &rt->id);
+	if (!err)
+		err = route_trunks_put(d, tenant_id, rt);
+	rt->tenant_id = tenant_id;
+	return tx_end(d, outer, err);
+}
+
+static int be_route_update(void *p, int64_t tenant_id,
+			   const struct store_route *rt)
+{
+	struct pg_db *d = p;
+	struct params q = {0};
+	bool outer;
+	int err = tx_begin(d, &outer);
+
+	p_text(&q, rt->name);
+	p_text(&q, rt->prefix);
+	p_int(&q, tenant_id);
+	p_int(&q, rt->id);
+	if (!err)
+		err = change_one(d, "UPDATE routes SET name = $1, prefix = $2 "
+				 "WHERE tenant_id = $3 AND id = $4", &q);
+	if (!err) {
+		struct params k = {0};
+
+		p_int(&k, tenant_id);
+		p_int(&k, rt->id);
+		err = query(d, "DELETE FROM route_trunks WHERE tenant_id = $1 "
+			    "AND route_id = $2", &k, NULL);
+	}
+	if (!err)
+		err = route_trunks_put(d, tenant_id, rt);
+	return tx_end(d, outer, err);
+}
+
+static int be_route_delete(void *p, int64_t tenant_id, int64_t id)
+{
+	return delete_scoped(p, "DELETE FROM routes WHERE tenant_id = $1 AND "
+			     "id = $2", tenant_id, id);
+}
+
+/* ---- call detail records ---------------------------------------------- */
+
+static int cdr_legs_put(struct pg_db *d, int64_t cdr_id, const struct cdr *c)
+{
+	int err = 0;
+
+	for (size_t i = 0; !err && i < c->legc; i++) {
+		const struct cdr_leg *l = &c->legs[i];
+		struct params q = {0};
+
+		p_int(&q, cdr_id);
+		p_int(&q, (int64_t)i);
+		p_text(&q, l->dir == CDR_LEG_OUT ? "out" : "in");
+		p_text(&q, l->peer);
+		p_int(&q, l->device_id);
+		p_int(&q, l->trunk_id);
+		p_text(&q, l->sip_call_id);
+		p_int(&q, l->start_ms);
+		p_int(&q, l->answer_ms);
+		p_int(&q, l->end_ms);
+		p_int(&q, l->status);
+		p_text(&q, l->codec);
+		p_int(&q, (int64_t)l->rtp_rx_packets);
+		p_int(&q, (int64_t)l->rtp_tx_packets);
+		p_int(&q, (int64_t)l->rtp_rx_bytes);
+		p_int(&q, (int64_t)l->rtp_tx_bytes);
+		p_int(&q, l->rtp_lost);
+		p_int(&q, (int64_t)(l->jitter_ms * 1000.0));
+		err = query(d, "INSERT INTO cdr_legs (cdr_id, position, dir, "
+			    "peer, device_id, trunk_id, sip_call_id, start_ms, "
+			    "answer_ms, end_ms, status, codec, rtp_rx_packets, "
+			    "rtp_tx_packets, rtp_rx_bytes, rtp_tx_bytes, "
+			    "rtp_lost, jitter_us) VALUES ($1, $2, $3, $4, $5, "
+			    "$6, $7, $8, $9, $10, $11, $12, $13, $14, $15, "
+			    "$16, $17, $18)", &q, NULL);
+	}
+	return err;
+}
+
+/* a record already there (same tenant and uuid) is left as it is: the
+ * insert then returns no row */
+static int be_cdr_insert(void *p, const struct cdr *c)
+{
+	struct pg_db *d = p;
+	struct params q = {0};
+	int64_t id = 0;
+	bool outer;
+	int err = tx_begin(d, &outer);
+
+	p_int(&q, c->tenant_id);
+	p_text(&q, c->uuid);
+	p_int(&q, c->site_id);
+	p_int(&q, c->trunk_id);
+	p_int(&q, c->caller_user_id);
+	p_int(&q, c->callee_user_id);
+	p_text(&q, c->caller);
+	p_text(&q, c->caller_name);
+	p_text(&q, c->dialled);
+	p_text(&q, c->callee);
+	p_text(&q, c->context);
+	p_int(&q, c->start_ms);
+	p_int(&q, c->answer_ms);
+	p_int(&q, c->end_ms);
+	p_int(&q, c->duration_s);
+	p_int(&q, c->billsec);
+	p_text(&q, store_cdr_disposition_word(c->disposition));
+	p_int(&q, c->sip_status);
+	p_int(&q, c->q850_cause);
+	p_text(&q, store_cdr_party_word(c->hangup_by));
+	p_text(&q, c->codec);
+	if (!err) {
+		err = insert(d, "INSERT INTO cdrs (tenant_id, uuid, "
+			     "site_id, trunk_id, caller_user_id, "
+			     "callee_user_id, caller, caller_name, dialled, "
+			     "callee, context, start_ms, answer_ms, end_ms, "
+			     "duration_s, billsec, disposition, sip_status, "
+			     "q850_cause, hangup_by, codec) VALUES ($1, $2, "
+			     "$3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, "
+			     "$14, $15, $16, $17, $18, $19, $20, $21) "
+			     "ON CONFLICT (tenant_id, uuid) DO NOTHING "
+			     "RETURNING id", &q, &id);
+		if (err == ENOENT) {
+			err = 0;        /* written before: nothing to add */
+			id = 0;
+		}
+	}
+	if (!err && id)
+		err = cdr_legs_put(d, id, c);
+	return tx_end(d, outer, err);
+}
+
+/*
+ * One page of records joined with their legs (one row per leg, the rows
+ * of a record together, in leg order), folded back into struct cdr.
+ * The page is chosen in the subquery, so LIMIT counts records, not legs.
+ */
+#define CDR_COLUMNS "c.id, c.tenant_id, c.uuid, c.site_id, c.trunk_id, " \
+	"c.caller_user_id, c.callee_user_id, c.caller, c.caller_name, " \
+	"c.dialled, c.callee, c.context, c.start_ms, c.answer_ms, c.end_ms, " \
+	"c.duration_s, c.billsec, c.disposition, c.sip_status, " \
+	"c.q850_cause, c.hangup_by, c.codec"
+#define LEG_COLUMNS "l.position, l.dir, l.peer, l.device_id, l.trunk_id, " \
+	"l.sip_call_id, l.start_ms, l.answer_ms, l.end_ms, l.status, " \
+	"l.codec, l.rtp_rx_packets, l.rtp_tx_packets, l.rtp_rx_bytes, " \
+	"l.rtp_tx_bytes, l.rtp_lost, l.jitter_us"
+enum { CDR_NCOLS = 22 };
+
+static void cdr_row(const PGresult *r, int i, struct cdr *c)
+{
+	char word[16];
+
+	memset(c, 0, sizeof(*c));
+	c->tenant_id = get_int(r, i, 1);
+	get_text(r, i, 2, c->uuid, sizeof(c->uuid));
+	c->site_id = get_int(r, i, 3);
+	c->trunk_id = get_int(r, i, 4);
+	c->caller_user_id = get_int(r, i, 5);
+	c->callee_user_id = get_int(r, i, 6);
+	get_text(r, i, 7, c->caller, sizeof(c->caller));
+	get_text(r, i, 8, c->caller_name, sizeof(c->caller_name));
+	get_text(r, i, 9, c->dialled, sizeof(c->dialled));
+	get_text(r, i, 10, c->callee, sizeof(c->callee));
+	get_text(r, i, 11, c->context, sizeof(c->context));
+	c->start_ms = get_int(r, i, 12);
+	c->answer_ms = get_int(r, i, 13);
+	c->end_ms = get_int(r, i, 14);
+	c->duration_s = get_int(r, i, 15);
+	c->billsec = get_int(r, i, 16);
+	get_text(r, i, 17, word, sizeof(word));
+	c->disposition = store_cdr_disposition_parse(word);
+	c->sip_status = (uint16_t)get_int(r, i, 18);
+	c->q850_cause = (uint16_t)get_int(r, i, 19);
+	get_text(r, i, 20, word, sizeof(word));
+	c->hangup_by = store_cdr_party_parse(word);
+	get_text(r, i, 21, c->codec, sizeof(c->codec));
+}
+
+static void leg_row(const PGresult *r, int i, struct cdr_leg *l)
+{
+	const int b = CDR_NCOLS;
+
+	l->dir = strcmp(PQgetvalue(r, i, b + 1), "out") ? CDR_LEG_IN
+							 : CDR_LEG_OUT;
+	get_text(r, i, b + 2, l->peer, sizeof(l->peer));
+	l->device_id = get_int(r, i, b + 3);
+	l->trunk_id = get_int(r, i, b + 4);
+	get_text(r, i, b + 5, l->sip_call_id, sizeof(l->sip_call_id));
+	l->start_ms = get_int(r, i, b + 6);
+	l->answer_ms = get_int(r, i, b + 7);
+	l->end_ms = get_int(r, i, b + 8);
+	l->status = (uint16_t)get_int(r, i, b + 9);
+	get_text(r, i, b + 10, l->codec, sizeof(l->codec));
+	l->rtp_rx_packets = (uint64_t)get_int(r, i, b + 11);
+	l->rtp_tx_packets = (uint64_t)get_int(r, i, b + 12);
+	l->rtp_rx_bytes = (uint64_t)get_int(r, i, b + 13);
+	l->rtp_tx_bytes = (uint64_t)get_int(r, i, b + 14);
+	l->rtp_lost = (uint32_t)get_int(r, i, b + 15);
+	l->jitter_ms = (double)get_int(r, i, b + 16) / 1000.0;
+}
+
+static int be_cdr_list(void *p, int64_t tenant_id, int64_t user_id,
+		       int64_t from_ms, int64_t to_ms, int64_t after_id,
+		       int limit, store_cdr_h *h, void *arg)
+{
+	struct params q = {0};
+	PGresult *r = NULL;
+	struct cdr *c;
+	int64_t cur = 0;
+	int err;
+
+	c = malloc(sizeof(*c));
+	if (!c)
+		return ENOMEM;
+	p_int(&q, tenant_id);
+	p_int(&q, from_ms);
+	p_int(&q, to_ms);
+	p_int(&q, user_id);
+	p_int(&q, after_id);
+	p_int(&q, limit);
+	err = query(p, "SELECT " CDR_COLUMNS ", " LEG_COLUMNS " FROM "
+		    "(SELECT * FROM cdrs WHERE tenant_id = $1::bigint AND "
+		    "start_ms >= $2::bigint AND start_ms < $3::bigint AND "
+		    "($4::bigint = 0 OR caller_user_id = $4::bigint OR "
+		    "callee_user_id = $4::bigint) AND ($5::bigint = 0 OR "
+		    "(start_ms, id) > (SELECT start_ms, id FROM cdrs WHERE "
+		    "tenant_id = $1::bigint AND id = $5::bigint)) "
+		    "ORDER BY start_ms, id LIMIT $6::bigint) c "
+		    "LEFT JOIN cdr_legs l ON l.cdr_id = c.id "
+		    "ORDER BY c.start_ms, c.id, l.position", &q, &r);
+	for (int i = 0; !err && i < PQntuples(r); i++) {
+		int64_t id = get_int(r, i, 0);
+
+		if (id != cur) {
+			if (cur && (err = h(cur, c, arg)))
+				break;
+			cur = id;
+			cdr_row(r, i, c);
+		}
+		if (!PQgetisnull(r, i, CDR_NCOLS) && c->legc < CDR_MAX_LEGS)
+			leg_row(r, i, &c->legs[c->legc++]);
+	}
+	if (!err && cur)
+		err = h(cur, c, arg);
+	PQclear(r);
+	free(c);
+	return err;
 }
 
 const struct store_backend store_backend_pg = {

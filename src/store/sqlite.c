@@ -9,10 +9,12 @@
  */
 #include <errno.h>
 #include <sqlite3.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include "cdr/cdr.h"
 #include "core/log.h"
 #include "store/backend.h"
 
@@ -1238,6 +1240,612 @@ static int be_token_revoke(void *p, int64_t tenant_id, int64_t id,
 	return change_one(s, st);
 }
 
+/* ---- calls: users by extension, numbers, trunks, routes, CDRs --------- */
+
+static int be_user_find_extension(void *p, int64_t tenant_id,
+				  const char *extension, struct store_user *u)
+{
+	struct sqlite_db *s = p;
+	sqlite3_stmt *st = NULL;
+	int err = prepare(s, &st, "SELECT " USER_COLS " FROM users "
+			  "WHERE tenant_id = ? AND extension = ?");
+	if (err)
+		return err;
+	sqlite3_bind_int64(st, 1, tenant_id);
+	bind_text(st, 2, extension);
+	return get_one(s, st, user_row, u);
+}
+
+static int be_number_find_e164_all(void *p, const char *e164,
+				   struct store_number *n)
+{
+	struct sqlite_db *s = p;
+	sqlite3_stmt *st = NULL;
+	int err = prepare(s, &st, "SELECT " NUMBER_COLS " FROM numbers "
+			  "WHERE e164 = ?");
+	if (err)
+		return err;
+	bind_text(st, 1, e164);
+	return get_one(s, st, number_row, n);
+}
+
+/*
+ * Work of several statements as one: a transaction of our own when none
+ * is open, else a savepoint inside the caller's.  A failed commit (a
+ * deferred foreign key) leaves SQLite's transaction open: roll it back.
+ */
+static int tx_begin(struct sqlite_db *s, bool *outer)
+{
+	*outer = sqlite3_get_autocommit(s->db) != 0;
+	return be_exec(s, *outer ? "BEGIN" : "SAVEPOINT store_tx");
+}
+
+static int tx_end(struct sqlite_db *s, bool outer, int err)
+{
+	if (!err) {
+		err = be_exec(s, outer ? "COMMIT" : "RELEASE store_tx");
+		if (!err)
+			return 0;
+	}
+	if (outer) {
+		if (!sqlite3_get_autocommit(s->db))
+			(void)be_exec(s, "ROLLBACK");
+	}
+	else {
+		(void)be_exec(s, "ROLLBACK TO store_tx");
+		(void)be_exec(s, "RELEASE store_tx");
+	}
+	return err;
+}
+
+#define TRUNK_COLS "id, tenant_id, name, kind, proxy, transport, username, " \
+	"password, from_domain, inbound_addrs, max_channels, " \
+	"register_expires, enabled"
+
+static void trunk_row(sqlite3_stmt *st, void *out)
+{
+	struct store_trunk *t = out;
+	t->id = sqlite3_column_int64(st, 0);
+	t->tenant_id = sqlite3_column_int64(st, 1);
+	col_text(st, 2, t->name, sizeof(t->name));
+	col_text(st, 3, t->kind, sizeof(t->kind));
+	col_text(st, 4, t->proxy, sizeof(t->proxy));
+	col_text(st, 5, t->transport, sizeof(t->transport));
+	col_text(st, 6, t->username, sizeof(t->username));
+	col_text(st, 7, t->password, sizeof(t->password));
+	col_text(st, 8, t->from_domain, sizeof(t->from_domain));
+	col_text(st, 9, t->inbound_addrs, sizeof(t->inbound_addrs));
+	t->max_channels = sqlite3_column_int(st, 10);
+	t->register_expires = sqlite3_column_int(st, 11);
+	t->enabled = sqlite3_column_int(st, 12) != 0;
+}
+
+/* the 11 settable columns of a trunk, from parameter `first` on */
+static void bind_trunk(sqlite3_stmt *st, int first,
+		       const struct store_trunk *t)
+{
+	bind_text(st, first, t->name);
+	bind_text(st, first + 1, t->kind);
+	bind_text(st, first + 2, t->proxy);
+	bind_text(st, first + 3, t->transport[0] ? t->transport : "udp");
+	bind_text(st, first + 4, t->username);
+	bind_text(st, first + 5, t->password);
+	bind_text(st, first + 6, t->from_domain);
+	bind_text(st, first + 7, t->inbound_addrs);
+	sqlite3_bind_int(st, first + 8, t->max_channels);
+	sqlite3_bind_int(st, first + 9, t->register_expires);
+	sqlite3_bind_int(st, first + 10, t->enabled ? 1 : 0);
+}
+
+static int be_trunk_create(void *p, int64_t tenant_id,
+			   struct store_trunk *t)
+{
+	struct sqlite_db *s = p;
+	sqlite3_stmt *st = NULL;
+	int err = prepare(s, &st, "INSERT INTO trunks (tenant_id, created_at, "
+			  "name, kind, proxy, transport, username, password, "
+			  "from_domain, inbound_addrs, max_channels, "
+			  "register_expires, enabled) "
+			  "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+	if (err)
+		return err;
+	sqlite3_bind_int64(st, 1, tenant_id);
+	sqlite3_bind_int64(st, 2, (int64_t)time(NULL));
+	bind_trunk(st, 3, t);
+	t->tenant_id = tenant_id;
+	return insert(s, st, &t->id);
+}
+
+static int be_trunk_get(void *p, int64_t tenant_id, int64_t id,
+			struct store_trunk *t)
+{
+	struct sqlite_db *s = p;
+	sqlite3_stmt *st = NULL;
+	int err = prepare(s, &st, "SELECT " TRUNK_COLS " FROM trunks "
+			  "WHERE tenant_id = ? AND id = ?");
+	if (err)
+		return err;
+	sqlite3_bind_int64(st, 1, tenant_id);
+	sqlite3_bind_int64(st, 2, id);
+	return get_one(s, st, trunk_row, t);
+}
+
+static int be_trunk_list(void *p, int64_t tenant_id, int64_t after_id,
+			 int limit, store_trunk_h *h, void *arg)
+{
+	struct sqlite_db *s = p;
+	sqlite3_stmt *st = NULL;
+	int err;
+
+	err = prepare(s, &st, "SELECT " TRUNK_COLS " FROM trunks WHERE "
+		      "tenant_id = ? AND id > ? ORDER BY id LIMIT ?");
+	if (err)
+		return err;
+	sqlite3_bind_int64(st, 1, tenant_id);
+	sqlite3_bind_int64(st, 2, after_id);
+	sqlite3_bind_int(st, 3, limit);
+	RETURN_EACH_ROW(s, st, struct store_trunk, trunk_row, h, arg);
+}
+
+/* tenant_id 0: every tenant's trunks */
+static int be_trunk_foreach(void *p, int64_t tenant_id, store_trunk_h *h,
+			    void *arg)
+{
+	struct sqlite_db *s = p;
+	sqlite3_stmt *st = NULL;
+	int err;
+
+	err = prepare(s, &st, "SELECT " TRUNK_COLS " FROM trunks WHERE "
+		      "(? = 0 OR tenant_id = ?) ORDER BY tenant_id, id");
+	if (err)
+		return err;
+	sqlite3_bind_int64(st, 1, tenant_id);
+	sqlite3_bind_int64(st, 2, tenant_id);
+	RETURN_EACH_ROW(s, st, struct store_trunk, trunk_row, h, arg);
+}
+
+static int be_trunk_update(void *p, int64_t tenant_id,
+			   const struct store_trunk *t)
+{
+	struct sqlite_db *s = p;
+	sqlite3_stmt *st = NULL;
+	int err = prepare(s, &st, "UPDATE trunks SET name = ?, kind = ?, "
+			  "proxy = ?, transport = ?, username = ?, "
+			  "password = ?, from_domain = ?, inbound_addrs = ?, "
+			  "max_channels = ?, register_expires = ?, "
+			  "enabled = ? WHERE tenant_id = ? AND id = ?");
+	if (err)
+		return err;
+	bind_trunk(st, 1, t);
+	sqlite3_bind_int64(st, 12, tenant_id);
+	sqlite3_bind_int64(st, 13, t->id);
+	return change_one(s, st);
+}
+
+/* the deferred key of route_trunks refuses it (EEXIST) while in use */
+static int be_trunk_delete(void *p, int64_t tenant_id, int64_t id)
+{
+	return delete_scoped(p, "DELETE FROM trunks WHERE tenant_id = ? AND "
+			     "id = ?", tenant_id, id);
+}
+
+/*
+ * Routes are read joined with their trunks, one row per trunk in
+ * position order, the rows of a route next to each other; route_rows()
+ * folds them back into one struct store_route per route.  Columns:
+ * r.id, r.tenant_id, r.name, r.prefix, rt.trunk_id.
+ */
+#define ROUTE_SELECT "SELECT r.id, r.tenant_id, r.name, r.prefix, " \
+	"rt.trunk_id FROM "
+#define ROUTE_JOIN " LEFT JOIN route_trunks rt ON rt.route_id = r.id "
+
+static int route_rows(struct sqlite_db *s, sqlite3_stmt *st,
+		      store_route_h *h, void *arg)
+{
+	struct store_route r = {0};
+	int rc, err = 0;
+
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		int64_t id = sqlite3_column_int64(st, 0);
+
+		if (id != r.id) {
+			if (r.id && (err = h(&r, arg)))
+				break;
+			memset(&r, 0, sizeof(r));
+			r.id = id;
+			r.tenant_id = sqlite3_column_int64(st, 1);
+			col_text(st, 2, r.name, sizeof(r.name));
+			col_text(st, 3, r.prefix, sizeof(r.prefix));
+		}
+		if (sqlite3_column_type(st, 4) != SQLITE_NULL &&
+		    r.trunkc < sizeof(r.trunk_ids) / sizeof(r.trunk_ids[0]))
+			r.trunk_ids[r.trunkc++] = sqlite3_column_int64(st, 4);
+	}
+	if (!err)
+		err = map_rc(s->db, rc);
+	if (!err && r.id)
+		err = h(&r, arg);
+	sqlite3_finalize(st);
+	return err;
+}
+
+static int copy_route(const struct store_route *r, void *arg)
+{
+	*(struct store_route *)arg = *r;
+	return 0;
+}
+
+static int be_route_get(void *p, int64_t tenant_id, int64_t id,
+			struct store_route *r)
+{
+	struct sqlite_db *s = p;
+	sqlite3_stmt *st = NULL;
+	int err = prepare(s, &st, ROUTE_SELECT "routes r" ROUTE_JOIN
+			  "WHERE r.tenant_id = ? AND r.id = ? "
+			  "ORDER BY rt.position");
+	if (err)
+		return err;
+	sqlite3_bind_int64(st, 1, tenant_id);
+	sqlite3_bind_int64(st, 2, id);
+	r->id = 0;
+	err = route_rows(s, st, copy_route, r);
+	return err ? err : r->id ? 0 : ENOENT;
+}
+
+static int be_route_list(void *p, int64_t tenant_id, int64_t after_id,
+			 int limit, store_route_h *h, void *arg)
+{
+	struct sqlite_db *s = p;
+	sqlite3_stmt *st = NULL;
+	int err = prepare(s, &st, ROUTE_SELECT "(SELECT id, tenant_id, name, "
+			  "prefix FROM routes WHERE tenant_id = ? AND id > ? "
+			  "ORDER BY id LIMIT ?) r" ROUTE_JOIN
+			  "ORDER BY r.id, rt.position");
+	if (err)
+		return err;
+	sqlite3_bind_int64(st, 1, tenant_id);
+	sqlite3_bind_int64(st, 2, after_id);
+	sqlite3_bind_int(st, 3, limit);
+	return route_rows(s, st, h, arg);
+}
+
+static int be_route_foreach(void *p, int64_t tenant_id, store_route_h *h,
+			    void *arg)
+{
+	struct sqlite_db *s = p;
+	sqlite3_stmt *st = NULL;
+	int err = prepare(s, &st, ROUTE_SELECT "routes r" ROUTE_JOIN
+			  "WHERE r.tenant_id = ? ORDER BY length(r.prefix) "
+			  "DESC, r.prefix, r.id, rt.position");
+	if (err)
+		return err;
+	sqlite3_bind_int64(st, 1, tenant_id);
+	return route_rows(s, st, h, arg);
+}
+
+static int be_route_find_trunk(void *p, int64_t tenant_id, int64_t trunk_id,
+			       struct store_route *r)
+{
+	struct sqlite_db *s = p;
+	sqlite3_stmt *st = NULL;
+	int64_t id = 0;
+	int err, rc;
+
+	err = prepare(s, &st, "SELECT MIN(route_id) FROM route_trunks "
+		      "WHERE tenant_id = ? AND trunk_id = ?");
+	if (err)
+		return err;
+	sqlite3_bind_int64(st, 1, tenant_id);
+	sqlite3_bind_int64(st, 2, trunk_id);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW)
+		id = sqlite3_column_int64(st, 0);
+	else
+		err = map_rc(s->db, rc);
+	sqlite3_finalize(st);
+	if (err)
+		return err;
+	return id ? be_route_get(s, tenant_id, id, r) : ENOENT;
+}
+
+static int route_trunks_put(struct sqlite_db *s, int64_t tenant_id,
+			    const struct store_route *r)
+{
+	sqlite3_stmt *st = NULL;
+	int err = prepare(s, &st, "INSERT INTO route_trunks (tenant_id, "
+			  "route_id, position, trunk_id) VALUES (?, ?, ?, ?)");
+
+	for (size_t i = 0; !err && i < r->trunkc; i++) {
+		sqlite3_bind_int64(st, 1, tenant_id);
+		sqlite3_bind_int64(st, 2, r->id);
+		sqlite3_bind_int(st, 3, (int)i);
+		sqlite3_bind_int64(st, 4, r->trunk_ids[i]);
+		err = map_rc(s->db, sqlite3_step(st));
+		sqlite3_reset(st);
+	}
+	sqlite3_finalize(st);
+	return err;
+}
+
+static int be_route_create(void *p, int64_t tenant_id,
+			   struct store_route *r)
+{
+	struct sqlite_db *s = p;
+	sqlite3_stmt *st = NULL;
+	bool outer;
+	int err = tx_begin(s, &outer);
+
+	if (!err)
+		err = prepare(s, &st, "INSERT INTO routes (tenant_id, name, "
+			      "prefix, created_at) VALUES (?, ?, ?, ?)");
+	if (!err) {
+		sqlite3_bind_int64(st, 1, tenant_id);
+		bind_text(st, 2, r->name);
+		bind_text(st, 3, r->prefix);
+		sqlite3_bind_int64(st, 4, (int64_t)time(NULL));
+		err = insert(s, st, &r->id);
+	}
+	if (!err)
+		err = route_trunks_put(s, tenant_id, r);
+	r->tenant_id = tenant_id;
+	return tx_end(s, outer, err);
+}
+
+static int be_route_update(void *p, int64_t tenant_id,
+			   const struct store_route *r)
+{
+	struct sqlite_db *s = p;
+	sqlite3_stmt *st = NULL;
+	bool outer;
+	int err = tx_begin(s, &outer);
+
+	if (!err)
+		err = prepare(s, &st, "UPDATE routes SET name = ?, prefix = ? "
+			      "WHERE tenant_id = ? AND id = ?");
+	if (!err) {
+		bind_text(st, 1, r->name);
+		bind_text(st, 2, r->prefix);
+		sqlite3_bind_int64(st, 3, tenant_id);
+		sqlite3_bind_int64(st, 4, r->id);
+		err = change_one(s, st);
+	}
+	if (!err)
+		err = prepare(s, &st, "DELETE FROM route_trunks WHERE "
+			      "tenant_id = ? AND route_id = ?");
+	if (!err) {
+		sqlite3_bind_int64(st, 1, tenant_id);
+		sqlite3_bind_int64(st, 2, r->id);
+		err = map_rc(s->db, sqlite3_step(st));
+		sqlite3_finalize(st);
+	}
+	if (!err)
+		err = route_trunks_put(s, tenant_id, r);
+	return tx_end(s, outer, err);
+}
+
+static int be_route_delete(void *p, int64_t tenant_id, int64_t id)
+{
+	return delete_scoped(p, "DELETE FROM routes WHERE tenant_id = ? AND "
+			     "id = ?", tenant_id, id);
+}
+
+/* ---- call detail records ---------------------------------------------- */
+
+static int cdr_legs_put(struct sqlite_db *s, int64_t cdr_id,
+			const struct cdr *c)
+{
+	sqlite3_stmt *st = NULL;
+	int err;
+
+	if (!c->legc)
+		return 0;
+	err = prepare(s, &st, "INSERT INTO cdr_legs (cdr_id, position, dir, "
+		      "peer, device_id, trunk_id, sip_call_id, start_ms, "
+		      "answer_ms, end_ms, status, codec, rtp_rx_packets, "
+		      "rtp_tx_packets, rtp_rx_bytes, rtp_tx_bytes, rtp_lost, "
+		      "jitter_us) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, "
+		      "?, ?, ?, ?, ?, ?)");
+	for (size_t i = 0; !err && i < c->legc; i++) {
+		const struct cdr_leg *l = &c->legs[i];
+
+		sqlite3_bind_int64(st, 1, cdr_id);
+		sqlite3_bind_int(st, 2, (int)i);
+		bind_text(st, 3, l->dir == CDR_LEG_OUT ? "out" : "in");
+		bind_text(st, 4, l->peer);
+		sqlite3_bind_int64(st, 5, l->device_id);
+		sqlite3_bind_int64(st, 6, l->trunk_id);
+		bind_text(st, 7, l->sip_call_id);
+		sqlite3_bind_int64(st, 8, l->start_ms);
+		sqlite3_bind_int64(st, 9, l->answer_ms);
+		sqlite3_bind_int64(st, 10, l->end_ms);
+		sqlite3_bind_int(st, 11, l->status);
+		bind_text(st, 12, l->codec);
+		sqlite3_bind_int64(st, 13, (int64_t)l->rtp_rx_packets);
+		sqlite3_bind_int64(st, 14, (int64_t)l->rtp_tx_packets);
+		sqlite3_bind_int64(st, 15, (int64_t)l->rtp_rx_bytes);
+		sqlite3_bind_int64(st, 16, (int64_t)l->rtp_tx_bytes);
+		sqlite3_bind_int64(st, 17, l->rtp_lost);
+		sqlite3_bind_int64(st, 18, (int64_t)(l->jitter_ms * 1000.0));
+		err = map_rc(s->db, sqlite3_step(st));
+		sqlite3_reset(st);
+	}
+	sqlite3_finalize(st);
+	return err;
+}
+
+/* a record already there (same tenant and uuid) is left as it is */
+static int be_cdr_insert(void *p, const struct cdr *c)
+{
+	struct sqlite_db *s = p;
+	sqlite3_stmt *st = NULL;
+	int64_t id = 0;
+	bool outer;
+	int err = tx_begin(s, &outer);
+
+	if (!err)
+		err = prepare(s, &st, "INSERT INTO cdrs (tenant_id, uuid, "
+			      "site_id, trunk_id, caller_user_id, "
+			      "callee_user_id, caller, caller_name, dialled, "
+			      "callee, context, start_ms, answer_ms, end_ms, "
+			      "duration_s, billsec, disposition, sip_status, "
+			      "q850_cause, hangup_by, codec) VALUES (?, ?, ?, "
+			      "?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, "
+			      "?, ?) ON CONFLICT (tenant_id, uuid) DO NOTHING");
+	if (!err) {
+		sqlite3_bind_int64(st, 1, c->tenant_id);
+		bind_text(st, 2, c->uuid);
+		sqlite3_bind_int64(st, 3, c->site_id);
+		sqlite3_bind_int64(st, 4, c->trunk_id);
+		sqlite3_bind_int64(st, 5, c->caller_user_id);
+		sqlite3_bind_int64(st, 6, c->callee_user_id);
+		bind_text(st, 7, c->caller);
+		bind_text(st, 8, c->caller_name);
+		bind_text(st, 9, c->dialled);
+		bind_text(st, 10, c->callee);
+		bind_text(st, 11, c->context);
+		sqlite3_bind_int64(st, 12, c->start_ms);
+		sqlite3_bind_int64(st, 13, c->answer_ms);
+		sqlite3_bind_int64(st, 14, c->end_ms);
+		sqlite3_bind_int64(st, 15, c->duration_s);
+		sqlite3_bind_int64(st, 16, c->billsec);
+		bind_text(st, 17, store_cdr_disposition_word(c->disposition));
+		sqlite3_bind_int(st, 18, c->sip_status);
+		sqlite3_bind_int(st, 19, c->q850_cause);
+		bind_text(st, 20, store_cdr_party_word(c->hangup_by));
+		bind_text(st, 21, c->codec);
+		err = insert(s, st, &id);
+		if (!err && sqlite3_changes(s->db) == 0)
+			id = 0;         /* written before: nothing to add */
+	}
+	if (!err && id)
+		err = cdr_legs_put(s, id, c);
+	return tx_end(s, outer, err);
+}
+
+/*
+ * One page of records joined with their legs (one row per leg, the rows
+ * of a record together, in leg order), folded back into struct cdr.
+ * The page is chosen in the subquery, so LIMIT counts records, not legs.
+ */
+#define CDR_COLS "c.id, c.tenant_id, c.uuid, c.site_id, c.trunk_id, " \
+	"c.caller_user_id, c.callee_user_id, c.caller, c.caller_name, " \
+	"c.dialled, c.callee, c.context, c.start_ms, c.answer_ms, c.end_ms, " \
+	"c.duration_s, c.billsec, c.disposition, c.sip_status, " \
+	"c.q850_cause, c.hangup_by, c.codec"
+#define LEG_COLS "l.position, l.dir, l.peer, l.device_id, l.trunk_id, " \
+	"l.sip_call_id, l.start_ms, l.answer_ms, l.end_ms, l.status, " \
+	"l.codec, l.rtp_rx_packets, l.rtp_tx_packets, l.rtp_rx_bytes, " \
+	"l.rtp_tx_bytes, l.rtp_lost, l.jitter_us"
+enum { CDR_NCOLS = 22 };
+
+static void cdr_row(sqlite3_stmt *st, struct cdr *c)
+{
+	char word[16];
+
+	memset(c, 0, sizeof(*c));
+	c->tenant_id = sqlite3_column_int64(st, 1);
+	col_text(st, 2, c->uuid, sizeof(c->uuid));
+	c->site_id = sqlite3_column_int64(st, 3);
+	c->trunk_id = sqlite3_column_int64(st, 4);
+	c->caller_user_id = sqlite3_column_int64(st, 5);
+	c->callee_user_id = sqlite3_column_int64(st, 6);
+	col_text(st, 7, c->caller, sizeof(c->caller));
+	col_text(st, 8, c->caller_name, sizeof(c->caller_name));
+	col_text(st, 9, c->dialled, sizeof(c->dialled));
+	col_text(st, 10, c->callee, sizeof(c->callee));
+	col_text(st, 11, c->context, sizeof(c->context));
+	c->start_ms = sqlite3_column_int64(st, 12);
+	c->answer_ms = sqlite3_column_int64(st, 13);
+	c->end_ms = sqlite3_column_int64(st, 14);
+	c->duration_s = sqlite3_column_int64(st, 15);
+	c->billsec = sqlite3_column_int64(st, 16);
+	col_text(st, 17, word, sizeof(word));
+	c->disposition = store_cdr_disposition_parse(word);
+	c->sip_status = (uint16_t)sqlite3_column_int(st, 18);
+	c->q850_cause = (uint16_t)sqlite3_column_int(st, 19);
+	col_text(st, 20, word, sizeof(word));
+	c->hangup_by = store_cdr_party_parse(word);
+	col_text(st, 21, c->codec, sizeof(c->codec));
+}
+
+static void leg_row(sqlite3_stmt *st, struct cdr_leg *l)
+{
+	const int b = CDR_NCOLS;
+	char dir[8];
+
+	col_text(st, b + 1, dir, sizeof(dir));
+	l->dir = strcmp(dir, "out") ? CDR_LEG_IN : CDR_LEG_OUT;
+	col_text(st, b + 2, l->peer, sizeof(l->peer));
+	l->device_id = sqlite3_column_int64(st, b + 3);
+	l->trunk_id = sqlite3_column_int64(st, b + 4);
+	col_text(st, b + 5, l->sip_call_id, sizeof(l->sip_call_id));
+	l->start_ms = sqlite3_column_int64(st, b + 6);
+	l->answer_ms = sqlite3_column_int64(st, b + 7);
+	l->end_ms = sqlite3_column_int64(st, b + 8);
+	l->status = (uint16_t)sqlite3_column_int(st, b + 9);
+	col_text(st, b + 10, l->codec, sizeof(l->codec));
+	l->rtp_rx_packets = (uint64_t)sqlite3_column_int64(st, b + 11);
+	l->rtp_tx_packets = (uint64_t)sqlite3_column_int64(st, b + 12);
+	l->rtp_rx_bytes = (uint64_t)sqlite3_column_int64(st, b + 13);
+	l->rtp_tx_bytes = (uint64_t)sqlite3_column_int64(st, b + 14);
+	l->rtp_lost = (uint32_t)sqlite3_column_int64(st, b + 15);
+	l->jitter_ms = (double)sqlite3_column_int64(st, b + 16) / 1000.0;
+}
+
+static int be_cdr_list(void *p, int64_t tenant_id, int64_t user_id,
+		       int64_t from_ms, int64_t to_ms, int64_t after_id,
+		       int limit, store_cdr_h *h, void *arg)
+{
+	struct sqlite_db *s = p;
+	sqlite3_stmt *st = NULL;
+	struct cdr *c;
+	int64_t cur = 0;
+	int err, rc;
+
+	c = malloc(sizeof(*c));
+	if (!c)
+		return ENOMEM;
+	err = prepare(s, &st, "SELECT " CDR_COLS ", " LEG_COLS " FROM "
+		      "(SELECT * FROM cdrs WHERE tenant_id = ?1 AND "
+		      "start_ms >= ?2 AND start_ms < ?3 AND (?4 = 0 OR "
+		      "caller_user_id = ?4 OR callee_user_id = ?4) AND "
+		      "(?5 = 0 OR (start_ms, id) > (SELECT start_ms, id FROM "
+		      "cdrs WHERE tenant_id = ?1 AND id = ?5)) "
+		      "ORDER BY start_ms, id LIMIT ?6) c "
+		      "LEFT JOIN cdr_legs l ON l.cdr_id = c.id "
+		      "ORDER BY c.start_ms, c.id, l.position");
+	if (err) {
+		free(c);
+		return err;
+	}
+	sqlite3_bind_int64(st, 1, tenant_id);
+	sqlite3_bind_int64(st, 2, from_ms);
+	sqlite3_bind_int64(st, 3, to_ms);
+	sqlite3_bind_int64(st, 4, user_id);
+	sqlite3_bind_int64(st, 5, after_id);
+	sqlite3_bind_int(st, 6, limit);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		int64_t id = sqlite3_column_int64(st, 0);
+
+		if (id != cur) {
+			if (cur && (err = h(cur, c, arg)))
+				break;
+			cur = id;
+			cdr_row(st, c);
+		}
+		if (sqlite3_column_type(st, CDR_NCOLS) != SQLITE_NULL &&
+		    c->legc < CDR_MAX_LEGS)
+			leg_row(st, &c->legs[c->legc++]);
+	}
+	if (!err)
+		err = map_rc(s->db, rc);
+	if (!err && cur)
+		err = h(cur, c, arg);
+	sqlite3_finalize(st);
+	free(c);
+	return err;
+}
+
 const struct store_backend store_backend_sqlite = {
 	.scheme = "sqlite:",
 	.id_column = "INTEGER PRIMARY KEY AUTOINCREMENT",
@@ -1289,6 +1897,23 @@ const struct store_backend store_backend_sqlite = {
 	.token_get_all = be_token_get_all,
 	.token_list = be_token_list,
 	.token_revoke = be_token_revoke,
+	.user_find_extension = be_user_find_extension,
+	.number_find_e164_all = be_number_find_e164_all,
+	.trunk_create = be_trunk_create,
+	.trunk_get = be_trunk_get,
+	.trunk_list = be_trunk_list,
+	.trunk_update = be_trunk_update,
+	.trunk_delete = be_trunk_delete,
+	.trunk_foreach = be_trunk_foreach,
+	.route_create = be_route_create,
+	.route_get = be_route_get,
+	.route_list = be_route_list,
+	.route_update = be_route_update,
+	.route_delete = be_route_delete,
+	.route_foreach = be_route_foreach,
+	.route_find_trunk = be_route_find_trunk,
+	.cdr_insert = be_cdr_insert,
+	.cdr_list = be_cdr_list,
 	.binding_foreach_all = be_binding_foreach_all,
 	.binding_apply = be_binding_apply,
 	.binding_purge_expired_all = be_binding_purge_expired_all,

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "core/log.h"
+#include "cdr/cdr.h"
 #include "store/backend.h"
 
 struct store {
@@ -472,4 +473,289 @@ int store_binding_apply(struct store *st, const struct store_binding *v,
 int store_binding_purge_expired_all(struct store *st, int64_t now)
 {
 	return st->be->binding_purge_expired_all(st->db, now);
+}
+
+/* ---- calls: users by extension, numbers, trunks, routes, CDRs --------- */
+
+int store_user_find_extension(struct store *st, int64_t tenant_id,
+			      const char *extension, struct store_user *u)
+{
+	if (!extension || !u)
+		return EINVAL;
+	if (!extension[0])
+		return ENOENT;
+	TENANT_SCOPED(user_find_extension, extension, u);
+}
+
+int store_number_find_e164_all(struct store *st, const char *e164,
+			       struct store_number *n)
+{
+	if (!e164 || !n)
+		return EINVAL;
+	return e164[0] ? st->be->number_find_e164_all(st->db, e164, n)
+		       : ENOENT;
+}
+
+int store_trunk_create(struct store *st, int64_t tenant_id,
+		       struct store_trunk *t)
+{
+	if (!t || !t->name[0] || !t->kind[0] || !t->proxy[0])
+		return EINVAL;
+	TENANT_SCOPED(trunk_create, t);
+}
+
+int store_trunk_get(struct store *st, int64_t tenant_id, int64_t id,
+		    struct store_trunk *t)
+{
+	if (!t)
+		return EINVAL;
+	TENANT_SCOPED(trunk_get, id, t);
+}
+
+int store_trunk_list(struct store *st, int64_t tenant_id, int64_t after_id,
+		     int limit, store_trunk_h *h, void *arg)
+{
+	if (!h || limit <= 0)
+		return EINVAL;
+	TENANT_SCOPED(trunk_list, after_id, limit, h, arg);
+}
+
+int store_trunk_update(struct store *st, int64_t tenant_id,
+		       const struct store_trunk *t)
+{
+	if (!t || !t->name[0] || !t->kind[0] || !t->proxy[0])
+		return EINVAL;
+	TENANT_SCOPED(trunk_update, t);
+}
+
+int store_trunk_delete(struct store *st, int64_t tenant_id, int64_t id)
+{
+	TENANT_SCOPED(trunk_delete, id);
+}
+
+int store_trunk_foreach(struct store *st, int64_t tenant_id,
+			store_trunk_h *h, void *arg)
+{
+	if (!h)
+		return EINVAL;
+	TENANT_SCOPED(trunk_foreach, h, arg);
+}
+
+int store_trunk_foreach_all(struct store *st, store_trunk_h *h, void *arg)
+{
+	if (!h)
+		return EINVAL;
+	return st->be->trunk_foreach(st->db, 0, h, arg);
+}
+
+static bool route_ok(const struct store_route *r)
+{
+	if (!r || !r->name[0] || r->prefix[0] != '+' || r->trunkc < 1 ||
+	    r->trunkc > sizeof(r->trunk_ids) / sizeof(r->trunk_ids[0]))
+		return false;
+	for (size_t i = 0; i < r->trunkc; i++) {
+		if (r->trunk_ids[i] <= 0)
+			return false;
+	}
+	return true;
+}
+
+int store_route_create(struct store *st, int64_t tenant_id,
+		       struct store_route *r)
+{
+	if (!route_ok(r))
+		return EINVAL;
+	TENANT_SCOPED(route_create, r);
+}
+
+int store_route_get(struct store *st, int64_t tenant_id, int64_t id,
+		    struct store_route *r)
+{
+	if (!r)
+		return EINVAL;
+	TENANT_SCOPED(route_get, id, r);
+}
+
+int store_route_list(struct store *st, int64_t tenant_id, int64_t after_id,
+		     int limit, store_route_h *h, void *arg)
+{
+	if (!h || limit <= 0)
+		return EINVAL;
+	TENANT_SCOPED(route_list, after_id, limit, h, arg);
+}
+
+int store_route_update(struct store *st, int64_t tenant_id,
+		       const struct store_route *r)
+{
+	if (!route_ok(r))
+		return EINVAL;
+	TENANT_SCOPED(route_update, r);
+}
+
+int store_route_delete(struct store *st, int64_t tenant_id, int64_t id)
+{
+	TENANT_SCOPED(route_delete, id);
+}
+
+int store_route_foreach(struct store *st, int64_t tenant_id,
+			store_route_h *h, void *arg)
+{
+	if (!h)
+		return EINVAL;
+	TENANT_SCOPED(route_foreach, h, arg);
+}
+
+int store_route_find_trunk(struct store *st, int64_t tenant_id,
+			   int64_t trunk_id, struct store_route *r)
+{
+	if (!r)
+		return EINVAL;
+	TENANT_SCOPED(route_find_trunk, trunk_id, r);
+}
+
+/* Kept as words in the tables, in the order of the enums of cdr.h. */
+static const char *const disposition_words[] = {
+	"answered", "busy", "no_answer", "failed", "cancelled",
+};
+static const char *const party_words[] = {
+	"none", "caller", "callee", "system",
+};
+
+#define N_WORDS(a) (int)(sizeof(a) / sizeof((a)[0]))
+
+static const char *word_of(const char *const *words, int n, int v)
+{
+	return v >= 0 && v < n ? words[v] : words[0];
+}
+
+static int word_parse(const char *const *words, int n, const char *w)
+{
+	for (int i = 0; w && i < n; i++) {
+		if (!strcmp(words[i], w))
+			return i;
+	}
+	return 0;
+}
+
+const char *store_cdr_disposition_word(int d)
+{
+	return word_of(disposition_words, N_WORDS(disposition_words), d);
+}
+
+int store_cdr_disposition_parse(const char *word)
+{
+	return word_parse(disposition_words, N_WORDS(disposition_words), word);
+}
+
+const char *store_cdr_party_word(int p)
+{
+	return word_of(party_words, N_WORDS(party_words), p);
+}
+
+int store_cdr_party_parse(const char *word)
+{
+	return word_parse(party_words, N_WORDS(party_words), word);
+}
+
+size_t store_utf8_seq(const unsigned char *p)
+{
+	unsigned char lo = 0x80, hi = 0xbf;
+	size_t n;
+
+	if (p[0] < 0x80)
+		return 1;
+	if (p[0] >= 0xc2 && p[0] <= 0xdf)
+		n = 2;
+	else if (p[0] >= 0xe0 && p[0] <= 0xef)
+		n = 3;
+	else if (p[0] >= 0xf0 && p[0] <= 0xf4)
+		n = 4;
+	else
+		return 0;
+	if (p[0] == 0xe0)
+		lo = 0xa0;          /* overlong */
+	else if (p[0] == 0xed)
+		hi = 0x9f;          /* surrogates */
+	else if (p[0] == 0xf0)
+		lo = 0x90;          /* overlong */
+	else if (p[0] == 0xf4)
+		hi = 0x8f;          /* above U+10FFFF */
+	if (p[1] < lo || p[1] > hi)
+		return 0;
+	for (size_t i = 2; i < n; i++) {
+		if (p[i] < 0x80 || p[i] > 0xbf)
+			return 0;
+	}
+	return n;
+}
+
+/* In place: each byte that does not start a valid UTF-8 sequence, and
+ * each control character, becomes '?'.  The text never grows. */
+static void clean_text(char *s, size_t size)
+{
+	unsigned char *p = (unsigned char *)s;
+	size_t i = 0, n;
+
+	s[size - 1] = '\0';
+	while (p[i]) {
+		n = store_utf8_seq(p + i);
+		if (!n || p[i] < 0x20 || p[i] == 0x7f) {
+			p[i++] = '?';
+			continue;
+		}
+		i += n;
+	}
+}
+
+#define CLEAN(field) clean_text((field), sizeof(field))
+
+/* Call records carry what SIP peers sent (caller names, Call-IDs): the
+ * copy stored is plain, valid text, whichever backend keeps it, so that
+ * every reader (JSON, CSV, PostgreSQL's text type) can take it. */
+int store_cdr_insert(struct store *st, const struct cdr *c)
+{
+	struct cdr *v;
+	int err;
+
+	if (!c || c->tenant_id <= 0 || !c->uuid[0] || c->legc > CDR_MAX_LEGS)
+		return EINVAL;
+	v = malloc(sizeof(*v));
+	if (!v)
+		return ENOMEM;
+	*v = *c;
+	CLEAN(v->uuid);
+	CLEAN(v->caller);
+	CLEAN(v->caller_name);
+	CLEAN(v->dialled);
+	CLEAN(v->callee);
+	CLEAN(v->context);
+	CLEAN(v->codec);
+	for (size_t i = 0; i < v->legc; i++) {
+		CLEAN(v->legs[i].peer);
+		CLEAN(v->legs[i].sip_call_id);
+		CLEAN(v->legs[i].codec);
+	}
+	err = st->be->cdr_insert(st->db, v);
+	free(v);
+	return err;
+}
+
+int store_cdr_list(struct store *st, int64_t tenant_id, int64_t from_ms,
+		   int64_t to_ms, int64_t after_id, int limit,
+		   store_cdr_h *h, void *arg)
+{
+	if (!h || limit <= 0 || after_id < 0)
+		return EINVAL;
+	TENANT_SCOPED(cdr_list, 0, from_ms, to_ms, after_id, limit, h, arg);
+}
+
+int store_cdr_list_user(struct store *st, int64_t tenant_id,
+			int64_t user_id, int64_t from_ms, int64_t to_ms,
+			int64_t after_id, int limit, store_cdr_h *h,
+			void *arg)
+{
+	if (!h || limit <= 0 || after_id < 0 || user_id <= 0)
+		return EINVAL;
+	TENANT_SCOPED(cdr_list, user_id, from_ms, to_ms, after_id, limit, h,
+		      arg);
 }

@@ -314,6 +314,20 @@ int  store_route_list(struct store *st, int64_t tenant_id, int64_t after_id,
 int  store_route_update(struct store *st, int64_t tenant_id,
 			const struct store_route *r);
 int  store_route_delete(struct store *st, int64_t tenant_id, int64_t id);
+/* A trunk is deleted only when no route names it (EEXIST otherwise: the
+   store refuses it too).  A route names 1 to 4 trunks of its own tenant;
+   EEXIST for a name or prefix already used in the tenant, or a trunk that
+   is not the tenant's.  Creating and changing a route is atomic. */
+/* every trunk of one tenant, in id order */
+int  store_trunk_foreach(struct store *st, int64_t tenant_id,
+			 store_trunk_h *h, void *arg);
+/* the routes of a tenant in the order calls try them: longest prefix
+   first (ties cannot happen: a prefix is unique within a tenant) */
+int  store_route_foreach(struct store *st, int64_t tenant_id,
+			 store_route_h *h, void *arg);
+/* a route (the lowest id) naming the trunk; ENOENT when none does */
+int  store_route_find_trunk(struct store *st, int64_t tenant_id,
+			    int64_t trunk_id, struct store_route *r);
 
 /* call detail records (cdr/cdr.h); inserted by the writer thread */
 struct cdr;
@@ -323,6 +337,21 @@ int  store_cdr_insert(struct store *st, const struct cdr *c);
 int  store_cdr_list(struct store *st, int64_t tenant_id, int64_t from_ms,
 		    int64_t to_ms, int64_t after_id, int limit,
 		    store_cdr_h *h, void *arg);
+/* the same, narrowed to the calls a user made or received */
+int  store_cdr_list_user(struct store *st, int64_t tenant_id,
+			 int64_t user_id, int64_t from_ms, int64_t to_ms,
+			 int64_t after_id, int limit, store_cdr_h *h,
+			 void *arg);
+/*
+ * store_cdr_insert writes the record and its legs in one transaction (a
+ * savepoint inside the caller's, if one is open).  A record is known by
+ * (tenant, uuid): writing it again is a no-op, so a retry after a lost
+ * answer cannot double it.  Texts that are not UTF-8, or hold control
+ * characters, are stored with '?' in their place.  EINVAL: no tenant or
+ * no uuid; EEXIST: the tenant is gone.  The list functions page on the
+ * id of the last record seen (after_id, 0 = from the start): the order
+ * is (start_ms, id) and the page goes on from that record's place.
+ */
 
 int  store_binding_foreach_all(struct store *st, store_binding_h *h,
 			       void *arg);

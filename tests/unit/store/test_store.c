@@ -1,6 +1,7 @@
 /**
  * @file test_store.c  The store, on whichever backend the environment names:
- * migrations, tenant scoping, bindings.
+ * migrations, tenant scoping, bindings, trunks and routes, call records
+ * (also through the writer thread).
  *
  * CENTREX_TEST_STORE_URL picks the database (tools/test.sh runs this once
  * as is, on SQLite, and once on a private PostgreSQL from tools/pg.sh).
@@ -14,6 +15,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
+#include "cdr/cdr.h"
 #include "store/store.h"
 #include "store/writer.h"
 #include "support.h"
@@ -514,6 +517,555 @@ static void test_api_resources(void **state)
 	assert_int_equal(ids.n, 1);
 }
 
+/* ---- calls: trunks, routes, records ---- */
+
+static struct store_trunk make_trunk(const char *name, const char *kind)
+{
+	struct store_trunk t = {.register_expires = 600, .enabled = true};
+
+	snprintf(t.name, sizeof(t.name), "%s", name);
+	snprintf(t.kind, sizeof(t.kind), "%s", kind);
+	snprintf(t.proxy, sizeof(t.proxy), "sip.carrier.example:5060");
+	snprintf(t.transport, sizeof(t.transport), "udp");
+	if (!strcmp(kind, "register")) {
+		snprintf(t.username, sizeof(t.username), "0145671234");
+		snprintf(t.password, sizeof(t.password), "s3cret'\"");
+	}
+	else {
+		snprintf(t.inbound_addrs, sizeof(t.inbound_addrs),
+			 "192.0.2.0/24,2001:db8::1");
+	}
+	return t;
+}
+
+static int collect_trunk(const struct store_trunk *t, void *arg)
+{
+	struct ids *ids = arg;
+	if (ids->n < 8)
+		ids->v[ids->n++] = t->id;
+	return 0;
+}
+
+static void test_trunks(void **state)
+{
+	struct fixture *f = *state;
+	struct store_trunk a = make_trunk("orange", "register");
+	struct store_trunk b = make_trunk("x'); DROP TABLE trunks;--", "ip");
+	struct store_trunk g = make_trunk("orange", "ip"), got;
+	struct ids ids = {0};
+
+	assert_int_equal(store_trunk_create(f->st, f->acme, &a), 0);
+	assert_int_equal(store_trunk_create(f->st, f->acme, &b), 0);
+	/* the same name in another tenant is another trunk */
+	assert_int_equal(store_trunk_create(f->st, f->globex, &g), 0);
+	got = make_trunk("orange", "ip");
+	assert_int_equal(store_trunk_create(f->st, f->acme, &got), EEXIST);
+
+	assert_int_equal(store_trunk_get(f->st, f->acme, a.id, &got), 0);
+	assert_int_equal(got.tenant_id, f->acme);
+	assert_string_equal(got.kind, "register");
+	assert_string_equal(got.password, "s3cret'\"");
+	assert_string_equal(got.username, "0145671234");
+	assert_int_equal(got.register_expires, 600);
+	assert_true(got.enabled);
+	assert_int_equal(store_trunk_get(f->st, f->acme, b.id, &got), 0);
+	assert_string_equal(got.name, "x'); DROP TABLE trunks;--");
+	assert_string_equal(got.inbound_addrs, "192.0.2.0/24,2001:db8::1");
+	assert_int_equal(store_trunk_get(f->st, f->globex, a.id, &got),
+			 ENOENT);
+
+	assert_int_equal(store_trunk_list(f->st, f->acme, 0, 10,
+					  collect_trunk, &ids), 0);
+	assert_int_equal(ids.n, 2);
+	assert_int_equal(ids.v[0], a.id);
+	ids.n = 0;
+	assert_int_equal(store_trunk_list(f->st, f->acme, a.id, 10,
+					  collect_trunk, &ids), 0);
+	assert_int_equal(ids.n, 1);
+	assert_int_equal(ids.v[0], b.id);
+	ids.n = 0;
+	assert_int_equal(store_trunk_foreach(f->st, f->globex, collect_trunk,
+					     &ids), 0);
+	assert_int_equal(ids.n, 1);
+	assert_int_equal(ids.v[0], g.id);
+	ids.n = 0;
+	assert_int_equal(store_trunk_foreach_all(f->st, collect_trunk, &ids),
+			 0);
+	assert_int_equal(ids.n, 3);
+
+	a.max_channels = 30;
+	a.enabled = false;
+	snprintf(a.transport, sizeof(a.transport), "tcp");
+	assert_int_equal(store_trunk_update(f->st, f->acme, &a), 0);
+	assert_int_equal(store_trunk_get(f->st, f->acme, a.id, &got), 0);
+	assert_int_equal(got.max_channels, 30);
+	assert_false(got.enabled);
+	assert_string_equal(got.transport, "tcp");
+	/* not through another tenant, and not onto a name in use */
+	assert_int_equal(store_trunk_update(f->st, f->globex, &a), ENOENT);
+	snprintf(a.name, sizeof(a.name), "%s", b.name);
+	assert_int_equal(store_trunk_update(f->st, f->acme, &a), EEXIST);
+
+	assert_int_equal(store_trunk_delete(f->st, f->globex, a.id), ENOENT);
+	assert_int_equal(store_trunk_delete(f->st, f->acme, a.id), 0);
+	assert_int_equal(store_trunk_delete(f->st, f->acme, a.id), ENOENT);
+}
+
+static struct store_route make_route(const char *name, const char *prefix,
+				     int64_t t1, int64_t t2)
+{
+	struct store_route r = {0};
+
+	snprintf(r.name, sizeof(r.name), "%s", name);
+	snprintf(r.prefix, sizeof(r.prefix), "%s", prefix);
+	r.trunk_ids[r.trunkc++] = t1;
+	if (t2)
+		r.trunk_ids[r.trunkc++] = t2;
+	return r;
+}
+
+static int collect_route(const struct store_route *r, void *arg)
+{
+	struct ids *ids = arg;
+	if (ids->n < 8)
+		ids->v[ids->n++] = r->id;
+	return 0;
+}
+
+static void test_routes(void **state)
+{
+	struct fixture *f = *state;
+	struct store_trunk t1 = make_trunk("t1", "ip");
+	struct store_trunk t2 = make_trunk("t2", "register");
+	struct store_trunk g1 = make_trunk("g1", "ip");
+	struct store_route all, fr, paris, got;
+	struct store_trunk tt;
+	struct ids ids = {0};
+	int64_t n = 0;
+
+	assert_int_equal(store_trunk_create(f->st, f->acme, &t1), 0);
+	assert_int_equal(store_trunk_create(f->st, f->acme, &t2), 0);
+	assert_int_equal(store_trunk_create(f->st, f->globex, &g1), 0);
+
+	all = make_route("everything", "+", t1.id, 0);
+	fr = make_route("France", "+33", t2.id, t1.id);
+	paris = make_route("Paris", "+331", t1.id, 0);
+	assert_int_equal(store_route_create(f->st, f->acme, &fr), 0);
+	assert_int_equal(store_route_create(f->st, f->acme, &all), 0);
+	assert_int_equal(store_route_create(f->st, f->acme, &paris), 0);
+
+	assert_int_equal(store_route_get(f->st, f->acme, fr.id, &got), 0);
+	assert_string_equal(got.prefix, "+33");
+	assert_int_equal(got.trunkc, 2);
+	assert_int_equal(got.trunk_ids[0], t2.id);   /* in the given order */
+	assert_int_equal(got.trunk_ids[1], t1.id);
+	assert_int_equal(store_route_get(f->st, f->globex, fr.id, &got),
+			 ENOENT);
+
+	/* another tenant's trunk, a name or a prefix in use: refused, and
+	   nothing of the refused route stays */
+	got = make_route("Spain", "+34", t1.id, g1.id);
+	assert_int_equal(store_route_create(f->st, f->acme, &got), EEXIST);
+	got = make_route("France", "+34", t1.id, 0);
+	assert_int_equal(store_route_create(f->st, f->acme, &got), EEXIST);
+	got = make_route("France again", "+33", t1.id, 0);
+	assert_int_equal(store_route_create(f->st, f->acme, &got), EEXIST);
+	got = make_route("no trunks", "+44", t1.id, 0);
+	got.trunkc = 0;
+	assert_int_equal(store_route_create(f->st, f->acme, &got), EINVAL);
+	assert_int_equal(store_route_list(f->st, f->acme, 0, 10,
+					  collect_route, &ids), 0);
+	assert_int_equal(ids.n, 3);
+	assert_int_equal(ids.v[0], fr.id);   /* id order */
+	ids.n = 0;
+	assert_int_equal(store_route_list(f->st, f->acme, fr.id, 1,
+					  collect_route, &ids), 0);
+	assert_int_equal(ids.n, 1);
+	assert_int_equal(ids.v[0], all.id);
+
+	/* the order calls try them in: longest prefix first */
+	ids.n = 0;
+	assert_int_equal(store_route_foreach(f->st, f->acme, collect_route,
+					     &ids), 0);
+	assert_int_equal(ids.n, 3);
+	assert_int_equal(ids.v[0], paris.id);
+	assert_int_equal(ids.v[1], fr.id);
+	assert_int_equal(ids.v[2], all.id);
+
+	/* a trunk in use cannot go; the lowest route naming it is found */
+	assert_int_equal(store_route_find_trunk(f->st, f->acme, t2.id, &got),
+			 0);
+	assert_int_equal(got.id, fr.id);
+	assert_int_equal(store_route_find_trunk(f->st, f->globex, t2.id,
+						&got), ENOENT);
+	assert_int_equal(store_trunk_delete(f->st, f->acme, t2.id), EEXIST);
+	assert_int_equal(store_trunk_get(f->st, f->acme, t2.id, &tt), 0);
+
+	/* an update replaces the trunk list whole */
+	fr.trunk_ids[0] = t1.id;
+	fr.trunkc = 1;
+	snprintf(fr.name, sizeof(fr.name), "France (t1)");
+	assert_int_equal(store_route_update(f->st, f->acme, &fr), 0);
+	assert_int_equal(store_route_get(f->st, f->acme, fr.id, &got), 0);
+	assert_string_equal(got.name, "France (t1)");
+	assert_int_equal(got.trunkc, 1);
+	assert_int_equal(got.trunk_ids[0], t1.id);
+	assert_int_equal(store_route_find_trunk(f->st, f->acme, t2.id, &got),
+			 ENOENT);
+	assert_int_equal(store_trunk_delete(f->st, f->acme, t2.id), 0);
+	/* an update naming another tenant's trunk changes nothing */
+	fr.trunk_ids[0] = g1.id;
+	assert_int_equal(store_route_update(f->st, f->acme, &fr), EEXIST);
+	assert_int_equal(store_route_get(f->st, f->acme, fr.id, &got), 0);
+	assert_int_equal(got.trunk_ids[0], t1.id);
+	assert_int_equal(store_route_update(f->st, f->globex, &got), ENOENT);
+
+	assert_int_equal(store_route_delete(f->st, f->acme, paris.id), 0);
+	assert_int_equal(store_route_delete(f->st, f->acme, paris.id), ENOENT);
+
+	/* deleting the tenant takes its trunks and routes with it */
+	assert_int_equal(store_tenant_delete(f->st, f->acme), 0);
+	assert_int_equal(store_route_get(f->st, f->acme, fr.id, &got), ENOENT);
+	assert_int_equal(store_trunk_get(f->st, f->acme, t1.id, &tt), ENOENT);
+	assert_int_equal(store_count_tenants_all(f->st, &n), 0);
+	assert_int_equal(n, 1);
+	assert_int_equal(store_trunk_get(f->st, f->globex, g1.id, &tt), 0);
+}
+
+static void test_find_extension_and_e164(void **state)
+{
+	struct fixture *f = *state;
+	struct store_number n = {0}, got;
+	struct store_user u;
+
+	assert_int_equal(store_user_find_extension(f->st, f->acme, "1001",
+						   &u), 0);
+	assert_int_equal(u.id, f->acme_user);
+	assert_int_equal(store_user_find_extension(f->st, f->globex, "1001",
+						   &u), ENOENT);
+	assert_int_equal(store_user_find_extension(f->st, f->acme, "", &u),
+			 ENOENT);
+
+	snprintf(n.e164, sizeof(n.e164), "+33145671234");
+	snprintf(n.target_type, sizeof(n.target_type), "user");
+	n.target_id = f->acme_user;
+	assert_int_equal(store_number_create(f->st, f->acme, &n), 0);
+	assert_int_equal(store_number_find_e164_all(f->st, "+33145671234",
+						    &got), 0);
+	assert_int_equal(got.tenant_id, f->acme);
+	assert_int_equal(got.target_id, f->acme_user);
+	assert_int_equal(store_number_find_e164_all(f->st, "+33145671235",
+						    &got), ENOENT);
+}
+
+/* a record of a call at start_ms, lasting secs, with two legs */
+static struct cdr *make_cdr(int64_t tenant, const char *uuid,
+			    int64_t start_ms, int secs)
+{
+	struct cdr *c = calloc(1, sizeof(*c));
+
+	assert_non_null(c);
+	c->tenant_id = tenant;
+	snprintf(c->uuid, sizeof(c->uuid), "%s", uuid);
+	snprintf(c->caller, sizeof(c->caller), "1001");
+	snprintf(c->caller_name, sizeof(c->caller_name), "Alice \"A\"");
+	snprintf(c->dialled, sizeof(c->dialled), "0145671234");
+	snprintf(c->callee, sizeof(c->callee), "+33145671234");
+	snprintf(c->context, sizeof(c->context), "outbound");
+	snprintf(c->codec, sizeof(c->codec), "PCMU/8000");
+	c->start_ms = start_ms;
+	c->answer_ms = start_ms + 2500;
+	c->end_ms = start_ms + 2500 + secs * 1000 + 1;
+	c->disposition = CDR_ANSWERED;
+	c->sip_status = 200;
+	c->q850_cause = 16;
+	c->hangup_by = CDR_PARTY_CALLEE;
+	c->legc = 2;
+	c->legs[0].dir = CDR_LEG_IN;
+	snprintf(c->legs[0].peer, sizeof(c->legs[0].peer),
+		 "alice-desk@acme.example");
+	c->legs[0].device_id = 7;
+	c->legs[1].dir = CDR_LEG_OUT;
+	snprintf(c->legs[1].peer, sizeof(c->legs[1].peer), "orange");
+	c->legs[1].trunk_id = 3;
+	c->legs[1].status = 200;
+	c->legs[1].rtp_rx_bytes = 5000000000ULL;   /* above 32 bits */
+	c->legs[1].rtp_lost = 12;
+	c->legs[1].jitter_ms = 2.5;
+	for (int i = 0; i < 2; i++) {
+		snprintf(c->legs[i].sip_call_id,
+			 sizeof(c->legs[i].sip_call_id), "%s-%d", uuid, i);
+		c->legs[i].start_ms = c->start_ms;
+		c->legs[i].answer_ms = c->answer_ms;
+		c->legs[i].end_ms = c->end_ms;
+		snprintf(c->legs[i].codec, sizeof(c->legs[i].codec),
+			 "PCMU/8000");
+	}
+	cdr_finish(c);
+	return c;
+}
+
+struct seen {
+	int64_t ids[16];
+	char uuids[16][40];
+	size_t n;
+	struct cdr first;
+};
+
+static int collect_cdr(int64_t id, const struct cdr *c, void *arg)
+{
+	struct seen *s = arg;
+
+	if (s->n == 0)
+		s->first = *c;
+	if (s->n < 16) {
+		s->ids[s->n] = id;
+		snprintf(s->uuids[s->n], sizeof(s->uuids[0]), "%s", c->uuid);
+		s->n++;
+	}
+	return 0;
+}
+
+static void test_cdr_insert_and_list(void **state)
+{
+	struct fixture *f = *state;
+	const int64_t t0 = 1795000000000LL;   /* 2026-11-18 */
+	struct seen s = {0};
+	int64_t gid;
+	struct cdr *c;
+
+	c = make_cdr(f->acme, "call-a", t0, 61);
+	c->caller_user_id = f->acme_user;
+	assert_int_equal(store_cdr_insert(f->st, c), 0);
+	/* the same call written again (a retry): still one record */
+	assert_int_equal(store_cdr_insert(f->st, c), 0);
+	free(c);
+	c = make_cdr(f->acme, "call-b", t0 + 60000, 5);
+	c->legc = 0;
+	c->disposition = CDR_BUSY;
+	c->answer_ms = 0;
+	cdr_finish(c);
+	assert_int_equal(store_cdr_insert(f->st, c), 0);
+	free(c);
+	c = make_cdr(f->acme, "call-c", t0 + 120000, 5);
+	c->callee_user_id = f->acme_user;
+	/* bytes from a peer that are not text */
+	snprintf(c->caller_name, sizeof(c->caller_name), "Bad\xff\xfe\r\nName");
+	assert_int_equal(store_cdr_insert(f->st, c), 0);
+	free(c);
+	c = make_cdr(f->globex, "call-a", t0 + 10, 5);  /* same uuid: other
+							    tenant, other call */
+	assert_int_equal(store_cdr_insert(f->st, c), 0);
+	c->tenant_id = 0;
+	assert_int_equal(store_cdr_insert(f->st, c), EINVAL);
+	c->tenant_id = f->acme;
+	c->uuid[0] = '\0';
+	assert_int_equal(store_cdr_insert(f->st, c), EINVAL);
+	free(c);
+
+	assert_int_equal(store_cdr_list(f->st, f->acme, 0, INT64_MAX, 0, 50,
+					collect_cdr, &s), 0);
+	assert_int_equal(s.n, 3);
+	assert_string_equal(s.uuids[0], "call-a");
+	assert_string_equal(s.uuids[1], "call-b");
+	assert_string_equal(s.uuids[2], "call-c");
+	/* every field came back, legs in order */
+	assert_int_equal(s.first.tenant_id, f->acme);
+	assert_int_equal(s.first.caller_user_id, f->acme_user);
+	assert_string_equal(s.first.caller_name, "Alice \"A\"");
+	assert_string_equal(s.first.context, "outbound");
+	assert_int_equal(s.first.start_ms, t0);
+	assert_int_equal(s.first.answer_ms, t0 + 2500);
+	assert_int_equal(s.first.duration_s, 64);
+	assert_int_equal(s.first.billsec, 62);
+	assert_int_equal(s.first.disposition, CDR_ANSWERED);
+	assert_int_equal(s.first.hangup_by, CDR_PARTY_CALLEE);
+	assert_int_equal(s.first.sip_status, 200);
+	assert_int_equal(s.first.q850_cause, 16);
+	assert_int_equal(s.first.legc, 2);
+	assert_int_equal(s.first.legs[0].dir, CDR_LEG_IN);
+	assert_int_equal(s.first.legs[0].device_id, 7);
+	assert_string_equal(s.first.legs[0].sip_call_id, "call-a-0");
+	assert_int_equal(s.first.legs[1].dir, CDR_LEG_OUT);
+	assert_string_equal(s.first.legs[1].peer, "orange");
+	assert_int_equal(s.first.legs[1].trunk_id, 3);
+	assert_true(s.first.legs[1].rtp_rx_bytes == 5000000000ULL);
+	assert_int_equal(s.first.legs[1].rtp_lost, 12);
+	assert_true(s.first.legs[1].jitter_ms > 2.49 &&
+		    s.first.legs[1].jitter_ms < 2.51);
+
+	/* [from, to): the start of a call decides */
+	memset(&s, 0, sizeof(s));
+	assert_int_equal(store_cdr_list(f->st, f->acme, t0 + 60000,
+					t0 + 120000, 0, 50, collect_cdr, &s),
+			 0);
+	assert_int_equal(s.n, 1);
+	assert_string_equal(s.uuids[0], "call-b");
+	assert_int_equal(s.first.legc, 0);
+	assert_int_equal(s.first.billsec, 0);
+	assert_int_equal(s.first.disposition, CDR_BUSY);
+	memset(&s, 0, sizeof(s));
+	assert_int_equal(store_cdr_list(f->st, f->acme, t0 + 60001,
+					INT64_MAX, 0, 50, collect_cdr, &s), 0);
+	assert_int_equal(s.n, 1);
+	assert_string_equal(s.uuids[0], "call-c");
+	/* the stored name is plain text: bad bytes and controls as '?' */
+	assert_string_equal(s.first.caller_name, "Bad????Name");
+
+	/* pages: after the first record, one at a time */
+	memset(&s, 0, sizeof(s));
+	assert_int_equal(store_cdr_list(f->st, f->acme, 0, INT64_MAX, 0, 1,
+					collect_cdr, &s), 0);
+	assert_int_equal(s.n, 1);
+	assert_int_equal(store_cdr_list(f->st, f->acme, 0, INT64_MAX,
+					s.ids[0], 1, collect_cdr, &s), 0);
+	assert_int_equal(store_cdr_list(f->st, f->acme, 0, INT64_MAX,
+					s.ids[1], 5, collect_cdr, &s), 0);
+	assert_int_equal(s.n, 3);
+	assert_string_equal(s.uuids[1], "call-b");
+	assert_string_equal(s.uuids[2], "call-c");
+
+	/* a user sees the calls they made or received */
+	memset(&s, 0, sizeof(s));
+	assert_int_equal(store_cdr_list_user(f->st, f->acme, f->acme_user, 0,
+					     INT64_MAX, 0, 50, collect_cdr,
+					     &s), 0);
+	assert_int_equal(s.n, 2);
+	assert_string_equal(s.uuids[0], "call-a");
+	assert_string_equal(s.uuids[1], "call-c");
+
+	/* the other tenant's records, and its cursor, stay its own */
+	memset(&s, 0, sizeof(s));
+	assert_int_equal(store_cdr_list(f->st, f->globex, 0, INT64_MAX, 0, 50,
+					collect_cdr, &s), 0);
+	assert_int_equal(s.n, 1);
+	assert_int_equal(s.first.start_ms, t0 + 10);
+	gid = s.ids[0];
+	memset(&s, 0, sizeof(s));
+	assert_int_equal(store_cdr_list(f->st, f->acme, 0, INT64_MAX, gid, 50,
+					collect_cdr, &s), 0);
+	assert_int_equal(s.n, 0);
+
+	/* and go with their tenant */
+	assert_int_equal(store_tenant_delete(f->st, f->globex), 0);
+	memset(&s, 0, sizeof(s));
+	assert_int_equal(store_cdr_list(f->st, f->globex, 0, INT64_MAX, 0, 50,
+					collect_cdr, &s), 0);
+	assert_int_equal(s.n, 0);
+}
+
+/* records with the same start: the cursor still walks each once */
+static void test_cdr_pages_same_start(void **state)
+{
+	struct fixture *f = *state;
+	const int64_t t0 = 1795000000000LL;
+	struct seen s = {0};
+	int64_t after = 0;
+
+	for (int i = 0; i < 5; i++) {
+		char uuid[16];
+		struct cdr *c;
+
+		snprintf(uuid, sizeof(uuid), "same-%d", i);
+		c = make_cdr(f->acme, uuid, i == 2 ? t0 - 1000 : t0, 1);
+		assert_int_equal(store_cdr_insert(f->st, c), 0);
+		free(c);
+	}
+	for (int page = 0; page < 10; page++) {
+		size_t before = s.n;
+		assert_int_equal(store_cdr_list(f->st, f->acme, 0, INT64_MAX,
+						after, 2, collect_cdr, &s), 0);
+		if (s.n == before)
+			break;
+		after = s.ids[s.n - 1];
+	}
+	/* the earliest first, then the ties in the order they were written */
+	assert_int_equal(s.n, 5);
+	assert_string_equal(s.uuids[0], "same-2");
+	assert_string_equal(s.uuids[1], "same-0");
+	assert_string_equal(s.uuids[2], "same-1");
+	assert_string_equal(s.uuids[3], "same-3");
+	assert_string_equal(s.uuids[4], "same-4");
+}
+
+static void test_cdr_finish_rounds_up(void **state)
+{
+	struct cdr c = {0};
+	(void)state;
+
+	c.start_ms = 1000;
+	c.answer_ms = 3000;
+	c.end_ms = 3001;
+	cdr_finish(&c);
+	assert_int_equal(c.duration_s, 3);     /* 2.001 s */
+	assert_int_equal(c.billsec, 1);        /* 0.001 s */
+	c.end_ms = 5000;
+	cdr_finish(&c);
+	assert_int_equal(c.duration_s, 4);
+	assert_int_equal(c.billsec, 2);
+	c.answer_ms = 0;                       /* never answered */
+	cdr_finish(&c);
+	assert_int_equal(c.duration_s, 4);
+	assert_int_equal(c.billsec, 0);
+	c.end_ms = 1000;                       /* ended as it began */
+	cdr_finish(&c);
+	assert_int_equal(c.duration_s, 0);
+	assert_string_equal(cdr_disposition_name(CDR_NO_ANSWER), "no_answer");
+	assert_string_equal(cdr_party_name(CDR_PARTY_SYSTEM), "system");
+}
+
+/* cdr_submit() hands the record to the writer thread, which commits it
+ * at once (well before store.flush_ms would matter) and writes whatever
+ * is still queued when it stops */
+static void test_cdr_via_writer(void **state)
+{
+	struct fixture *f = *state;
+	struct store_writer *w = NULL;
+	struct seen s = {0};
+	int64_t after;
+	char err[256];
+	struct cdr *c;
+
+	assert_int_equal(store_writer_start(&w, f->url, err, sizeof(err)), 0);
+	c = make_cdr(f->acme, "", 1795000000000LL, 30);   /* no uuid yet */
+	c->billsec = 999;                                  /* recomputed */
+	assert_int_equal(cdr_submit(w, c), 0);
+	for (int i = 0; i < 200 && store_writer_cdr_backlog(w); i++)
+		nanosleep(&(struct timespec){0, 10 * 1000 * 1000}, NULL);
+	assert_int_equal(store_writer_cdr_backlog(w), 0);
+	assert_int_equal(store_cdr_list(f->st, f->acme, 0, INT64_MAX, 0, 50,
+					collect_cdr, &s), 0);
+	assert_int_equal(s.n, 1);
+	assert_int_equal(strlen(s.first.uuid), 36);
+	assert_int_equal(s.first.billsec, 31);
+	assert_int_equal(s.first.legc, 2);
+
+	/* queued right before the stop: written by it */
+	for (int i = 0; i < 20; i++) {
+		char uuid[16];
+		snprintf(uuid, sizeof(uuid), "late-%d", i);
+		assert_int_equal(cdr_submit(w, make_cdr(f->acme, uuid,
+					    1795000100000LL + i, 1)), 0);
+	}
+	/* refused ones are freed, not leaked */
+	c = make_cdr(0, "no-tenant", 1795000000000LL, 1);
+	assert_int_equal(cdr_submit(w, c), EINVAL);
+	assert_int_equal(cdr_submit(NULL, make_cdr(f->acme, "x", 1, 1)),
+			 EINVAL);
+	store_writer_stop(w);
+	memset(&s, 0, sizeof(s));
+	assert_int_equal(store_cdr_list(f->st, f->acme, 1795000100000LL,
+					INT64_MAX, 0, 16, collect_cdr, &s), 0);
+	assert_int_equal(s.n, 16);   /* a page of 16, then the other 4 */
+	after = s.ids[15];
+	memset(&s, 0, sizeof(s));
+	assert_int_equal(store_cdr_list(f->st, f->acme, 1795000100000LL,
+					INT64_MAX, after, 50, collect_cdr, &s),
+			 0);
+	assert_int_equal(s.n, 4);
+	assert_string_equal(s.uuids[3], "late-19");
+}
+
 /* ---- PostgreSQL only ---- */
 
 static void test_pg_alias_scheme(void **state)
@@ -621,6 +1173,17 @@ int main(void)
 						teardown),
 		cmocka_unit_test_setup_teardown(test_rollback, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_api_resources, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(test_trunks, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_routes, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_find_extension_and_e164,
+						setup, teardown),
+		cmocka_unit_test_setup_teardown(test_cdr_insert_and_list, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(test_cdr_pages_same_start,
+						setup, teardown),
+		cmocka_unit_test(test_cdr_finish_rounds_up),
+		cmocka_unit_test_setup_teardown(test_cdr_via_writer, setup,
 						teardown),
 		cmocka_unit_test_setup_teardown(test_pg_alias_scheme, setup,
 						teardown),

@@ -1,0 +1,87 @@
+/**
+ * @file cdr.c  Call detail records: names, durations, hand-over.
+ *
+ * A record is assembled by the call layer on the signalling thread and
+ * handed over whole when the call ends.  From there the store writer
+ * thread owns it (store/writer.h): plain malloc'd memory, so the move
+ * across threads is a pointer and a mutex, and the signalling thread
+ * never waits for the database.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <sodium.h>
+#include "cdr/cdr.h"
+#include "store/writer.h"
+
+const char *cdr_disposition_name(enum cdr_disposition d)
+{
+	switch (d) {
+	case CDR_ANSWERED:  return "answered";
+	case CDR_BUSY:      return "busy";
+	case CDR_NO_ANSWER: return "no_answer";
+	case CDR_FAILED:    return "failed";
+	case CDR_CANCELLED: return "cancelled";
+	}
+	return "failed";
+}
+
+const char *cdr_party_name(enum cdr_party p)
+{
+	switch (p) {
+	case CDR_PARTY_NONE:   return "none";
+	case CDR_PARTY_CALLER: return "caller";
+	case CDR_PARTY_CALLEE: return "callee";
+	case CDR_PARTY_SYSTEM: return "system";
+	}
+	return "none";
+}
+
+/* whole seconds from a to b, a started second counting as one (what a
+   carrier bills); 0 when either end is missing or b is not after a */
+static int64_t seconds_up(int64_t a_ms, int64_t b_ms)
+{
+	if (a_ms <= 0 || b_ms <= a_ms)
+		return 0;
+	return (b_ms - a_ms + 999) / 1000;
+}
+
+void cdr_finish(struct cdr *c)
+{
+	if (!c)
+		return;
+	c->duration_s = seconds_up(c->start_ms, c->end_ms);
+	c->billsec = c->answer_ms > 0 ? seconds_up(c->answer_ms, c->end_ms)
+				      : 0;
+}
+
+/* a random (version 4) UUID, for a record the call layer left unnamed:
+   the store knows records by (tenant, uuid) */
+static void make_uuid(char out[37])
+{
+	unsigned char b[16];
+
+	randombytes_buf(b, sizeof(b));
+	b[6] = (unsigned char)((b[6] & 0x0f) | 0x40);
+	b[8] = (unsigned char)((b[8] & 0x3f) | 0x80);
+	snprintf(out, 37, "%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-"
+		 "%02x%02x%02x%02x%02x%02x", b[0], b[1], b[2], b[3], b[4],
+		 b[5], b[6], b[7], b[8], b[9], b[10], b[11], b[12], b[13],
+		 b[14], b[15]);
+}
+
+/* Durations are worked out here again from the timestamps, so what is
+   stored always agrees with them. */
+int cdr_submit(struct store_writer *w, struct cdr *c)
+{
+	if (!c)
+		return EINVAL;
+	if (!w || c->tenant_id <= 0 || c->legc > CDR_MAX_LEGS) {
+		free(c);
+		return EINVAL;
+	}
+	if (!c->uuid[0])
+		make_uuid(c->uuid);
+	cdr_finish(c);
+	return store_writer_submit_cdr(w, c);
+}
