@@ -33,6 +33,8 @@
 #include "provision/import.h"
 #include "sip/ban.h"
 #include "sip/location.h"
+#include "media/media.h"
+#include "pbx/pbx.h"
 #include "sip/auth.h"
 #include "sip/registrar.h"
 #include "sip/stack.h"
@@ -59,6 +61,8 @@ struct daemon {
 	struct sipstack *sip;
 	struct registrar *reg;
 	struct sipauth *auth;
+	struct media_engine *media;
+	struct pbx *pbx;
 	struct ctl *ctl;
 	struct api_service *api;
 	struct status_src status;
@@ -202,6 +206,68 @@ static int cmd_reload(struct re_printf *pf, const struct pl *args, void *arg)
 	return re_hprintf(pf, "reloaded\n");
 }
 
+static bool call_request(const struct sip_msg *msg, void *arg)
+{
+	return pbx_request(arg, msg);
+}
+
+/* media.address, or the address of the first SIP listener */
+static int media_address(const struct conf *c, char *buf, size_t size)
+{
+	const char *s = c->sip_listen;
+	struct sa a;
+	size_t l;
+
+	if (c->media_address[0]) {
+		str_ncpy(buf, c->media_address, size);
+		return 0;
+	}
+	s = strchr(s, ':');
+	if (!s)
+		return EINVAL;
+	s++;
+	l = strcspn(s, ",");
+	if (sa_decode(&a, s, l))
+		return EINVAL;
+	return re_snprintf(buf, size, "%j", &a) < 0 ? EINVAL : 0;
+}
+
+static int start_calls(struct daemon *d, char *err, size_t errsz)
+{
+	struct pbx_deps deps;
+	unsigned lo = 0, hi = 0;
+	char addr[64];
+	int e;
+
+	if (media_address(&d->conf, addr, sizeof(addr))) {
+		snprintf(err, errsz, "media.address: cannot tell which "
+			 "address to use");
+		return EINVAL;
+	}
+	(void)conf_port_range(d->conf.media_rtp_ports, &lo, &hi);
+	e = media_start(&d->media, addr, lo, hi,
+			(unsigned)d->conf.media_threads);
+	if (e) {
+		snprintf(err, errsz, "media: cannot start on %s ports %u-%u: "
+			 "%s", addr, lo, hi, strerror(e));
+		return e;
+	}
+	deps = (struct pbx_deps){
+		.conf = &d->conf, .sip = sipstack_sip(d->sip), .dir = d->dir,
+		.loc = d->loc, .st = d->store, .writer = d->writer,
+		.auth = d->auth, .media = d->media, .theap = d->theap,
+	};
+	e = pbx_alloc(&d->pbx, &deps);
+	if (e) {
+		snprintf(err, errsz, "calls: cannot start: %s", strerror(e));
+		return e;
+	}
+	sipstack_set_call_handler(d->sip, call_request, d->pbx);
+	log_info("main", "media on %s, ports %u-%u, %d threads", addr, lo, hi,
+		 d->conf.media_threads);
+	return 0;
+}
+
 static int start(struct daemon *d)
 {
 	char err[512] = "";
@@ -286,10 +352,15 @@ static int start(struct daemon *d)
 	sipstack_set_registrar(d->sip, d->reg);
 	apply_runtime_conf(d);
 
+	e = start_calls(d, err, sizeof(err));
+	if (e)
+		goto fail;
+
 	e = api_service_alloc(&d->api, &d->conf, d->store, d->dir, d->loc,
 			      err, sizeof(err));
 	if (e)
 		goto fail;
+	api_service_set_trunks_hook(d->api, pbx_trunks_changed, d->pbx);
 
 	e = ctl_alloc(&d->ctl, d->conf.ctl_socket, err, sizeof(err));
 	if (e)
@@ -329,7 +400,11 @@ static void stop(struct daemon *d)
 	d->ctl = mem_deref(d->ctl);
 	api_service_free(d->api);            /* no more API requests */
 	d->api = NULL;
+	pbx_hangup_all(d->pbx);              /* BYE to all, CDRs queued */
+	d->pbx = mem_deref(d->pbx);
 	d->sip = mem_deref(d->sip);          /* no more SIP requests */
+	media_stop(d->media);
+	d->media = NULL;
 	d->reg = mem_deref(d->reg);
 	d->auth = mem_deref(d->auth);
 	location_flush(d->loc);              /* last changes to the writer */

@@ -7,7 +7,7 @@
 struct sip;
 struct sip_msg;
 
-#define SIP_ALLOW "REGISTER, OPTIONS"
+#define SIP_ALLOW "REGISTER, OPTIONS, INVITE, ACK, BYE, CANCEL, UPDATE, INFO"
 
 void options_handle(struct sip *sip, const struct sip_msg *msg);
 

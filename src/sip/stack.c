@@ -21,6 +21,8 @@ struct sipstack {
 	const struct conf *conf;         /**< borrowed */
 	struct ban_table *bans;          /**< borrowed */
 	struct registrar *reg;           /**< borrowed */
+	sipstack_call_h *callh;          /**< the call layer, above us */
+	void *call_arg;
 	struct overload ov;
 };
 
@@ -83,8 +85,30 @@ static bool request_handler(const struct sip_msg *msg, void *arg)
 	else if (!pl_strcmp(&msg->met, "OPTIONS")) {
 		options_handle(ss->sip, msg);
 	}
+	else if (ss->callh && (!pl_strcmp(&msg->met, "INVITE") ||
+				!pl_strcmp(&msg->met, "ACK") ||
+				!pl_strcmp(&msg->met, "BYE") ||
+				!pl_strcmp(&msg->met, "INFO") ||
+				!pl_strcmp(&msg->met, "REFER"))) {
+		/* a new call while overloaded: refuse it before any work */
+		if (!pl_strcmp(&msg->met, "INVITE") && !pl_isset(&msg->to.tag) &&
+		    overload_shed(&ss->ov)) {
+			metrics_inc(M_SIP_SHED_503);
+			(void)sip_replyf(ss->sip, msg, 503,
+					 "Service Unavailable",
+					 "Retry-After: %u\r\n"
+					 "Content-Length: 0\r\n\r\n",
+					 5 + (rand_u16() % 10));
+			return true;
+		}
+		/* libre's session layer, listening after us, takes these */
+		return false;
+	}
+	else if (ss->callh && ss->callh(msg, ss->call_arg)) {
+		/* UPDATE, PRACK, CANCEL of the call layer */
+	}
 	else if (!pl_strcmp(&msg->met, "ACK")) {
-		/* no transactions of ours to acknowledge yet */
+		/* an ACK nobody waits for */
 	}
 	else {
 		(void)sip_replyf(ss->sip, msg, 501, "Not Implemented",
@@ -215,6 +239,15 @@ void sipstack_set_registrar(struct sipstack *ss, struct registrar *reg)
 {
 	if (ss)
 		ss->reg = reg;
+}
+
+void sipstack_set_call_handler(struct sipstack *ss, sipstack_call_h *h,
+				void *arg)
+{
+	if (!ss)
+		return;
+	ss->callh = h;
+	ss->call_arg = arg;
 }
 
 void sipstack_close(struct sipstack *ss)

@@ -9,6 +9,7 @@
 #ifndef CENTREX_SIP_STACK_H
 #define CENTREX_SIP_STACK_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 struct conf;
@@ -16,11 +17,21 @@ struct registrar;
 struct ban_table;
 struct sipstack;
 struct sip;
+struct sip_msg;
 
 int  sipstack_start(struct sipstack **ssp, const struct conf *conf,
 		    struct ban_table *bans, char *errbuf, size_t errsz);
 struct sip *sipstack_sip(const struct sipstack *ss);
 void sipstack_set_registrar(struct sipstack *ss, struct registrar *reg);
+/*
+ * The call layer: once set, INVITE, ACK, BYE, INFO and REFER pass the
+ * gate and go on to libre's session layer (which the call layer
+ * registers after us); other requests are offered to h first, which
+ * returns true when it took them.
+ */
+typedef bool (sipstack_call_h)(const struct sip_msg *msg, void *arg);
+void sipstack_set_call_handler(struct sipstack *ss, sipstack_call_h *h,
+			       void *arg);
 void sipstack_close(struct sipstack *ss);
 
 #endif

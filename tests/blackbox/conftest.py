@@ -16,6 +16,7 @@ the Daemon, kept across its restarts, dropped at teardown.
 """
 import glob
 import os
+import random
 import re
 import signal
 import socket
@@ -176,6 +177,15 @@ class Daemon:
     # --- paths and arguments -------------------------------------------
 
     @property
+    def rtp_ports(self):
+        """A block of RTP ports of its own, below the ephemeral range where
+        other tests' sockets land."""
+        if not hasattr(self, "_rtp"):
+            base = 20000 + random.randrange(30) * 400
+            self._rtp = (base, base + 399)
+        return self._rtp
+
+    @property
     def stdout_path(self):
         return os.path.join(self.workdir, "stdout.%d.txt" % self.runs)
 
@@ -191,7 +201,8 @@ class Daemon:
                  % (self.port, self.port),
                  "-o", "store.url=" + self.store_url,
                  "-o", "http.listen=127.0.0.1:%d" % self.http_port,
-                 "-o", "ctl.socket=" + self.ctl_socket]
+                 "-o", "ctl.socket=" + self.ctl_socket,
+                 "-o", "media.rtp_ports=%d-%d" % self.rtp_ports]
         for o in self.opts:
             args += ["-o", o]
         return args

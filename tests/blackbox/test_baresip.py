@@ -43,8 +43,11 @@ def _port_with_free_neighbour():
 
 
 class Baresip:
-    def __init__(self, workdir, account_line):
-        self.dir = os.path.join(workdir, "baresip")
+    def __init__(self, workdir, account_line, name="baresip", tone=None):
+        """tone: a WAV file the phone sends as its microphone; with it the
+        phone also records what it receives (and sends) into its
+        directory, as dump-*-dec.wav (and -enc.wav)."""
+        self.dir = os.path.join(workdir, name)
         os.makedirs(self.dir, exist_ok=True)
         # baresip 1.0 also binds TLS on sip_port + 1 (it has no switch to
         # turn TLS off): keep that port out of everyone else's way
@@ -52,6 +55,17 @@ class Baresip:
         self.ctrl_port = free_port()
         while self.ctrl_port in (self.sip_port, self.sip_port + 1):
             self.ctrl_port = free_port()
+        if tone:
+            audio = ("audio_player\t\taufile,%s\n"
+                     "audio_source\t\taufile,%s\n"
+                     "module\t\t\taufile.so\n"
+                     "module\t\t\tsndfile.so\n"
+                     "snd_path\t\t%s\n"
+                     % (os.path.join(self.dir, "played.wav"), tone,
+                        self.dir))
+        else:
+            audio = ("audio_player\t\tnothing\n"
+                     "audio_source\t\tnothing\n")
         with open(os.path.join(self.dir, "config"), "w") as f:
             f.write(
                 "poll_method\t\tepoll\n"
@@ -59,8 +73,7 @@ class Baresip:
                 "sip_transports\t\tudp\n"
                 "net_interface\t\t127.0.0.1\n"
                 "dns_server\t\t127.0.0.1:53\n"
-                "audio_player\t\tnothing\n"
-                "audio_source\t\tnothing\n"
+                "%s"
                 "audio_alert\t\tnothing\n"
                 "module_path\t\t%s\n"
                 "module\t\t\tg711.so\n"
@@ -68,7 +81,7 @@ class Baresip:
                 "module_app\t\tmenu.so\n"
                 "module_app\t\tctrl_tcp.so\n"
                 "ctrl_tcp_listen\t\t127.0.0.1:%d\n"
-                % (self.sip_port, MODULES, self.ctrl_port))
+                % (self.sip_port, audio, MODULES, self.ctrl_port))
         with open(os.path.join(self.dir, "accounts"), "w") as f:
             f.write(account_line + "\n")
         self.log_path = os.path.join(self.dir, "baresip.log")
@@ -155,8 +168,8 @@ class Baresip:
 def baresip(tmp_path):
     started = []
 
-    def factory(account_line):
-        b = Baresip(str(tmp_path), account_line)
+    def factory(account_line, **kw):
+        b = Baresip(str(tmp_path), account_line, **kw)
         started.append(b)
         b.start()
         return b

@@ -1,0 +1,1245 @@
+/**
+ * @file call.c  A call: one inbound leg, its outbound branches, one relay.
+ */
+#include <re.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include "cdr/cdr.h"
+#include "core/conf.h"
+#include "core/log.h"
+#include "core/random.h"
+#include "core/theap.h"
+#include "media/media.h"
+#include "pbx/call.h"
+#include "pbx/legsdp.h"
+#include "pbx/priv.h"
+#include "pbx/trunks.h"
+
+enum { TRUNK_SILENCE_MS = 4000 };   /* no answer at all: next trunk */
+
+struct call;
+
+struct leg {
+	struct le le;                 /**< call->outs */
+	struct le he;                 /**< pbx->legs, by Call-ID */
+	struct call *call;            /**< borrowed: owner */
+	struct sipsess *sess;
+	struct legsdp *sdp;
+	struct sip_dialog *early;     /**< early dialog for PRACK */
+	struct call_target t;
+	struct trunk *trunk;          /**< acquired, released at close */
+	char callid[128];
+	int64_t start_ms, answer_ms, end_ms;
+	uint16_t status;
+	bool is_a;
+	bool replied;                 /**< any response (trunk silence) */
+	bool closed;
+};
+
+struct call {
+	struct le le;                 /**< pbx->all */
+	struct le he;                 /**< pbx->calls, by inbound Call-ID */
+	struct pbx *p;                /**< borrowed */
+	const struct sip_msg *invite; /**< held until the inbound leg exists */
+	struct leg *a;
+	struct list outs;
+	struct leg *winner;
+	struct media_relay *relay;
+	struct sa ra_rtp, ra_rtcp, rb_rtp, rb_rtcp;
+	struct call_origin o;
+	struct call_route r;
+	size_t next_trunk;
+	struct theap_entry t_ring, t_max, t_refresh, t_trunk;
+	struct cdr *cdr;
+	char slug[64];
+	char a_callid[128];
+	uint16_t best_scode;          /**< most telling failure so far */
+	char best_reason[64];
+	bool ended;
+};
+
+static int64_t now_ms(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+uint16_t call_q850(uint16_t scode)
+{
+	switch (scode) {
+	case 200: return 16;
+	case 403: return 21;
+	case 404: case 604: return 1;
+	case 408: return 102;
+	case 410: return 22;
+	case 480: return 18;
+	case 484: return 28;
+	case 486: case 600: return 17;
+	case 487: return 16;
+	case 488: case 606: return 65;
+	case 500: return 41;
+	case 502: return 38;
+	case 503: return 34;
+	case 504: return 102;
+	default:  return scode >= 500 ? 38 : 31;
+	}
+}
+
+static const char *q850_text(uint16_t cause)
+{
+	switch (cause) {
+	case 1:   return "Unallocated number";
+	case 16:  return "Normal call clearing";
+	case 17:  return "User busy";
+	case 18:  return "No user responding";
+	case 19:  return "No answer from user";
+	case 20:  return "Subscriber absent";
+	case 21:  return "Call rejected";
+	case 34:  return "No circuit available";
+	case 38:  return "Network out of order";
+	case 65:  return "Bearer capability not implemented";
+	case 102: return "Recovery on timer expiry";
+	default:  return "Unspecified";
+	}
+}
+
+/* ---- media ------------------------------------------------------------ */
+
+static void sa_to_ss(struct sockaddr_storage *ss, const struct sa *a)
+{
+	memset(ss, 0, sizeof(*ss));
+	if (sa_isset(a, SA_ADDR))
+		memcpy(ss, &a->u, a->len);
+}
+
+static void ss_to_sa(struct sa *a, const struct sockaddr_storage *ss)
+{
+	sa_init(a, AF_UNSPEC);
+	(void)sa_set_sa(a, (const struct sockaddr *)ss);
+}
+
+/* point the relay side of `leg` at what its peer said in SDP */
+static void relay_peer(struct call *c, struct leg *leg, const struct sa *sig)
+{
+	struct media_peer mp;
+	struct sa rtp, rtcp;
+	bool mux = false;
+
+	memset(&mp, 0, sizeof(mp));
+	if (!c->relay || !legsdp_remote(leg->sdp, &rtp, &rtcp, &mux))
+		return;
+	sa_to_ss(&mp.rtp, &rtp);
+	sa_to_ss(&mp.rtcp, sa_isset(&rtcp, SA_ALL) ? &rtcp : &rtp);
+	if (!sa_isset(&rtcp, SA_ALL) && !mux) {
+		struct sa r2 = rtp;
+		sa_set_port(&r2, (uint16_t)(sa_port(&rtp) + 1));
+		sa_to_ss(&mp.rtcp, &r2);
+	}
+	sa_to_ss(&mp.sig, sig);
+	mp.rtcp_mux = mux;
+	mp.send = legsdp_peer_dir(leg->sdp) != SDP_INACTIVE;
+	(void)media_relay_set_peer(c->relay, leg->is_a ? MEDIA_A : MEDIA_B,
+				   &mp);
+}
+
+/* ---- the end of a call -------------------------------------------------- */
+
+static void fill_leg(struct cdr_leg *cl, const struct leg *leg,
+		     const struct media_side_stats *s)
+{
+	cl->dir = leg->is_a ? CDR_LEG_IN : CDR_LEG_OUT;
+	str_ncpy(cl->peer, leg->t.peer, sizeof(cl->peer));
+	cl->device_id = leg->t.device_id;
+	cl->trunk_id = leg->trunk ? leg->trunk->cfg.id : 0;
+	str_ncpy(cl->sip_call_id, leg->callid, sizeof(cl->sip_call_id));
+	cl->start_ms = leg->start_ms;
+	cl->answer_ms = leg->answer_ms;
+	cl->end_ms = leg->end_ms;
+	cl->status = leg->status;
+	if (leg->sdp)
+		legsdp_codec(leg->sdp, cl->codec, sizeof(cl->codec));
+	if (s) {
+		/* what the leg's peer sent us and what we sent it */
+		cl->rtp_rx_packets = s->rx_packets;
+		cl->rtp_tx_packets = s->tx_packets;
+		cl->rtp_rx_bytes = s->rx_bytes;
+		cl->rtp_tx_bytes = s->tx_bytes;
+		cl->rtp_lost = s->lost;
+		cl->jitter_ms = s->jitter_ms;
+	}
+}
+
+/* the CDR waits for the relay's last counters */
+struct cdr_job {
+	struct store_writer *w;
+	struct cdr *cdr;
+};
+
+static void cdr_done(const struct media_stats *st, void *arg)
+{
+	struct cdr_job *job = arg;
+	struct cdr *cdr = job->cdr;
+	struct store_writer *w = job->w;
+
+	free(job);
+
+	/* legs were filled at the end of the call; add the relay figures:
+	   the inbound leg is side A, the answered branch side B */
+	for (size_t i = 0; st && i < cdr->legc; i++) {
+		struct cdr_leg *cl = &cdr->legs[i];
+		const struct media_side_stats *s;
+
+		if (cl->dir == CDR_LEG_IN)
+			s = &st->side[MEDIA_A];
+		else if (cl->answer_ms)
+			s = &st->side[MEDIA_B];
+		else
+			continue;
+		cl->rtp_rx_packets = s->rx_packets;
+		cl->rtp_tx_packets = s->tx_packets;
+		cl->rtp_rx_bytes = s->rx_bytes;
+		cl->rtp_tx_bytes = s->tx_bytes;
+		cl->rtp_lost = s->lost;
+		cl->jitter_ms = s->jitter_ms;
+	}
+	cdr_finish(cdr);
+	if (cdr_submit(w, cdr))
+		log_warn("pbx/call", "CDR %s lost: writer refused it",
+			 cdr->uuid);
+}
+
+static void leg_unlink(struct leg *leg)
+{
+	hash_unlink(&leg->he);
+	leg->early = mem_deref(leg->early);
+}
+
+static void leg_destructor(void *arg)
+{
+	struct leg *leg = arg;
+
+	list_unlink(&leg->le);
+	leg_unlink(leg);
+	leg->sess = mem_deref(leg->sess);
+	leg->sdp = mem_deref(leg->sdp);
+	trunk_release(leg->trunk);
+}
+
+/*
+ * The call lets go of a leg.  Its session goes now (BYE or CANCEL as
+ * due); the leg itself may outlive the call while a request of ours on
+ * it is pending, so it forgets its call.
+ */
+static void leg_detach(struct leg *leg)
+{
+	if (!leg)
+		return;
+	leg->call = NULL;
+	list_unlink(&leg->le);
+	leg_unlink(leg);
+	leg->sess = mem_deref(leg->sess);
+	trunk_release(leg->trunk);
+	leg->trunk = NULL;
+	mem_deref(leg);
+}
+
+static void call_destructor(void *arg)
+{
+	struct call *c = arg;
+	struct theap *th = c->p->d.theap;
+
+	theap_cancel(th, &c->t_ring);
+	theap_cancel(th, &c->t_max);
+	theap_cancel(th, &c->t_refresh);
+	theap_cancel(th, &c->t_trunk);
+	list_unlink(&c->le);
+	hash_unlink(&c->he);
+	while (list_head(&c->outs))
+		leg_detach(list_head(&c->outs)->data);
+	leg_detach(c->a);
+	c->a = NULL;
+	if (c->relay)
+		media_relay_close(c->relay, NULL, NULL);
+	mem_deref((void *)c->invite);
+	free(c->cdr);
+	if (c->o.trunk)
+		trunk_release(c->o.trunk);
+	if (c->p->count)
+		c->p->count--;
+}
+
+/*
+ * Finish the call: tell whoever is still connected, fill the CDR and let
+ * the relay's final counters complete it.  `scode` is what the caller is
+ * told when it has not been answered yet (0 when it has already been).
+ */
+static void call_end(struct call *c, enum cdr_party by, uint16_t scode,
+		     const char *reason, uint16_t cause,
+		     enum cdr_disposition disp)
+{
+	struct cdr *cdr = c->cdr;
+	int64_t t = now_ms();
+	char hdr[160];
+
+	if (c->ended)
+		return;
+	c->ended = true;
+
+	if (!cause)
+		cause = scode ? call_q850(scode) : 16;
+	(void)re_snprintf(hdr, sizeof(hdr),
+			  "Reason: Q.850;cause=%u;text=\"%s\"\r\n", cause,
+			  q850_text(cause));
+
+	/* the caller, if not answered yet */
+	if (scode && c->a && c->a->sess && !c->winner)
+		(void)sipsess_reject(c->a->sess, scode, reason, "%s", hdr);
+	else if (scode && c->invite)
+		(void)sip_treplyf(NULL, NULL, c->p->d.sip, c->invite, false,
+				  scode, reason, "%sContent-Length: 0\r\n\r\n",
+				  hdr);
+
+	/* close headers ride on the BYE each established leg gets */
+	if (c->a && c->a->sess)
+		(void)sipsess_set_close_headers(c->a->sess, "%s", hdr);
+	for (struct le *le = list_head(&c->outs); le; le = le->next) {
+		struct leg *leg = le->data;
+		if (leg->sess)
+			(void)sipsess_set_close_headers(leg->sess, "%s", hdr);
+		if (!leg->end_ms)
+			leg->end_ms = t;
+	}
+	if (c->a && !c->a->end_ms)
+		c->a->end_ms = t;
+
+	cdr->end_ms = t;
+	cdr->hangup_by = by;
+	cdr->q850_cause = cause;
+	cdr->disposition = c->winner ? CDR_ANSWERED : disp;
+	cdr->sip_status = c->winner ? 200 : scode;
+	if (c->winner) {
+		cdr->answer_ms = c->winner->answer_ms;
+		legsdp_codec(c->winner->sdp, cdr->codec, sizeof(cdr->codec));
+		if (c->winner->trunk)
+			cdr->trunk_id = c->winner->trunk->cfg.id;
+	}
+	if (c->a) {
+		c->a->status = cdr->sip_status;
+		fill_leg(&cdr->legs[cdr->legc++], c->a, NULL);
+	}
+	for (struct le *le = list_head(&c->outs); le; le = le->next) {
+		struct leg *leg = le->data;
+		if (cdr->legc >= CDR_MAX_LEGS)
+			break;
+		fill_leg(&cdr->legs[cdr->legc++], leg, NULL);
+	}
+
+	tlog_info("pbx/call", c->slug, "call %s %s -> %s ended: %s, %s by "
+		  "%s, cause %u", cdr->uuid, cdr->caller, cdr->callee,
+		  cdr_disposition_name(cdr->disposition),
+		  c->winner ? "answered" : "not answered",
+		  cdr_party_name(by), cause);
+
+	/* the CDR now belongs to the relay's close callback */
+	c->cdr = NULL;
+	struct cdr_job *job = malloc(sizeof(*job));
+	if (!job) {
+		free(cdr);
+	}
+	else {
+		job->w = c->p->d.writer;
+		job->cdr = cdr;
+		/* shutting down: the relay's counters would come too late */
+		if (c->relay && c->p->stopping) {
+			media_relay_close(c->relay, NULL, NULL);
+			cdr_done(NULL, job);
+		}
+		else if (c->relay)
+			media_relay_close(c->relay, cdr_done, job);
+		else
+			cdr_done(NULL, job);
+	}
+	c->relay = NULL;
+	mem_deref(c);
+}
+
+/* ---- outbound branches --------------------------------------------------- */
+
+static void leg_close_h(int err, const struct sip_msg *msg, void *arg);
+static int  leg_offer_h(struct mbuf **descp, const struct sip_msg *msg,
+			void *arg);
+static int  leg_answer_h(const struct sip_msg *msg, void *arg);
+static void leg_estab_h(const struct sip_msg *msg, void *arg);
+static void leg_info_h(struct sip *sip, const struct sip_msg *msg,
+		       void *arg);
+static void out_progress_h(const struct sip_msg *msg, void *arg);
+static int  start_trunk_branch(struct call *c);
+
+static void register_leg(struct call *c, struct leg *leg)
+{
+	const char *id = sip_dialog_callid(sipsess_dialog(leg->sess));
+
+	str_ncpy(leg->callid, id ? id : "", sizeof(leg->callid));
+	hash_append(c->p->legs, hash_joaat_str(leg->callid), &leg->he, leg);
+}
+
+static int start_branch(struct call *c, const struct call_target *t,
+			struct trunk *trunk)
+{
+	struct pbx *p = c->p;
+	struct leg *leg;
+	struct mbuf *offer = NULL;
+	char from_uri[300], from_name[80], hdrs[512];
+	const char *routev[1];
+	uint32_t routec = 0;
+	int err;
+
+	leg = mem_zalloc(sizeof(*leg), leg_destructor);
+	if (!leg)
+		return ENOMEM;
+	leg->call = c;
+	leg->t = *t;
+	leg->trunk = trunk;
+	leg->start_ms = now_ms();
+	list_append(&c->outs, &leg->le, leg);
+
+	err = legsdp_alloc(&leg->sdp, &c->rb_rtp, &c->rb_rtcp);
+	if (!err)
+		err = legsdp_offer_from(leg->sdp, c->a ? c->a->sdp : NULL,
+					&offer);
+	if (err)
+		goto out;
+
+	hdrs[0] = '\0';
+	if (trunk) {
+		/* the carrier sees the tenant's number, asserted */
+		const char *dom = trunk->cfg.from_domain[0]
+				  ? trunk->cfg.from_domain : trunk->cfg.proxy;
+		(void)re_snprintf(from_uri, sizeof(from_uri), "sip:%s@%s",
+				  c->r.caller_id, dom);
+		(void)re_snprintf(from_name, sizeof(from_name), "%s",
+				  c->r.caller_id);
+		(void)re_snprintf(hdrs, sizeof(hdrs),
+				  "P-Asserted-Identity: <sip:%s@%s>\r\n",
+				  c->r.caller_id, dom);
+	}
+	else {
+		(void)re_snprintf(from_uri, sizeof(from_uri), "sip:%s@%s",
+				  c->o.caller, c->o.domain);
+		(void)re_snprintf(from_name, sizeof(from_name), "%s",
+				  c->o.caller_name[0] ? c->o.caller_name
+						      : c->o.caller);
+	}
+	if (t->route[0]) {
+		routev[0] = t->route;
+		routec = 1;
+	}
+
+	err = sipsess_connect(&leg->sess, p->sock, t->uri, from_name,
+			      from_uri, p->contact_user, routev, routec,
+			      "application/sdp", offer,
+			      trunk ? trunk_auth : NULL, trunk, false,
+			      leg_offer_h, leg_answer_h, out_progress_h,
+			      leg_estab_h, leg_info_h, NULL, leg_close_h, leg,
+			      "Allow: INVITE, ACK, BYE, CANCEL, OPTIONS, "
+			      "UPDATE, INFO\r\nSupported: 100rel, timer\r\n%s",
+			      hdrs);
+	if (err)
+		goto out;
+	register_leg(c, leg);
+
+ out:
+	mem_deref(offer);
+	if (err) {
+		tlog_warn("pbx/call", c->slug, "cannot call %s: %m", t->uri,
+			  err);
+		leg->trunk = NULL;   /* the caller releases it */
+		mem_deref(leg);
+	}
+	return err;
+}
+
+static bool branches_alive(const struct call *c)
+{
+	for (struct le *le = list_head(&c->outs); le; le = le->next) {
+		const struct leg *leg = le->data;
+		if (!leg->closed)
+			return true;
+	}
+	return false;
+}
+
+/* which failure tells the caller the most (RFC 3261 16.7, simplified:
+   busy beats everything, then the lowest class) */
+static void remember_failure(struct call *c, uint16_t scode,
+			     const struct pl *reason)
+{
+	bool better;
+
+	if (scode == 487)
+		return;
+	if (scode == 486 || scode == 600)
+		better = true;
+	else if (c->best_scode == 486 || c->best_scode == 600)
+		better = false;
+	else
+		better = !c->best_scode || scode / 100 < c->best_scode / 100 ||
+			 (c->best_scode >= 500 && scode < 500);
+	if (!better)
+		return;
+	c->best_scode = scode;
+	if (reason)
+		(void)pl_strcpy(reason, c->best_reason, sizeof(c->best_reason));
+	else
+		str_ncpy(c->best_reason, "Failure", sizeof(c->best_reason));
+}
+
+static enum cdr_disposition disposition_for(uint16_t scode)
+{
+	switch (scode) {
+	case 486: case 600: return CDR_BUSY;
+	case 408: case 480: return CDR_NO_ANSWER;
+	default:            return CDR_FAILED;
+	}
+}
+
+/* every branch has failed: next trunk, or tell the caller */
+static void branches_exhausted(struct call *c)
+{
+	uint16_t sc = c->best_scode ? c->best_scode : 480;
+
+	if (c->r.kind == ROUTE_TRUNKS && (sc >= 500 || sc == 408) &&
+	    c->next_trunk < c->r.trunkc) {
+		if (!start_trunk_branch(c))
+			return;
+		if (c->ended)
+			return;
+	}
+	if (sc >= 500 && c->r.kind == ROUTE_TRUNKS)
+		sc = 503;
+	call_end(c, CDR_PARTY_CALLEE, sc, c->best_reason[0] ? c->best_reason
+			  : "Temporarily Unavailable", 0, disposition_for(sc));
+}
+
+static void trunk_silence(void *arg)
+{
+	struct call *c = arg;
+
+	/* the current trunk branch said nothing at all: give up on it */
+	for (struct le *le = list_head(&c->outs); le; le = le->next) {
+		struct leg *leg = le->data;
+		if (!leg->closed && leg->trunk && !leg->replied) {
+			tlog_info("pbx/call", c->slug, "trunk %s silent, "
+				  "next", leg->trunk->cfg.name);
+			leg->closed = true;
+			leg->status = 408;
+			leg->end_ms = now_ms();
+			leg_unlink(leg);
+			leg->sess = mem_deref(leg->sess);   /* CANCEL */
+			remember_failure(c, 408, NULL);
+		}
+	}
+	if (!branches_alive(c))
+		branches_exhausted(c);
+}
+
+static int start_trunk_branch(struct call *c)
+{
+	while (c->next_trunk < c->r.trunkc) {
+		struct trunk *t = trunkset_get(c->p->trunks, c->o.tenant_id,
+					       c->r.trunk_ids[c->next_trunk++]);
+		struct call_target tg;
+
+		if (!t)
+			continue;
+		if (!trunk_acquire(t)) {
+			tlog_info("pbx/call", c->slug, "trunk %s full or "
+				  "disabled", t->cfg.name);
+			remember_failure(c, 503, NULL);
+			continue;
+		}
+		memset(&tg, 0, sizeof(tg));
+		if (trunk_uri(t, c->r.callee, tg.uri, sizeof(tg.uri))) {
+			trunk_release(t);
+			continue;
+		}
+		str_ncpy(tg.peer, t->cfg.name, sizeof(tg.peer));
+		tg.sig = t->proxy;
+		if (start_branch(c, &tg, t)) {
+			trunk_release(t);
+			continue;
+		}
+		theap_start(c->p->d.theap, &c->t_trunk, TRUNK_SILENCE_MS,
+			    trunk_silence, c);
+		return 0;
+	}
+	return ENOENT;
+}
+
+/* the caller's side exists once there is something to tell it */
+static int accept_a(struct call *c, uint16_t scode, const char *reason,
+		    struct mbuf *desc)
+{
+	struct leg *a = c->a;
+	int err;
+
+	if (a->sess)
+		return sipsess_progress(a->sess, scode, reason, desc,
+					"Allow: INVITE, ACK, BYE, CANCEL, "
+					"OPTIONS, UPDATE, INFO\r\n");
+	err = sipsess_accept(&a->sess, c->p->sock, c->invite, scode, reason,
+			     c->p->contact_user, "application/sdp", desc,
+			     NULL, NULL, false, leg_offer_h, leg_answer_h,
+			     leg_estab_h, leg_info_h, NULL, leg_close_h, a,
+			     "Allow: INVITE, ACK, BYE, CANCEL, OPTIONS, "
+			     "UPDATE, INFO\r\n");
+	if (err)
+		return err;
+	register_leg(c, a);
+	/* retransmissions and CANCEL now meet libre's transaction */
+	c->invite = mem_deref((void *)c->invite);
+	return 0;
+}
+
+static struct leg *other_side(struct leg *leg)
+{
+	struct call *c = leg->call;
+	return leg->is_a ? c->winner : c->a;
+}
+
+/* a reliable provisional response must be acknowledged (RFC 3262) */
+static void prack(struct leg *leg, const struct sip_msg *msg)
+{
+	const struct sip_hdr *rseq = sip_msg_hdr(msg, SIP_HDR_RSEQ);
+	struct call *c = leg->call;
+	int err;
+
+	if (!rseq || !sip_msg_hdr_has_value(msg, SIP_HDR_REQUIRE, "100rel"))
+		return;
+	if (!leg->early) {
+		err = sip_dialog_fork(&leg->early, sipsess_dialog(leg->sess),
+				      msg);
+		if (err) {
+			tlog_warn("pbx/call", c->slug, "no early dialog for "
+				  "PRACK: %m", err);
+			return;
+		}
+	}
+	err = sip_drequestf(NULL, c->p->d.sip, true, "PRACK", leg->early, 0,
+			    NULL, NULL, NULL, NULL,
+			    "RAck: %r %u INVITE\r\n"
+			    "Content-Length: 0\r\n\r\n",
+			    &rseq->val, msg->cseq.num);
+	if (err)
+		tlog_warn("pbx/call", c->slug, "PRACK: %m", err);
+}
+
+static void out_progress_h(const struct sip_msg *msg, void *arg)
+{
+	struct leg *leg = arg;
+	struct call *c = leg->call;
+	struct mbuf *desc = NULL;
+	int err;
+
+	leg->replied = true;
+	if (leg->trunk && msg->scode > 100)
+		theap_cancel(c->p->d.theap, &c->t_trunk);
+	if (msg->scode <= 100)
+		return;
+
+	prack(leg, msg);
+
+	/* early media: this branch's answer is what the caller hears */
+	if (mbuf_get_left(msg->mb) && !legsdp_decode(leg->sdp, msg->mb,
+						      false)) {
+		relay_peer(c, leg, &msg->src);
+		err = legsdp_answer_from(c->a->sdp, leg->sdp, &desc);
+		if (!err)
+			relay_peer(c, c->a, &c->a->t.sig);
+		if (!err)
+			(void)accept_a(c, 183, "Session Progress", desc);
+		mem_deref(desc);
+		return;
+	}
+	if (msg->scode == 180 || msg->scode == 183)
+		(void)accept_a(c, 180, "Ringing", NULL);
+}
+
+static int leg_answer_h(const struct sip_msg *msg, void *arg)
+{
+	struct leg *leg = arg;
+	struct call *c = leg->call;
+	int err;
+
+	/* a 2xx with no body repeats the answer of a reliable 18x */
+	if (!mbuf_get_left(msg->mb))
+		return 0;
+	err = legsdp_decode(leg->sdp, msg->mb, false);
+	if (err) {
+		tlog_info("pbx/call", c->slug, "unusable answer from %s: %m",
+			  leg->t.peer, err);
+		return err;
+	}
+	relay_peer(c, leg, leg->is_a ? &leg->t.sig : &msg->src);
+	return 0;
+}
+
+/* The first branch to answer wins; the others are cancelled. */
+static void win(struct call *c, struct leg *leg)
+{
+	struct le *le = list_head(&c->outs);
+	struct mbuf *desc = NULL;
+	int err;
+
+	c->winner = leg;
+	leg->answer_ms = now_ms();
+	leg->status = 200;
+	theap_cancel(c->p->d.theap, &c->t_ring);
+	theap_cancel(c->p->d.theap, &c->t_trunk);
+
+	while (le) {
+		struct leg *l = le->data;
+		le = le->next;
+		if (l == leg)
+			continue;
+		l->end_ms = leg->answer_ms;
+		l->status = 487;
+		l->closed = true;
+		leg_unlink(l);
+		l->sess = mem_deref(l->sess);   /* CANCEL */
+	}
+
+	err = legsdp_answer_from(c->a->sdp, leg->sdp, &desc);
+	if (!err) {
+		relay_peer(c, c->a, &c->a->t.sig);
+		if (!c->a->sess)
+			err = accept_a(c, 200, "OK", desc);
+		else
+			err = sipsess_answer(c->a->sess, 200, "OK", desc,
+					     "Allow: INVITE, ACK, BYE, CANCEL, "
+					     "OPTIONS, UPDATE, INFO\r\n");
+	}
+	mem_deref(desc);
+	if (err) {
+		tlog_warn("pbx/call", c->slug, "cannot answer the caller: %m",
+			  err);
+		call_end(c, CDR_PARTY_SYSTEM, err == EPROTO ? 488 : 500,
+			 err == EPROTO ? "Not Acceptable Here"
+				       : "Server Internal Error",
+			 0, CDR_FAILED);
+		return;
+	}
+	c->a->answer_ms = leg->answer_ms;
+	c->cdr->callee_user_id = c->r.callee_user_id;
+}
+
+static void leg_estab_h(const struct sip_msg *msg, void *arg)
+{
+	struct leg *leg = arg;
+	struct call *c = leg->call;
+	(void)msg;
+
+	if (leg->is_a)
+		return;               /* the caller's ACK */
+	if (c->winner) {
+		/* a second branch answered late: it loses */
+		leg->closed = true;
+		leg_unlink(leg);
+		leg->sess = mem_deref(leg->sess);
+		return;
+	}
+	win(c, leg);
+}
+
+static void leg_close_h(int err, const struct sip_msg *msg, void *arg)
+{
+	struct leg *leg = arg;
+	struct call *c = leg->call;
+	uint16_t scode = msg ? msg->scode : 0;
+
+	leg->closed = true;
+	leg->end_ms = now_ms();
+	leg_unlink(leg);
+
+	if (leg->is_a) {
+		/* the caller: CANCEL before the answer, BYE after */
+		if (!c->winner) {
+			leg->status = 487;
+			call_end(c, CDR_PARTY_CALLER, 0, NULL, 16,
+				 CDR_CANCELLED);
+		}
+		else {
+			call_end(c, CDR_PARTY_CALLER, 0, NULL, 16,
+				 CDR_ANSWERED);
+		}
+		return;
+	}
+
+	if (leg == c->winner) {
+		call_end(c, err == ETIMEDOUT ? CDR_PARTY_SYSTEM
+					     : CDR_PARTY_CALLEE, 0, NULL,
+			 err == ETIMEDOUT ? 102 : 16, CDR_ANSWERED);
+		return;
+	}
+
+	/* a branch failed before any answer */
+	leg->status = scode ? scode : (err == ETIMEDOUT ? 408 : 500);
+	if (!c->winner) {
+		remember_failure(c, leg->status, msg ? &msg->reason : NULL);
+		if (!branches_alive(c))
+			branches_exhausted(c);
+	}
+}
+
+/* ---- mid-call offers ------------------------------------------------------ */
+
+/*
+ * A re-INVITE (hold, resume, new address) from one side: answer it at
+ * once from what the other side agreed last, and pass the new offer on
+ * so the other side learns about the hold.
+ */
+static int leg_offer_h(struct mbuf **descp, const struct sip_msg *msg,
+		       void *arg)
+{
+	struct leg *leg = arg;
+	struct call *c = leg->call;
+	struct leg *o = other_side(leg);
+	struct mbuf *offer = NULL;
+	int err;
+
+	if (!o || !o->sess)
+		return EPROTO;
+	err = legsdp_decode(leg->sdp, msg->mb, true);
+	if (err)
+		return err;
+	err = legsdp_answer_from(leg->sdp, o->sdp, descp);
+	if (err)
+		return err;
+	relay_peer(c, leg, leg->is_a ? &leg->t.sig : &msg->src);
+
+	if (!legsdp_offer_from(o->sdp, leg->sdp, &offer))
+		(void)sipsess_modify(o->sess, offer);
+	mem_deref(offer);
+	return 0;
+}
+
+static void info_resp(int err, const struct sip_msg *msg, void *arg)
+{
+	(void)err;
+	(void)msg;
+	(void)arg;
+}
+
+/* INFO (DTMF from phones that send it so) is passed to the other side */
+static void leg_info_h(struct sip *sip, const struct sip_msg *msg, void *arg)
+{
+	struct leg *leg = arg;
+	struct leg *o = other_side(leg);
+	const struct sip_hdr *ct = sip_msg_hdr(msg, SIP_HDR_CONTENT_TYPE);
+	char ctype[128];
+	struct mbuf *body;
+
+	(void)sip_reply(sip, msg, 200, "OK");
+	if (!o || !o->sess || !ct || !mbuf_get_left(msg->mb) ||
+	    pl_strcpy(&ct->val, ctype, sizeof(ctype)))
+		return;
+	body = mbuf_alloc(mbuf_get_left(msg->mb));
+	if (!body)
+		return;
+	(void)mbuf_write_mem(body, mbuf_buf(msg->mb), mbuf_get_left(msg->mb));
+	body->pos = 0;
+	(void)sipsess_info(o->sess, ctype, body, info_resp, NULL);
+	mem_deref(body);
+}
+
+/* ---- timers ------------------------------------------------------------- */
+
+static void ring_timeout(void *arg)
+{
+	struct call *c = arg;
+
+	tlog_info("pbx/call", c->slug, "call %s: no answer", c->cdr->uuid);
+	call_end(c, CDR_PARTY_SYSTEM, 480, "Temporarily Unavailable", 19,
+		 CDR_NO_ANSWER);
+}
+
+static void max_duration(void *arg)
+{
+	struct call *c = arg;
+
+	tlog_info("pbx/call", c->slug, "call %s: maximum duration reached",
+		  c->cdr->uuid);
+	call_end(c, CDR_PARTY_SYSTEM, 0, NULL, 102, CDR_ANSWERED);
+}
+
+static void refresh_resp(int err, const struct sip_msg *msg, void *arg)
+{
+	struct leg *leg = arg;
+	struct call *c;
+
+	/* RFC 4028: only a timeout, 408 or 481 says the session is gone */
+	if (!err && msg->scode != 408 && msg->scode != 481)
+		goto out;
+	c = leg->call;
+	if (c && !c->ended) {
+		tlog_info("pbx/call", c->slug, "call %s: %s did not answer "
+			  "the session refresh", c->cdr->uuid,
+			  leg->is_a ? "the caller" : "the callee");
+		call_end(c, CDR_PARTY_SYSTEM, 0, NULL, 102, CDR_ANSWERED);
+	}
+ out:
+	mem_deref(leg);
+}
+
+static void refresh_leg(struct call *c, struct leg *leg)
+{
+	struct sip_dialog *dlg;
+
+	if (!leg || !leg->sess || leg->closed)
+		return;
+	dlg = sipsess_dialog(leg->sess);
+	if (!dlg || !sip_dialog_established(dlg))
+		return;
+	/* the request keeps the leg (not the call) alive until answered */
+	if (sip_drequestf(NULL, c->p->d.sip, true, "UPDATE", dlg, 0, NULL,
+			  NULL, refresh_resp, mem_ref(leg),
+			  "Content-Length: 0\r\n\r\n"))
+		mem_deref(leg);
+}
+
+static void session_refresh(void *arg)
+{
+	struct call *c = arg;
+
+	if (!c->winner)
+		return;
+	refresh_leg(c, c->a);
+	refresh_leg(c, c->winner);
+	theap_start(c->p->d.theap, &c->t_refresh,
+		    (uint64_t)c->p->d.conf->call_session_refresh_s * 1000,
+		    session_refresh, c);
+}
+
+/* ---- in-dialog requests libre's session layer leaves to us -------------- */
+
+static bool leg_cmp(struct le *le, void *arg)
+{
+	const struct leg *leg = le->data;
+	const struct sip_msg *msg = arg;
+
+	return leg->sess && sip_dialog_cmp(sipsess_dialog(leg->sess), msg);
+}
+
+static void handle_update(struct leg *leg, const struct sip_msg *msg)
+{
+	struct call *c = leg->call;
+	struct pbx *p = c->p;
+	struct leg *o = other_side(leg);
+	struct mbuf *desc = NULL, *offer = NULL;
+	int err;
+
+	if (!mbuf_get_left(msg->mb)) {
+		/* a session refresh: we are alive */
+		(void)sip_treplyf(NULL, NULL, p->d.sip, msg, false, 200, "OK",
+				  "Content-Length: 0\r\n\r\n");
+		return;
+	}
+	if (!o || !o->sdp) {
+		(void)sip_treply(NULL, p->d.sip, msg, 491, "Request Pending");
+		return;
+	}
+	err = legsdp_decode(leg->sdp, msg->mb, true);
+	if (!err)
+		err = legsdp_answer_from(leg->sdp, o->sdp, &desc);
+	if (err) {
+		(void)sip_treply(NULL, p->d.sip, msg, 488,
+				 "Not Acceptable Here");
+		return;
+	}
+	relay_peer(c, leg, leg->is_a ? &leg->t.sig : &msg->src);
+	(void)sip_treplyf(NULL, NULL, p->d.sip, msg, false, 200, "OK",
+			  "Content-Type: application/sdp\r\n"
+			  "Content-Length: %zu\r\n\r\n%b",
+			  mbuf_get_left(desc), mbuf_buf(desc),
+			  mbuf_get_left(desc));
+	mem_deref(desc);
+	if (o->sess && c->winner &&
+	    !legsdp_offer_from(o->sdp, leg->sdp, &offer))
+		(void)sipsess_modify(o->sess, offer);
+	mem_deref(offer);
+}
+
+bool call_in_dialog(struct pbx *p, const struct sip_msg *msg)
+{
+	struct leg *leg = list_ledata(hash_lookup(p->legs,
+						  hash_joaat_pl(&msg->callid),
+						  leg_cmp, (void *)msg));
+
+	if (!leg || leg->call->ended) {
+		(void)sip_reply(p->d.sip, msg, 481,
+				"Call/Transaction Does Not Exist");
+		return true;
+	}
+	if (!sip_dialog_rseq_valid(sipsess_dialog(leg->sess), msg)) {
+		(void)sip_reply(p->d.sip, msg, 500, "Server Internal Error");
+		return true;
+	}
+	if (!pl_strcmp(&msg->met, "UPDATE"))
+		handle_update(leg, msg);
+	else
+		(void)sip_reply(p->d.sip, msg, 481,
+				"Call/Transaction Does Not Exist");
+	return true;
+}
+
+/* ---- start ---------------------------------------------------------------- */
+
+static bool invite_cmp(struct le *le, void *arg)
+{
+	const struct call *c = le->data;
+	const struct sip_msg *msg = arg;
+
+	return c->invite && !pl_strcmp(&msg->callid, c->a_callid) &&
+	       !pl_cmp(&msg->from.tag, &c->invite->from.tag) &&
+	       msg->cseq.num == c->invite->cseq.num;
+}
+
+static struct call *find_pending(struct pbx *p, const struct sip_msg *msg)
+{
+	return list_ledata(hash_lookup(p->calls, hash_joaat_pl(&msg->callid),
+				       invite_cmp, (void *)msg));
+}
+
+bool call_is_retransmission(struct pbx *p, const struct sip_msg *msg)
+{
+	struct call *c = find_pending(p, msg);
+
+	if (!c)
+		return false;
+	if (!pl_strcmp(&msg->met, "CANCEL")) {
+		(void)sip_reply(p->d.sip, msg, 200, "OK");
+		call_end(c, CDR_PARTY_CALLER, 487, "Request Terminated", 16,
+			 CDR_CANCELLED);
+		return true;
+	}
+	if (!c->a->sess)
+		(void)sip_reply(p->d.sip, msg, 100, "Trying");
+	return true;
+}
+
+static void make_uuid(char *buf)
+{
+	uint8_t b[16];
+
+	rand_bytes(b, sizeof(b));
+	b[6] = (uint8_t)((b[6] & 0x0f) | 0x40);
+	b[8] = (uint8_t)((b[8] & 0x3f) | 0x80);
+	(void)re_snprintf(buf, 37, "%02x%02x%02x%02x-%02x%02x-%02x%02x-"
+			  "%02x%02x-%02x%02x%02x%02x%02x%02x",
+			  b[0], b[1], b[2], b[3], b[4], b[5], b[6], b[7],
+			  b[8], b[9], b[10], b[11], b[12], b[13], b[14],
+			  b[15]);
+}
+
+static void reject_new(struct pbx *p, const struct sip_msg *msg,
+		       uint16_t scode, const char *reason, uint16_t cause)
+{
+	(void)sip_treplyf(NULL, NULL, p->d.sip, msg, false, scode, reason,
+			  "Reason: Q.850;cause=%u;text=\"%s\"\r\n"
+			  "Content-Length: 0\r\n\r\n", cause,
+			  q850_text(cause));
+}
+
+static void fill_cdr(struct call *c, const struct call_origin *o,
+		     const struct call_route *r)
+{
+	struct cdr *cdr = c->cdr;
+
+	make_uuid(cdr->uuid);
+	cdr->tenant_id = o->tenant_id;
+	cdr->site_id = o->site_id;
+	cdr->caller_user_id = o->user_id;
+	str_ncpy(cdr->caller, o->caller, sizeof(cdr->caller));
+	str_ncpy(cdr->caller_name, o->caller_name, sizeof(cdr->caller_name));
+	str_ncpy(cdr->dialled, r->dialled, sizeof(cdr->dialled));
+	str_ncpy(cdr->callee, r->callee, sizeof(cdr->callee));
+	str_ncpy(cdr->context, r->context ? r->context : "internal",
+		 sizeof(cdr->context));
+	cdr->start_ms = c->a->start_ms;
+	if (o->trunk)
+		cdr->trunk_id = o->trunk->cfg.id;
+}
+
+/* A call refused before it had legs still gets its CDR. */
+static void cdr_for_refusal(struct pbx *p, const struct sip_msg *msg,
+			    const struct call_origin *o,
+			    const struct call_route *r, uint16_t scode,
+			    uint16_t cause, enum cdr_disposition disp)
+{
+	struct cdr *cdr = calloc(1, sizeof(*cdr));
+	struct cdr_leg *l;
+
+	if (!cdr)
+		return;
+	make_uuid(cdr->uuid);
+	cdr->tenant_id = o->tenant_id;
+	cdr->site_id = o->site_id;
+	cdr->caller_user_id = o->user_id;
+	if (o->trunk)
+		cdr->trunk_id = o->trunk->cfg.id;
+	str_ncpy(cdr->caller, o->caller, sizeof(cdr->caller));
+	str_ncpy(cdr->caller_name, o->caller_name, sizeof(cdr->caller_name));
+	str_ncpy(cdr->dialled, r->dialled, sizeof(cdr->dialled));
+	str_ncpy(cdr->callee, r->callee, sizeof(cdr->callee));
+	str_ncpy(cdr->context, r->context ? r->context : "internal",
+		 sizeof(cdr->context));
+	cdr->start_ms = cdr->end_ms = now_ms();
+	cdr->disposition = disp;
+	cdr->sip_status = scode;
+	cdr->q850_cause = cause;
+	cdr->hangup_by = CDR_PARTY_SYSTEM;
+	l = &cdr->legs[cdr->legc++];
+	l->dir = CDR_LEG_IN;
+	str_ncpy(l->peer, o->peer, sizeof(l->peer));
+	l->device_id = o->device_id;
+	(void)pl_strcpy(&msg->callid, l->sip_call_id, sizeof(l->sip_call_id));
+	l->start_ms = l->end_ms = cdr->start_ms;
+	l->status = scode;
+	cdr_finish(cdr);
+	if (cdr_submit(p->d.writer, cdr))
+		log_warn("pbx/call", "CDR %s lost: writer refused it",
+			 cdr->uuid);
+}
+
+int call_start(struct pbx *p, const struct sip_msg *invite,
+	       const struct call_origin *o, const struct call_route *r)
+{
+	struct call *c;
+	struct leg *a;
+	struct sockaddr_storage s1, s2;
+	int err;
+
+	if (r->kind == ROUTE_REJECT) {
+		reject_new(p, invite, r->scode, r->reason, r->q850);
+		cdr_for_refusal(p, invite, o, r, r->scode, r->q850, r->disp);
+		trunk_release(o->trunk);
+		return ENOENT;
+	}
+
+	c = mem_zalloc(sizeof(*c), call_destructor);
+	if (!c) {
+		reject_new(p, invite, 500, "Server Internal Error", 41);
+		trunk_release(o->trunk);
+		return ENOMEM;
+	}
+	c->p = p;
+	c->o = *o;
+	c->r = *r;
+	c->o.tenant_slug = NULL;
+	str_ncpy(c->slug, o->tenant_slug ? o->tenant_slug : "",
+		 sizeof(c->slug));
+	c->o.tenant_slug = c->slug;
+	(void)pl_strcpy(&invite->callid, c->a_callid, sizeof(c->a_callid));
+	c->invite = mem_ref((void *)invite);
+	list_append(&p->all, &c->le, c);
+	hash_append(p->calls, hash_joaat_str(c->a_callid), &c->he, c);
+	p->count++;
+
+	c->cdr = calloc(1, sizeof(*c->cdr));
+	a = mem_zalloc(sizeof(*a), leg_destructor);
+	if (!c->cdr || !a) {
+		mem_deref(a);
+		err = ENOMEM;
+		goto fail;
+	}
+	c->a = a;
+	a->call = c;
+	a->is_a = true;
+	a->start_ms = now_ms();
+	a->t.device_id = o->device_id;
+	a->t.sig = invite->src;
+	str_ncpy(a->t.peer, o->peer, sizeof(a->t.peer));
+	(void)pl_strcpy(&invite->callid, a->callid, sizeof(a->callid));
+	fill_cdr(c, o, r);
+
+	err = media_relay_alloc(p->d.media, &c->relay);
+	if (err) {
+		tlog_warn("pbx/call", c->slug, "no media ports: %m", err);
+		call_end(c, CDR_PARTY_SYSTEM, 503, "Service Unavailable", 34,
+			 CDR_FAILED);
+		return err;
+	}
+	media_relay_local(c->relay, MEDIA_A, &s1, &s2);
+	ss_to_sa(&c->ra_rtp, &s1);
+	ss_to_sa(&c->ra_rtcp, &s2);
+	media_relay_local(c->relay, MEDIA_B, &s1, &s2);
+	ss_to_sa(&c->rb_rtp, &s1);
+	ss_to_sa(&c->rb_rtcp, &s2);
+
+	err = legsdp_alloc(&a->sdp, &c->ra_rtp, &c->ra_rtcp);
+	if (err)
+		goto fail;
+	err = legsdp_decode(a->sdp, invite->mb, true);
+	if (err == ENOMEM)
+		goto fail;
+	if (err) {
+		tlog_info("pbx/call", c->slug, "INVITE from %J: offer "
+			  "refused: %m", &invite->src, err);
+		call_end(c, CDR_PARTY_SYSTEM, 488, "Not Acceptable Here", 65,
+			 CDR_FAILED);
+		return EPROTO;
+	}
+	relay_peer(c, a, &invite->src);
+
+	(void)sip_reply(p->d.sip, invite, 100, "Trying");
+
+	if (r->kind == ROUTE_TRUNKS) {
+		if (start_trunk_branch(c)) {
+			call_end(c, CDR_PARTY_SYSTEM, 503,
+				 "Service Unavailable", 34, CDR_FAILED);
+			return EBUSY;
+		}
+	}
+	else {
+		size_t started = 0;
+		for (size_t i = 0; i < r->targetc; i++) {
+			if (!start_branch(c, &r->targets[i], NULL))
+				started++;
+		}
+		if (!started) {
+			call_end(c, CDR_PARTY_SYSTEM, 480,
+				 "Temporarily Unavailable", 20, CDR_FAILED);
+			return EIO;
+		}
+	}
+
+	theap_start(p->d.theap, &c->t_ring,
+		    (uint64_t)p->d.conf->call_ring_timeout_s * 1000,
+		    ring_timeout, c);
+	theap_start(p->d.theap, &c->t_max,
+		    (uint64_t)p->d.conf->call_max_duration_s * 1000,
+		    max_duration, c);
+	theap_start(p->d.theap, &c->t_refresh,
+		    (uint64_t)p->d.conf->call_session_refresh_s * 1000,
+		    session_refresh, c);
+	return 0;
+
+ fail:
+	call_end(c, CDR_PARTY_SYSTEM, 500, "Server Internal Error", 41,
+		 CDR_FAILED);
+	return err;
+}
+
+void call_end_all(struct pbx *p)
+{
+	struct le *le = list_head(&p->all);
+
+	while (le) {
+		struct call *c = le->data;
+		le = le->next;
+		call_end(c, CDR_PARTY_SYSTEM, 503, "Service Unavailable", 41,
+			 CDR_FAILED);
+	}
+}

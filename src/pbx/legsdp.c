@@ -1,0 +1,248 @@
+/**
+ * @file legsdp.c  One leg's side of the offer/answer.
+ */
+#include <re.h>
+#include <string.h>
+#include "pbx/legsdp.h"
+
+struct legsdp {
+	struct sdp_session *sess;
+	struct sdp_media *audio;
+	struct mbuf *offer;          /**< peer's last offer, to re-align */
+	bool answered;               /**< an answer has been agreed */
+};
+
+static void destructor(void *arg)
+{
+	struct legsdp *l = arg;
+
+	mem_deref(l->offer);
+	mem_deref(l->sess);
+}
+
+int legsdp_alloc(struct legsdp **lp, const struct sa *rtp,
+		 const struct sa *rtcp)
+{
+	struct legsdp *l;
+	int err;
+
+	l = mem_zalloc(sizeof(*l), destructor);
+	if (!l)
+		return ENOMEM;
+	err = sdp_session_alloc(&l->sess, rtp);
+	if (!err)
+		err = sdp_media_add(&l->audio, l->sess, "audio", sa_port(rtp),
+				    "RTP/AVP");
+	if (err) {
+		mem_deref(l);
+		return err;
+	}
+	sdp_media_set_lport_rtcp(l->audio, sa_port(rtcp));
+	*lp = l;
+	return 0;
+}
+
+/* static payload types may come without an rtpmap line */
+static const char *static_name(int pt, uint32_t *srate)
+{
+	*srate = 8000;
+	switch (pt) {
+	case 0:  return "PCMU";
+	case 3:  return "GSM";
+	case 4:  return "G723";
+	case 8:  return "PCMA";
+	case 9:  return "G722";
+	case 18: return "G729";
+	default: return NULL;
+	}
+}
+
+static bool has_formats(const struct legsdp *l)
+{
+	return list_head(sdp_media_format_lst(l->audio, false)) != NULL;
+}
+
+int legsdp_decode(struct legsdp *l, struct mbuf *mb, bool offer)
+{
+	size_t pos;
+	int err;
+
+	if (!l || !mb || !mbuf_get_left(mb))
+		return EBADMSG;
+	pos = mb->pos;
+	err = sdp_decode(l->sess, mb, offer);
+	mb->pos = pos;
+	if (err)
+		return err == ENOMEM ? ENOMEM : EBADMSG;
+	if (!has_formats(l))
+		return ENOENT;
+	if (offer) {
+		mem_deref(l->offer);
+		l->offer = mbuf_alloc(mbuf_get_left(mb));
+		if (!l->offer)
+			return ENOMEM;
+		(void)mbuf_write_mem(l->offer, mbuf_buf(mb),
+				     mbuf_get_left(mb));
+		l->offer->pos = 0;
+	}
+	else {
+		/* an answer must pick something we offered */
+		const struct list *lst = sdp_media_format_lst(l->audio,
+							      false);
+		bool any = false;
+		for (struct le *le = list_head(lst); le; le = le->next) {
+			const struct sdp_format *f = le->data;
+			if (f->sup)
+				any = true;
+		}
+		if (!any && sa_port(sdp_media_raddr(l->audio)))
+			return EPROTO;
+		l->answered = true;
+	}
+	return 0;
+}
+
+static void clear_local_formats(struct legsdp *l)
+{
+	const struct list *lst = sdp_media_format_lst(l->audio, true);
+	struct le *le = list_head(lst);
+
+	while (le) {
+		struct sdp_format *f = le->data;
+		le = le->next;
+		mem_deref(f);
+	}
+}
+
+/* our formats := the peer formats of `from` (only agreed ones if asked) */
+static int copy_formats(struct legsdp *l, const struct legsdp *from,
+			bool agreed_only)
+{
+	const struct list *lst = sdp_media_format_lst(from->audio, false);
+	const char *v;
+	int err = 0;
+
+	clear_local_formats(l);
+	for (struct le *le = list_head(lst); le && !err; le = le->next) {
+		const struct sdp_format *f = le->data;
+		const char *name = f->name;
+		uint32_t srate = f->srate;
+
+		if (agreed_only && !f->sup)
+			continue;
+		if (!name)
+			name = static_name(f->pt, &srate);
+		err = sdp_format_add(NULL, l->audio, false, f->id, name,
+				     srate, f->ch ? f->ch : 1, NULL, NULL,
+				     NULL, false, "%s",
+				     f->params ? f->params : "");
+	}
+
+	/* attributes the two ends must agree on travel with the formats */
+	sdp_media_del_lattr(l->audio, "rtcp-mux");
+	if (sdp_media_rattr(from->audio, "rtcp-mux"))
+		err |= sdp_media_set_lattr(l->audio, true, "rtcp-mux", NULL);
+	sdp_media_del_lattr(l->audio, "ptime");
+	v = sdp_media_rattr(from->audio, "ptime");
+	if (v)
+		err |= sdp_media_set_lattr(l->audio, true, "ptime", "%s", v);
+	return err;
+}
+
+/* libre keeps the peer's direction from our side (its sendonly is our
+   recvonly); the other leg is asked for what the peer asked */
+static enum sdp_dir flip(enum sdp_dir d)
+{
+	if (d == SDP_SENDONLY)
+		return SDP_RECVONLY;
+	if (d == SDP_RECVONLY)
+		return SDP_SENDONLY;
+	return d;
+}
+
+enum sdp_dir legsdp_peer_dir(const struct legsdp *l)
+{
+	return flip(sdp_media_rdir(l->audio));
+}
+
+int legsdp_offer_from(struct legsdp *l, const struct legsdp *from,
+		      struct mbuf **mbp)
+{
+	int err = copy_formats(l, from, false);
+
+	if (err)
+		return err;
+	sdp_media_set_ldir(l->audio, legsdp_peer_dir(from));
+	return sdp_encode(mbp, l->sess, true);
+}
+
+int legsdp_answer_from(struct legsdp *l, const struct legsdp *from,
+		       struct mbuf **mbp)
+{
+	const struct list *lst;
+	bool any = false;
+	int err;
+
+	if (!l->offer)
+		return EPROTO;
+	err = copy_formats(l, from, true);
+	if (err)
+		return err;
+	/* align our new formats with the offer they answer */
+	err = sdp_decode(l->sess, l->offer, true);
+	l->offer->pos = 0;
+	if (err)
+		return EBADMSG;
+	lst = sdp_media_format_lst(l->audio, true);
+	for (struct le *le = list_head(lst); le; le = le->next) {
+		const struct sdp_format *f = le->data;
+		if (f->sup)
+			any = true;
+	}
+	if (!any)
+		return EPROTO;
+	/* what the other peer wants of us is what we want of this one */
+	sdp_media_set_ldir(l->audio, legsdp_peer_dir(from) == SDP_INACTIVE
+			   ? SDP_INACTIVE : SDP_SENDRECV);
+	l->answered = true;
+	return sdp_encode(mbp, l->sess, false);
+}
+
+int legsdp_reoffer(struct legsdp *l, struct mbuf **mbp)
+{
+	return sdp_encode(mbp, l->sess, true);
+}
+
+bool legsdp_remote(const struct legsdp *l, struct sa *rtp, struct sa *rtcp,
+		   bool *mux)
+{
+	const struct sa *a = sdp_media_raddr(l->audio);
+
+	if (!sa_isset(a, SA_ALL))
+		return false;
+	*rtp = *a;
+	sdp_media_raddr_rtcp(l->audio, rtcp);
+	*mux = sdp_media_rattr(l->audio, "rtcp-mux") != NULL;
+	return true;
+}
+
+void legsdp_codec(const struct legsdp *l, char *buf, size_t size)
+{
+	const struct list *lst = sdp_media_format_lst(l->audio, true);
+
+	buf[0] = '\0';
+	for (struct le *le = list_head(lst); le; le = le->next) {
+		const struct sdp_format *f = le->data;
+		const char *name = f->name;
+		uint32_t srate = f->srate;
+
+		if (!f->sup)
+			continue;
+		if (!name)
+			name = static_name(f->pt, &srate);
+		if (!name || !strcasecmp(name, "telephone-event"))
+			continue;
+		(void)re_snprintf(buf, size, "%s/%u", name, srate);
+		return;
+	}
+}

@@ -1,0 +1,50 @@
+/**
+ * @file pbx.h  The call layer: where a SIP INVITE becomes a call.
+ *
+ * Takes the INVITEs the SIP front door lets through, finds who calls
+ * (one of our devices by digest, or a carrier by its trunk) and where the
+ * call goes (dialplan.h), and runs the call as a back-to-back user agent
+ * (call.h) with its media anchored on our relay (media/media.h).  Every
+ * call ends in one CDR (cdr/cdr.h).
+ */
+#ifndef CENTREX_PBX_PBX_H
+#define CENTREX_PBX_PBX_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+struct conf;
+struct sip;
+struct sip_msg;
+struct directory;
+struct location;
+struct store;
+struct store_writer;
+struct sipauth;
+struct media_engine;
+struct theap;
+struct pbx;
+
+struct pbx_deps {
+	const struct conf *conf;
+	struct sip *sip;
+	struct directory *dir;
+	struct location *loc;
+	struct store *st;             /**< signalling thread's connection */
+	struct store_writer *writer;  /**< CDRs */
+	struct sipauth *auth;
+	struct media_engine *media;
+	struct theap *theap;
+};
+
+int  pbx_alloc(struct pbx **pp, const struct pbx_deps *deps);
+/* in-dialog requests libre's session layer does not take (UPDATE,
+   PRACK); true when handled */
+bool pbx_request(struct pbx *p, const struct sip_msg *msg);
+/* the API changed a tenant's trunks (0 = all) */
+void pbx_trunks_changed(void *arg, int64_t tenant_id);
+/* end every call (shutdown) */
+void pbx_hangup_all(struct pbx *p);
+unsigned pbx_call_count(const struct pbx *p);
+
+#endif
