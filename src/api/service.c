@@ -65,3 +65,13 @@ int api_service_alloc(struct api_service **asp, const struct conf *conf,
 		*asp = as;
 	return err;
 }
+
+void api_service_set_trunks_hook(struct api_service *as,
+				 void (*h)(void *arg, int64_t tenant_id),
+				 void *arg)
+{
+	if (!as)
+		return;
+	as->ctx.trunks_changed = h;
+	as->ctx.trunks_arg = arg;
+}
