@@ -25,6 +25,14 @@ api_handler_h audit_list_tenant, audit_list_all;
 /* res_numbers.c */
 api_handler_h numbers_list, numbers_create, numbers_get, numbers_update,
 	numbers_delete;
+/* res_trunks.c */
+api_handler_h trunks_list, trunks_create, trunks_get, trunks_update,
+	trunks_delete;
+/* res_routes.c */
+api_handler_h routes_list, routes_create, routes_get, routes_update,
+	routes_delete;
+/* res_cdrs.c */
+api_handler_h cdrs_list;
 /* res_tokens.c */
 api_handler_h tokens_list_tenant, tokens_create_tenant, tokens_revoke_tenant,
 	tokens_list_op, tokens_create_op, tokens_revoke_op;

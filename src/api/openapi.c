@@ -75,6 +75,81 @@ static const char schemas_json[] =
 "  \"target\":{\"type\":\"object\",\"properties\":{"
 "    \"type\":{\"type\":\"string\",\"enum\":[\"none\",\"user\"]},"
 "    \"id\":{\"type\":\"integer\"}}}}},"
+"\"Trunk\":{\"type\":\"object\",\"additionalProperties\":false,"
+"  \"required\":[\"name\",\"kind\",\"proxy\"],\"description\":\"register: "
+"we register to the carrier (username and password required); ip: the "
+"carrier is trusted by address (inbound_addrs required)\",\"properties\":{"
+"  \"id\":{\"type\":\"integer\",\"readOnly\":true},"
+"  \"name\":{\"type\":\"string\",\"maxLength\":63},"
+"  \"kind\":{\"type\":\"string\",\"enum\":[\"register\",\"ip\"]},"
+"  \"proxy\":{\"type\":\"string\",\"maxLength\":255,"
+"  \"example\":\"sip.carrier.example:5060\"},"
+"  \"transport\":{\"type\":\"string\",\"enum\":[\"udp\",\"tcp\"]},"
+"  \"username\":{\"type\":\"string\",\"maxLength\":63},"
+"  \"password\":{\"type\":\"string\",\"writeOnly\":true,\"maxLength\":127},"
+"  \"from_domain\":{\"type\":\"string\",\"description\":\"domain in "
+"From; empty: the proxy's host\"},"
+"  \"inbound_addrs\":{\"type\":\"array\",\"maxItems\":16,\"items\":{"
+"    \"type\":\"string\",\"example\":\"192.0.2.0/24\"}},"
+"  \"max_channels\":{\"type\":\"integer\",\"minimum\":0,"
+"  \"description\":\"concurrent calls; 0: no limit\"},"
+"  \"register_expires\":{\"type\":\"integer\",\"minimum\":60,"
+"  \"maximum\":86400,\"default\":600},"
+"  \"enabled\":{\"type\":\"boolean\",\"default\":true}}},"
+"\"Route\":{\"type\":\"object\",\"additionalProperties\":false,"
+"  \"required\":[\"name\",\"prefix\",\"trunks\"],\"properties\":{"
+"  \"id\":{\"type\":\"integer\",\"readOnly\":true},"
+"  \"name\":{\"type\":\"string\",\"maxLength\":63},"
+"  \"prefix\":{\"type\":\"string\",\"pattern\":\"^\\\\+[0-9]{0,15}$\","
+"  \"description\":\"E.164 numbers starting with it; the longest "
+"prefix wins\"},"
+"  \"trunks\":{\"type\":\"array\",\"minItems\":1,\"maxItems\":4,"
+"  \"items\":{\"type\":\"integer\"},\"description\":\"trunk ids of the "
+"tenant, tried in order\"}}},"
+"\"CdrLeg\":{\"type\":\"object\",\"properties\":{"
+"  \"dir\":{\"type\":\"string\",\"enum\":[\"in\",\"out\"]},"
+"  \"peer\":{\"type\":\"string\"},"
+"  \"device_id\":{\"type\":[\"integer\",\"null\"]},"
+"  \"trunk_id\":{\"type\":[\"integer\",\"null\"]},"
+"  \"sip_call_id\":{\"type\":\"string\"},"
+"  \"start\":{\"type\":[\"string\",\"null\"],\"format\":\"date-time\"},"
+"  \"start_ms\":{\"type\":[\"integer\",\"null\"]},"
+"  \"answer\":{\"type\":[\"string\",\"null\"],\"format\":\"date-time\"},"
+"  \"answer_ms\":{\"type\":[\"integer\",\"null\"]},"
+"  \"end\":{\"type\":[\"string\",\"null\"],\"format\":\"date-time\"},"
+"  \"end_ms\":{\"type\":[\"integer\",\"null\"]},"
+"  \"status\":{\"type\":\"integer\"},\"codec\":{\"type\":\"string\"},"
+"  \"rtp\":{\"type\":\"object\",\"properties\":{"
+"    \"rx_packets\":{\"type\":\"integer\"},"
+"    \"tx_packets\":{\"type\":\"integer\"},"
+"    \"rx_bytes\":{\"type\":\"integer\"},"
+"    \"tx_bytes\":{\"type\":\"integer\"},"
+"    \"lost\":{\"type\":\"integer\"},\"jitter_ms\":{\"type\":\"number\"}}}}},"
+"\"Cdr\":{\"type\":\"object\",\"properties\":{"
+"  \"id\":{\"type\":\"integer\"},\"uuid\":{\"type\":\"string\"},"
+"  \"context\":{\"type\":\"string\",\"enum\":[\"internal\",\"inbound\","
+"  \"outbound\"]},"
+"  \"caller\":{\"type\":\"string\"},\"caller_name\":{\"type\":\"string\"},"
+"  \"dialled\":{\"type\":\"string\"},\"callee\":{\"type\":\"string\"},"
+"  \"caller_user_id\":{\"type\":[\"integer\",\"null\"]},"
+"  \"callee_user_id\":{\"type\":[\"integer\",\"null\"]},"
+"  \"site_id\":{\"type\":[\"integer\",\"null\"]},"
+"  \"trunk_id\":{\"type\":[\"integer\",\"null\"]},"
+"  \"start\":{\"type\":\"string\",\"format\":\"date-time\"},"
+"  \"start_ms\":{\"type\":\"integer\"},"
+"  \"answer\":{\"type\":[\"string\",\"null\"],\"format\":\"date-time\"},"
+"  \"answer_ms\":{\"type\":[\"integer\",\"null\"]},"
+"  \"end\":{\"type\":\"string\",\"format\":\"date-time\"},"
+"  \"end_ms\":{\"type\":\"integer\"},"
+"  \"duration_s\":{\"type\":\"integer\"},\"billsec\":{\"type\":\"integer\"},"
+"  \"disposition\":{\"type\":\"string\",\"enum\":[\"answered\",\"busy\","
+"  \"no_answer\",\"failed\",\"cancelled\"]},"
+"  \"sip_status\":{\"type\":\"integer\"},\"q850_cause\":{\"type\":\"integer\"},"
+"  \"hangup_by\":{\"type\":\"string\",\"enum\":[\"none\",\"caller\","
+"  \"callee\",\"system\"]},"
+"  \"codec\":{\"type\":\"string\"},"
+"  \"legs\":{\"type\":\"array\",\"items\":{\"$ref\":"
+"  \"#/components/schemas/CdrLeg\"}}}},"
 "\"TokenRequest\":{\"type\":\"object\",\"additionalProperties\":false,"
 "  \"required\":[\"name\"],\"properties\":{"
 "  \"name\":{\"type\":\"string\",\"maxLength\":127},"
@@ -158,6 +233,21 @@ static json_t *operation(const struct api_route *rt)
 		json_array_append_new(params, json_pack(
 			"{s:s, s:s, s:{s:s}}", "name", "cursor", "in", "query",
 			"schema", "type", "string"));
+		if (!strcmp(rt->result, "CdrList")) {
+			static const char *const f[] = {"from", "to"};
+			for (size_t k = 0; k < sizeof(f) / sizeof(f[0]); k++)
+				json_array_append_new(params, json_pack(
+					"{s:s, s:s, s:s, s:{s:s}}", "name",
+					f[k], "in", "query", "description",
+					"UTC: 2026-11-22T10:00:00Z, or unix "
+					"milliseconds", "schema", "type",
+					"string"));
+			json_array_append_new(params, json_pack(
+				"{s:s, s:s, s:{s:s, s:[s,s], s:s}}", "name",
+				"format", "in", "query", "schema", "type",
+				"string", "enum", "json", "csv", "default",
+				"json"));
+		}
 		if (!strcmp(rt->result, "UserList")) {
 			static const char *const f[] = {"role", "site_id",
 				"extension", "q", "sort"};
@@ -183,6 +273,12 @@ static json_t *operation(const struct api_route *rt)
 			"{s:s, s:{s:{s:o}}}", "description", "success",
 			"content", "application/json", "schema",
 			ref(rt->result)));
+		/* the call records also come as one CSV document */
+		if (!strcmp(rt->result, "CdrList"))
+			json_object_set_new(json_object_get(json_object_get(
+				responses, code), "content"), "text/csv",
+				json_pack("{s:{s:s}}", "schema", "type",
+					  "string"));
 	}
 	else if (!strcmp(rt->method, "DELETE")) {
 		json_object_set_new(responses, "204",
@@ -227,8 +323,9 @@ static json_t *build(void)
 			"info", "title", "Centrex API", "version",
 			CENTREX_VERSION, "description", "Provisioning of the "
 			"Centrex platform: tenants, sites, users, devices, "
-			"audit.  Errors are application/problem+json naming "
-			"the field at fault.",
+			"numbers, trunks, routes, call records, audit.  "
+			"Errors are application/problem+json naming the "
+			"field at fault.",
 			"paths", paths,
 			"components", "schemas",
 			json_loads(schemas_json, 0, NULL), "securitySchemes",

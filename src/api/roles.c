@@ -7,21 +7,27 @@
 static const struct {
 	enum api_role min_role;   /**< lowest rank granted in its tenant */
 	bool self;                /**< also the user named by the path */
+	bool own;                 /**< below min_role: granted, narrowed to
+				       the caller's own records */
 	const char *text;         /**< for the OpenAPI document */
 } rules[PERM_COUNT] = {
-	[PERM_PUBLIC]       = {ROLE_NONE, false, "public"},
-	[PERM_LOGGED_IN]    = {ROLE_USER, false, "any logged-in account"},
-	[PERM_OPERATOR]     = {ROLE_OPERATOR, false, "operator"},
-	[PERM_TENANT_READ]  = {ROLE_SUPERVISOR, false,
+	[PERM_PUBLIC]       = {ROLE_NONE, false, false, "public"},
+	[PERM_LOGGED_IN]    = {ROLE_USER, false, false,
+			       "any logged-in account"},
+	[PERM_OPERATOR]     = {ROLE_OPERATOR, false, false, "operator"},
+	[PERM_TENANT_READ]  = {ROLE_SUPERVISOR, false, false,
 			       "supervisor or tenant admin of the tenant"},
-	[PERM_TENANT_ADMIN] = {ROLE_TENANT_ADMIN, false,
+	[PERM_TENANT_ADMIN] = {ROLE_TENANT_ADMIN, false, false,
 			       "tenant admin of the tenant"},
-	[PERM_USER_READ]    = {ROLE_SUPERVISOR, true,
+	[PERM_USER_READ]    = {ROLE_SUPERVISOR, true, false,
 			       "the user themself, a supervisor or admin"},
-	[PERM_USER_WRITE]   = {ROLE_TENANT_ADMIN, true,
+	[PERM_USER_WRITE]   = {ROLE_TENANT_ADMIN, true, false,
 			       "the user themself or a tenant admin"},
-	[PERM_AUDIT_READ]   = {ROLE_TENANT_ADMIN, false,
+	[PERM_AUDIT_READ]   = {ROLE_TENANT_ADMIN, false, false,
 			       "tenant admin of the tenant"},
+	[PERM_CDR_READ]     = {ROLE_TENANT_ADMIN, false, true,
+			       "tenant admin of the tenant; any other user of "
+			       "the tenant: their own calls only"},
 };
 
 unsigned roles_check(const struct api_req *r, enum api_perm perm,
@@ -42,7 +48,7 @@ unsigned roles_check(const struct api_req *r, enum api_perm perm,
 		return 404;    /* another tenant's: it does not exist */
 	if (perm == PERM_OPERATOR)
 		return 403;
-	if (w->role >= rules[perm].min_role)
+	if (w->role >= rules[perm].min_role || rules[perm].own)
 		return 0;
 	if (path_user && path_user != w->user_id)
 		return 404;    /* another user's, for a user: not there */
@@ -76,4 +82,11 @@ enum api_role roles_parse(const char *name)
 const char *roles_perm_text(enum api_perm perm)
 {
 	return perm < PERM_COUNT ? rules[perm].text : "?";
+}
+
+bool roles_own_only(const struct api_req *r, enum api_perm perm)
+{
+	return perm < PERM_COUNT && rules[perm].own &&
+	       r->who.role != ROLE_OPERATOR &&
+	       r->who.role < rules[perm].min_role;
 }

@@ -10,6 +10,7 @@
 #ifndef CENTREX_API_ROLES_H
 #define CENTREX_API_ROLES_H
 
+#include <stdbool.h>
 #include <stdint.h>
 #include "api/api.h"
 
@@ -22,6 +23,8 @@ enum api_perm {
 	PERM_USER_READ,       /**< a user's own record, or TENANT_READ */
 	PERM_USER_WRITE,      /**< a user's own settings, or TENANT_ADMIN */
 	PERM_AUDIT_READ,      /**< a tenant's audit log */
+	PERM_CDR_READ,        /**< a tenant's call records; below the
+				   rank, only the caller's own calls */
 	PERM_COUNT
 };
 
@@ -31,5 +34,8 @@ unsigned roles_check(const struct api_req *r, enum api_perm perm,
 const char *roles_name(enum api_role role);
 enum api_role roles_parse(const char *name);
 const char *roles_perm_text(enum api_perm perm);
+/* granted (roles_check() said 0) but only for the caller's own records:
+   the handler must narrow what it shows to them */
+bool roles_own_only(const struct api_req *r, enum api_perm perm);
 
 #endif

@@ -90,6 +90,37 @@ const struct api_route api_routes[] = {
 	 numbers_delete, "Take a number back from the tenant", "numbers", NULL,
 	 NULL},
 
+	{"GET", T "/trunks", PERM_TENANT_ADMIN, 0, -1, trunks_list,
+	 "List the tenant's trunks (carrier links)", "trunks", NULL,
+	 "TrunkList"},
+	{"POST", T "/trunks", PERM_TENANT_ADMIN, 0, -1, trunks_create,
+	 "Create a trunk", "trunks", "Trunk", "Trunk"},
+	{"GET", T "/trunks/{trunk_id}", PERM_TENANT_ADMIN, 0, -1, trunks_get,
+	 "Get a trunk (its password is never shown)", "trunks", NULL,
+	 "Trunk"},
+	{"PATCH", T "/trunks/{trunk_id}", PERM_TENANT_ADMIN, 0, -1,
+	 trunks_update, "Change a trunk", "trunks", "Trunk", "Trunk"},
+	{"DELETE", T "/trunks/{trunk_id}", PERM_TENANT_ADMIN, 0, -1,
+	 trunks_delete, "Delete a trunk (409 while a route uses it)", "trunks",
+	 NULL, NULL},
+
+	{"GET", T "/routes", PERM_TENANT_READ, 0, -1, routes_list,
+	 "List the tenant's outbound routes", "routes", NULL, "RouteList"},
+	{"POST", T "/routes", PERM_TENANT_ADMIN, 0, -1, routes_create,
+	 "Create an outbound route", "routes", "Route", "Route"},
+	{"GET", T "/routes/{route_id}", PERM_TENANT_READ, 0, -1, routes_get,
+	 "Get an outbound route", "routes", NULL, "Route"},
+	{"PATCH", T "/routes/{route_id}", PERM_TENANT_ADMIN, 0, -1,
+	 routes_update, "Change an outbound route", "routes", "Route",
+	 "Route"},
+	{"DELETE", T "/routes/{route_id}", PERM_TENANT_ADMIN, 0, -1,
+	 routes_delete, "Delete an outbound route", "routes", NULL, NULL},
+
+	{"GET", T "/cdrs", PERM_CDR_READ, 0, -1, cdrs_list,
+	 "Call detail records of calls that started in [from, to), oldest "
+	 "first; format=csv for all of them at once in Asterisk's cdr-csv "
+	 "columns", "cdrs", NULL, "CdrList"},
+
 	{"GET", T "/tokens", PERM_TENANT_ADMIN, 0, -1, tokens_list_tenant,
 	 "List a tenant's API tokens", "tokens", NULL, "TokenList"},
 	{"POST", T "/tokens", PERM_TENANT_ADMIN, 0, -1, tokens_create_tenant,

@@ -87,14 +87,19 @@ def _schema_name(o):
 _n = itertools.count(1)
 
 
-def example_body(doc, o):
+def example_body(doc, o, ids=None):
     """A valid request body for operation o (None when it takes none):
     hand-written for the schemas these tests know, built from the
-    schema's required properties otherwise."""
+    schema's required properties otherwise.  ids (as resolve_ids builds
+    them) give a route a trunk of its tenant; without, a route names a
+    trunk that does not exist (422), so that the only route using the
+    resolved trunk is the resolved route, deleted before the trunk."""
     name = _schema_name(o)
     if name is None:
         return None
     n = next(_n)
+    trunk_ids = [v for k, v in (ids or {}).items()
+                 if k.endswith("|trunk_id")]
     known = {
         "Tenant": {"slug": "sweep%d" % n, "name": "Sweep %d" % n,
                    "sip_domain": "sweep%d.example" % n},
@@ -107,6 +112,11 @@ def example_body(doc, o):
                    "password": "sweep-password-%d" % n},
         "Login": {"email": DEMO_OPERATOR[0], "password": DEMO_OPERATOR[1]},
         "Number": {"e164": "+3314567%04d" % n, "label": "sweep %d" % n},
+        "Trunk": {"name": "sweep trunk %d" % n, "kind": "ip",
+                  "proxy": "192.0.2.%d:5060" % (n % 250 + 1),
+                  "inbound_addrs": ["192.0.2.0/24"]},
+        "Route": {"name": "sweep route %d" % n, "prefix": "+99%d" % n,
+                  "trunks": trunk_ids[-1:] or [999999999]},
     }
     if name in known:
         return known[name]
@@ -158,7 +168,7 @@ def resolve_ids(op, doc, ids):
             where = fill(parent, ids)
             post = doc["paths"].get(parent, {}).get("post")
             if post:
-                r = op.post(where, example_body(doc, post))
+                r = op.post(where, example_body(doc, post, ids))
                 if r.status == 201:
                     ids[key] = r.json()["id"]
                     continue
@@ -251,9 +261,13 @@ def test_every_documented_operation_exists(daemon, op, doc):
     ids = resolve_ids(op, doc, {"tenant_id": t["id"], "site_id": s["id"],
                                 "user_id": u["id"], "device_id": d["id"]})
 
+    # deletes last, deepest first, and among equals in the reverse order
+    # of the document (a route goes before the trunk it names)
     ops = operations(doc)
+    order = {id(x[2]): i for i, x in enumerate(ops)}
     ops.sort(key=lambda x: (x[0] == "DELETE",
-                            -x[1].count("/") if x[0] == "DELETE" else 0))
+                            -x[1].count("/") if x[0] == "DELETE" else 0,
+                            -order[id(x[2])] if x[0] == "DELETE" else 0))
     bad = []
     for m, path, o in ops:
         c = op
@@ -419,7 +433,8 @@ def test_user_cannot_read_or_change_another_users_things(
     """A plain user reading or changing (every documented GET and PATCH)
     another user's record or devices, in the same tenant, gets 404: the
     other user is not there for them.  Tenant-wide reads are refused
-    (403/404).  Nothing changes: the victim keeps their record and
+    (403/404), but for those documented as narrowed to one's own records,
+    which hold nothing of anyone else's.  Nothing changes: the victim keeps their record and
     device, and their phone still registers."""
     plain = people["plain"]["client"]
     victim = people["victim"]
@@ -431,7 +446,17 @@ def test_user_cannot_read_or_change_another_users_things(
     bad = _sweep(plain, doc, ops, ids, (404,))
     tenant_reads = [x for x in _tenant_ops(doc, False)
                     if "{user_id}" not in x[1] and x[0] == "GET"]
+    # lists documented as narrowed to the caller's own records (call
+    # records): granted, and nothing of the victim's in them
+    own = [x for x in tenant_reads
+           if "their own" in x[2].get("x-permission", "")]
+    tenant_reads = [x for x in tenant_reads if x not in own]
     bad += _sweep(plain, doc, tenant_reads, ids, (403, 404))
+    for m, path, o in own:
+        r = call(plain, m, fill(path, ids), doc, o)
+        if r.status != 200 or r.json().get("items") != []:
+            bad.append("%s %s -> %d %s" % (m, fill(path, ids), r.status,
+                                           r.body[:100]))
     # one's own device under another user's path, and the reverse
     own_dev = people["plain"]["device"]["id"]
     for path in ("/tenants/1/users/%d/devices/%d"

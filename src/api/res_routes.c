@@ -1,0 +1,316 @@
+/**
+ * @file res_routes.c  /api/v1/tenants/{tenant_id}/routes: outbound routes.
+ *
+ * A route sends the E.164 numbers that start with its prefix out on its
+ * trunks, the first trunk first and the others if it fails.  The call
+ * layer tries a tenant's routes longest prefix first, so "+33" wins over
+ * "+" for a French number; a prefix and a name are each used once in a
+ * tenant.
+ *
+ * A route names 1 to 4 trunks, all of its own tenant.  An id that is not
+ * one of the tenant's trunks is refused with 422 naming the element
+ * (trunks[0]), in the same words whether the trunk does not exist or
+ * belongs to another tenant: ids reveal nothing across tenants.  The
+ * store holds the same rule in its foreign keys.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+#include "store/store.h"
+#include "api/audit.h"
+#include "api/ctx.h"
+#include "api/handlers.h"
+#include "api/json.h"
+
+enum { MAX_TRUNKS = 4 };
+
+static const struct str_rule name_rule = {1, 63, NULL};
+static const struct str_rule prefix_rule = {1, 16, "+0123456789"};
+
+static const char *const fields[] = {"name", "prefix", "trunks", NULL};
+
+static json_t *route_json(const struct store_route *r)
+{
+	json_t *o = json_pack("{s:I, s:s, s:s, s:[]}", "id", (json_int_t)r->id,
+			      "name", r->name, "prefix", r->prefix, "trunks");
+	json_t *a = json_object_get(o, "trunks");
+
+	for (size_t i = 0; i < r->trunkc; i++)
+		json_array_append_new(a, json_integer(r->trunk_ids[i]));
+	return o;
+}
+
+/* "+" then up to 15 digits: "+" alone matches every number */
+static bool prefix_ok(const char *s)
+{
+	size_t n = strlen(s);
+	return n >= 1 && n <= 16 && s[0] == '+' &&
+	       strspn(s + 1, "0123456789") == n - 1;
+}
+
+static bool read_trunks(struct api_ctx *ctx, json_t *o, int64_t tid,
+			struct store_route *r, struct api_resp *resp)
+{
+	json_t *v = json_object_get(o, "trunks"), *e;
+	struct store_route n = *r;
+	size_t i;
+
+	if (!v || json_is_null(v))
+		return true;
+	if (!json_is_array(v) || json_array_size(v) < 1 ||
+	    json_array_size(v) > MAX_TRUNKS) {
+		api_problem(resp, 400, "trunks", "trunks must be an array of "
+			    "1 to %d trunk ids, the first tried first",
+			    MAX_TRUNKS);
+		return false;
+	}
+	n.trunkc = 0;
+	json_array_foreach(v, i, e) {
+		struct store_trunk t;
+		char field[40];
+		int64_t id;
+		int err;
+
+		snprintf(field, sizeof(field), "trunks[%zu]", i);
+		if (!json_is_integer(e) || json_integer_value(e) <= 0) {
+			api_problem(resp, 400, field, "%s must be a positive "
+				    "integer id", field);
+			return false;
+		}
+		id = json_integer_value(e);
+		for (size_t k = 0; k < n.trunkc; k++) {
+			if (n.trunk_ids[k] == id) {
+				api_problem(resp, 400, field, "%s repeats "
+					    "trunk %lld", field, (long long)id);
+				return false;
+			}
+		}
+		err = store_trunk_get(ctx->st, tid, id, &t);
+		memset(t.password, 0, sizeof(t.password));
+		if (err == ENOENT) {
+			api_problem(resp, 422, field, "%s: there is no "
+				    "trunk %lld in this tenant", field,
+				    (long long)id);
+			return false;
+		}
+		if (err) {
+			api_store_error(resp, err);
+			return false;
+		}
+		n.trunk_ids[n.trunkc++] = id;
+	}
+	*r = n;
+	return true;
+}
+
+static bool read_route(struct api_ctx *ctx, json_t *o, int64_t tid,
+		       struct store_route *r, bool create,
+		       struct api_resp *resp)
+{
+	if (!api_get_str(o, "name", create, &name_rule, r->name,
+			 sizeof(r->name), resp) ||
+	    !api_get_str(o, "prefix", create, &prefix_rule, r->prefix,
+			 sizeof(r->prefix), resp))
+		return false;
+	if (!prefix_ok(r->prefix)) {
+		api_problem(resp, 400, "prefix", "prefix must be + then 0 to "
+			    "15 digits, e.g. +33 (+ alone: every number)");
+		return false;
+	}
+	if (create && (!json_object_get(o, "trunks") ||
+		       json_is_null(json_object_get(o, "trunks")))) {
+		api_problem(resp, 400, "trunks", "trunks is required");
+		return false;
+	}
+	return read_trunks(ctx, o, tid, r, resp);
+}
+
+struct clash {
+	const struct store_route *r;
+	const char *field;
+};
+
+static int find_clash(const struct store_route *o, void *arg)
+{
+	struct clash *c = arg;
+
+	if (o->id == c->r->id)
+		return 0;
+	if (!strcmp(o->name, c->r->name))
+		c->field = "name";
+	else if (!strcmp(o->prefix, c->r->prefix))
+		c->field = "prefix";
+	return c->field ? 1 : 0;
+}
+
+/* EEXIST from the store: say which field another route holds */
+static void conflict(struct api_ctx *ctx, int64_t tid,
+		     const struct store_route *r, struct api_resp *resp)
+{
+	struct clash c = {r, NULL};
+
+	(void)store_route_foreach(ctx->st, tid, find_clash, &c);
+	if (c.field && !strcmp(c.field, "prefix"))
+		api_problem(resp, 409, "prefix", "another route already has "
+			    "prefix %s", r->prefix);
+	else if (c.field)
+		api_problem(resp, 409, "name", "a route named %s already "
+			    "exists", r->name);
+	else
+		api_problem(resp, 409, "trunks", "a trunk of the route is "
+			    "gone: read the trunks again");
+}
+
+static int add_route(const struct store_route *r, void *arg)
+{
+	json_array_append_new(arg, route_json(r));
+	return 0;
+}
+
+void routes_list(struct api_ctx *ctx, struct api_req *req,
+		 struct api_resp *resp)
+{
+	int64_t tid, after;
+	json_t *items;
+	int limit;
+
+	if (!api_path_id(req, 0, &tid, resp) ||
+	    !api_page(req, resp, &limit, &after))
+		return;
+	items = json_array();
+	int err = store_route_list(ctx->st, tid, after, limit, add_route,
+				   items);
+	api_list_done(resp, err, items, limit);
+}
+
+void routes_create(struct api_ctx *ctx, struct api_req *req,
+		   struct api_resp *resp)
+{
+	struct store_route r = {0};
+	char res[48], loc[96];
+	json_t *o, *after;
+	int64_t tid;
+	int err;
+
+	if (!api_path_id(req, 0, &tid, resp))
+		return;
+	o = api_body(req, resp, fields);
+	if (!o)
+		return;
+	if (!read_route(ctx, o, tid, &r, true, resp)) {
+		json_decref(o);
+		return;
+	}
+	json_decref(o);
+	err = store_route_create(ctx->st, tid, &r);
+	if (err == EEXIST) {
+		r.id = 0;
+		conflict(ctx, tid, &r, resp);
+		return;
+	}
+	if (err) {
+		api_problem(resp, err == ENOENT ? 404 : 503, NULL,
+			    "cannot create the route");
+		return;
+	}
+	after = route_json(&r);
+	snprintf(res, sizeof(res), "routes/%lld", (long long)r.id);
+	audit_record(ctx, req, tid, "create", res, NULL, after);
+	snprintf(loc, sizeof(loc), "/api/v1/tenants/%lld/routes/%lld",
+		 (long long)tid, (long long)r.id);
+	api_json_etag(resp, 201, after);
+	api_resp_header(resp, "Location", loc);
+}
+
+static bool load(struct api_ctx *ctx, struct api_req *req,
+		 struct api_resp *resp, int64_t *tid, struct store_route *r)
+{
+	int64_t id;
+	int err;
+
+	if (!api_path_id(req, 0, tid, resp) || !api_path_id(req, 1, &id, resp))
+		return false;
+	err = store_route_get(ctx->st, *tid, id, r);
+	if (err) {
+		api_store_error(resp, err);
+		return false;
+	}
+	return true;
+}
+
+void routes_get(struct api_ctx *ctx, struct api_req *req,
+		struct api_resp *resp)
+{
+	struct store_route r;
+	int64_t tid;
+
+	if (load(ctx, req, resp, &tid, &r))
+		api_json_etag(resp, 200, route_json(&r));
+}
+
+void routes_update(struct api_ctx *ctx, struct api_req *req,
+		   struct api_resp *resp)
+{
+	struct store_route r;
+	json_t *o, *before, *after;
+	char res[48];
+	int64_t tid;
+	int err;
+
+	if (!load(ctx, req, resp, &tid, &r))
+		return;
+	before = route_json(&r);
+	if (!api_if_match(req, resp, before) ||
+	    !(o = api_body(req, resp, fields))) {
+		json_decref(before);
+		return;
+	}
+	if (!read_route(ctx, o, tid, &r, false, resp)) {
+		json_decref(o);
+		json_decref(before);
+		return;
+	}
+	json_decref(o);
+	err = store_route_update(ctx->st, tid, &r);
+	if (err) {
+		json_decref(before);
+		if (err == EEXIST)
+			conflict(ctx, tid, &r, resp);
+		else
+			api_store_error(resp, err);
+		return;
+	}
+	after = route_json(&r);
+	snprintf(res, sizeof(res), "routes/%lld", (long long)r.id);
+	audit_record(ctx, req, tid, "update", res, before, after);
+	json_decref(before);
+	api_json_etag(resp, 200, after);
+}
+
+void routes_delete(struct api_ctx *ctx, struct api_req *req,
+		   struct api_resp *resp)
+{
+	struct store_route r;
+	json_t *before;
+	char res[48];
+	int64_t tid;
+	int err;
+
+	if (!load(ctx, req, resp, &tid, &r))
+		return;
+	before = route_json(&r);
+	if (!api_if_match(req, resp, before)) {
+		json_decref(before);
+		return;
+	}
+	err = store_route_delete(ctx->st, tid, r.id);
+	if (err) {
+		json_decref(before);
+		api_store_error(resp, err);
+		return;
+	}
+	snprintf(res, sizeof(res), "routes/%lld", (long long)r.id);
+	audit_record(ctx, req, tid, "delete", res, before, NULL);
+	json_decref(before);
+	resp->status = 204;
+}
