@@ -295,7 +295,8 @@ static void call_end(struct call *c, enum cdr_party by, uint16_t scode,
 
 	/* the caller, if not answered yet */
 	if (scode && c->a && c->a->sess && !c->winner)
-		(void)sipsess_reject(c->a->sess, scode, reason, "%s", hdr);
+		(void)sipsess_reject(c->a->sess, scode, reason,
+				     "%sContent-Length: 0\r\n\r\n", hdr);
 	else if (scode && c->invite)
 		(void)sip_treplyf(NULL, NULL, c->p->d.sip, c->invite, false,
 				  scode, reason, "%sContent-Length: 0\r\n\r\n",

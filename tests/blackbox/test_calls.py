@@ -148,3 +148,109 @@ def test_call_audio_both_ways(centrexd, phones):
     for leg in legs:
         assert leg["rtp"]["rx_packets"] > 100, legs
         assert leg["rtp"]["tx_packets"] > 100, legs
+
+
+def test_cancel_before_answer(centrexd, phones):
+    """1001 hangs up while 1002 rings: 1002 stops ringing (CANCEL
+    relayed) and the CDR says cancelled, hung up by the caller, no
+    billsec."""
+    a, b = phones(centrexd, "1001", "1002")
+    a.dial("1002")
+    b.wait_event("CALL_INCOMING")
+    a.cmd("hangup")
+    b.wait_event("CALL_CLOSED")
+    got = wait_cdrs(centrexd, 1)
+    c = got[0]
+    assert c["disposition"] == "cancelled", c
+    assert c["hangup_by"] == "caller" and c["billsec"] == 0, c
+    assert c["answer"] is None, c
+
+
+def test_busy(centrexd, phones):
+    """1002 refuses the call: 1001 gets 486 (with the Q.850 cause of a
+    busy user), the CDR says busy."""
+    a, b = phones(centrexd, "1001", "1002")
+    a.dial("1002")
+    b.wait_event("CALL_INCOMING")
+    b.cmd("hangup")
+    e = a.wait_event("CALL_CLOSED")
+    assert "486" in e.get("param", "") or "Busy" in e.get("param", ""), e
+    c = wait_cdrs(centrexd, 1)[0]
+    assert c["disposition"] == "busy", c
+    assert c["sip_status"] == 486 and c["q850_cause"] == 17, c
+
+
+def test_no_answer(start_daemon, phones):
+    """Nobody answers within call.ring_timeout_s: the caller gets 480,
+    the callee stops ringing, the CDR says no answer."""
+    d = start_daemon(opts=["call.ring_timeout_s=2"])
+    a, b = phones(d, "1001", "1002")
+    a.dial("1002")
+    b.wait_event("CALL_INCOMING")
+    e = a.wait_event("CALL_CLOSED", timeout=8)
+    assert "480" in e.get("param", "") or "Unavailable" in \
+        e.get("param", ""), e
+    b.wait_event("CALL_CLOSED")
+    c = wait_cdrs(d, 1)[0]
+    assert c["disposition"] == "no_answer", c
+    assert c["sip_status"] == 480 and c["q850_cause"] == 19, c
+    assert c["hangup_by"] == "system", c
+
+
+def test_unknown_number_and_unregistered_user(centrexd, phones):
+    """An extension nobody has gets 404 (cause 1); a user with no
+    registered phone gets 480 (cause 20, subscriber absent); both leave
+    a failed CDR."""
+    (a,) = phones(centrexd, "1001")
+    a.dial("1999")
+    e = a.wait_event("CALL_CLOSED")
+    assert "404" in e.get("param", "") or "Not Found" in \
+        e.get("param", ""), e
+    a.dial("1005")
+    e = a.wait_event("CALL_CLOSED")
+    assert "480" in e.get("param", "") or "Unavailable" in \
+        e.get("param", ""), e
+    got = wait_cdrs(centrexd, 2)
+    by_callee = {c["callee"]: c for c in got}
+    assert by_callee["1999"]["sip_status"] == 404, got
+    assert by_callee["1999"]["q850_cause"] == 1, got
+    assert by_callee["1005"]["sip_status"] == 480, got
+    assert by_callee["1005"]["q850_cause"] == 20, got
+    assert all(c["disposition"] == "failed" for c in got), got
+
+
+def test_other_tenant_unreachable(centrexd, phones):
+    """acme's 1001 dialling globex's 2001 at globex's domain gets the
+    same 404 as an unknown number; globex's phone never rings."""
+    (a,) = phones(centrexd, "1001")
+    a.dial("2001", domain="globex.example")
+    e = a.wait_event("CALL_CLOSED")
+    assert "404" in e.get("param", "") or "Not Found" in \
+        e.get("param", ""), e
+
+
+def test_hold_and_resume(centrexd, phones):
+    """1001 puts the call on hold and resumes it: each time 1002 gets the
+    new offer (re-INVITE relayed), the call survives, and after resuming
+    the audio still flows both ways."""
+    a, b = phones(centrexd, "1001", "1002")
+    a.dial("1002")
+    b.wait_event("CALL_INCOMING")
+    b.cmd("accept")
+    a.wait_event("CALL_ESTABLISHED")
+    b.wait_event("CALL_ESTABLISHED")
+    b.ua.events.clear()
+    a.cmd("hold")
+    e = b.wait_event("CALL_REMOTE_SDP")
+    assert e.get("param") == "offer", e
+    time.sleep(1)
+    a.cmd("resume")
+    e = b.wait_event("CALL_REMOTE_SDP")
+    assert e.get("param") == "offer", e
+    time.sleep(2)
+    a.cmd("hangup")
+    b.wait_event("CALL_CLOSED")
+    c = wait_cdrs(centrexd, 1)[0]
+    assert c["disposition"] == "answered", c
+    assert "sendonly" in b.ua.log() or "hold" in b.ua.log().lower(), \
+        b.ua.log()[-2000:]
