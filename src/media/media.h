@@ -67,6 +67,11 @@ typedef void (media_stats_h)(const struct media_stats *st, void *arg);
    address to bind and advertise. */
 int  media_start(struct media_engine **mep, const char *addr,
 		 unsigned port_lo, unsigned port_hi, unsigned threads);
+/* Joins the threads and closes every socket.  Relays already closed get
+   their close callbacks, from inside this call; relays still open are
+   freed silently (their handles become invalid), and pending
+   media_relay_stats answers are dropped.  Never call it from a
+   media_stats_h. */
 void media_stop(struct media_engine *me);
 /* relays alive and ports free (for --status) */
 unsigned media_relay_count(const struct media_engine *me);
@@ -81,7 +86,12 @@ void media_relay_local(const struct media_relay *r, enum media_side side,
 /* Set or change (re-INVITE) where a side's peer is. */
 int  media_relay_set_peer(struct media_relay *r, enum media_side side,
 			  const struct media_peer *peer);
-/* Ask for the counters; h runs later on the signalling thread. */
+/* The RTP clock (Hz) of a dynamic payload type that a side's peer sends,
+   from its SDP rtpmap; jitter figures assume 8000 Hz without it. */
+int  media_relay_set_clock(struct media_relay *r, enum media_side side,
+			   uint8_t pt, uint32_t rate);
+/* Ask for the counters; h runs later on the signalling thread (unless the
+   relay is closed first). */
 int  media_relay_stats(struct media_relay *r, media_stats_h *h, void *arg);
 /* Close: the sockets are released and h (may be NULL) gets the final
    counters on the signalling thread; the handle is gone after this call. */

@@ -1,0 +1,91 @@
+/**
+ * @file priv.h  What engine.c (signalling thread) and thread.c (media
+ * threads) share: the messages between them and the thread interface.
+ *
+ * Messages are plain malloc'd structs: libre's reference counts are not
+ * thread-safe, so no libre object ever crosses.  A request travels to a
+ * media thread and, for stats and close, the same block comes back as the
+ * reply, so a round trip costs one allocation.
+ */
+#ifndef CENTREX_MEDIA_PRIV_H
+#define CENTREX_MEDIA_PRIV_H
+
+#include <netinet/in.h>
+#include <pthread.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include "media/media.h"
+
+/* A socket address of either family, without sockaddr_storage's 128
+   bytes: a relay keeps ten of them. */
+union media_sa {
+	struct sockaddr     sa;
+	struct sockaddr_in  in;
+	struct sockaddr_in6 in6;
+};
+
+/* A peer's addresses as the media thread wants them: already in the
+   family of our sockets (IPv4 peers of an IPv6 socket are v4-mapped). */
+struct media_peer_addrs {
+	union media_sa rtp;       /**< family 0: nowhere to send yet */
+	union media_sa rtcp;
+	union media_sa sig;       /**< family 0: unknown */
+	bool known;               /**< some address of the peer is known */
+	bool rtcp_mux;
+	bool send;
+};
+
+enum media_msg_type {
+	MEDIA_MSG_ADD,        /**< take a relay's sockets (relay) */
+	MEDIA_MSG_PEER,       /**< set a side's peer */
+	MEDIA_MSG_CLOCK,      /**< RTP clock of a dynamic payload type */
+	MEDIA_MSG_STATS,      /**< there: read counters; back: deliver them */
+	MEDIA_MSG_CLOSE,      /**< there: close sockets; back: free ports */
+	MEDIA_MSG_STOP,       /**< the thread ends its loop */
+};
+
+struct media_rrelay;     /* a relay as its media thread sees it */
+
+struct media_msg {
+	struct media_msg *next;
+	enum media_msg_type type;
+	struct media_rrelay *rr;      /**< the thread's relay (not ADD's owner) */
+	struct media_relay *handle;   /**< signalling side; opaque over there */
+	enum media_side side;
+	union {
+		struct media_peer_addrs peer;
+		struct {
+			uint8_t pt;
+			uint32_t rate;
+		} clock;
+		struct {
+			media_stats_h *h;
+			void *arg;
+		} cb;
+	} u;
+	struct media_stats stats;     /**< filled by the media thread */
+};
+
+/* Where a media thread posts its replies (the engine, on the signalling
+   thread's side).  Thread-safe. */
+typedef void (media_reply_h)(struct media_msg *m, void *arg);
+
+struct media_thread;
+
+int  media_thread_start(struct media_thread **mtp, unsigned idx,
+			media_reply_h *reply, void *arg);
+/* Ends and joins the thread.  Orders still queued are carried out, so
+   stats and close get their answers (the engine discards them), then
+   every socket the thread holds is closed. */
+void media_thread_stop(struct media_thread *mt);
+/* Queues m (ownership passes to the thread). */
+void media_thread_send(struct media_thread *mt, struct media_msg *m);
+
+/* A relay for a media thread: four bound sockets (RTP, RTCP of A, then
+   of B).  The thread owns them from MEDIA_MSG_ADD on. */
+struct media_rrelay *media_rrelay_alloc(const int fds[4],
+					struct media_relay *handle);
+/* Frees a relay that never reached its thread, closing the sockets. */
+void media_rrelay_free(struct media_rrelay *rr);
+
+#endif

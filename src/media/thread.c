@@ -1,0 +1,711 @@
+/** @file thread.c  A media thread: its epoll loop and the relay hot path.
+ *
+ * Each media thread owns the sockets of the relays given to it and is the
+ * only code that touches their state (struct media_rrelay), so the
+ * per-packet path takes no lock.  Orders come from the signalling thread
+ * through a mutex-guarded FIFO and an eventfd; answers go back through
+ * the engine's reply function.  libre is not used here at all: its loop
+ * and reference counts belong to the signalling thread.
+ *
+ * Per wake-up and readable socket: one recvmmsg() of up to BATCH
+ * datagrams into the thread's buffers, a look at each header, then one
+ * sendmmsg() per outgoing socket whose iovecs point at those same
+ * buffers.  Nothing is allocated and nothing is copied in user space.
+ * Epoll is level-triggered, so a socket with more than a batch waiting
+ * is simply served again on the next turn, after the others.
+ *
+ * Orders are applied first in a turn, so that a peer set before its first
+ * packet arrived applies to that packet.  A relay closed by an order may
+ * still have events further on in the array being walked: it is marked
+ * dead, its sockets are closed at once, and its memory is freed at the
+ * end of the turn.
+ */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/epoll.h>
+#include <sys/eventfd.h>
+#include <time.h>
+#include <unistd.h>
+#include "core/log.h"
+#include "media/priv.h"
+#include "media/rtp.h"
+
+enum {
+	BATCH = 32,             /* datagrams per recvmmsg */
+	PKT_MAX = 2048,         /* larger than any MTU we will meet */
+	EVENTS = 64,
+	RELATCH_SILENCE_MS = 2000,
+	CLOCKS = 4,             /* dynamic payload types with a known clock */
+	DEFAULT_CLOCK = 8000,
+};
+
+enum { END_RTP = 0, END_RTCP = 1 };
+
+/* One of a side's two sockets and the peer address it talks to. */
+struct end {
+	union media_sa sdp;       /**< from SDP; only used if sdp_ok */
+	union media_sa latched;   /**< the peer's real source, once seen */
+	uint64_t last_rx_ms;      /**< last accepted packet */
+	int fd;
+	bool sdp_ok;              /**< sdp is somewhere we can send to */
+	bool is_latched;
+};
+
+/* One side of a relay: its sockets, its peer and what came from it. */
+struct side {
+	struct end end[2];
+	union media_sa sig;
+	struct media_rx rx;
+	uint64_t rx_packets, rx_bytes, tx_packets, tx_bytes, rtcp_packets;
+	uint64_t dropped_foreign, dropped_other;
+	float rtcp_loss_pct, rtcp_jitter_ms;   /**< -1: no report yet */
+	struct {
+		uint32_t rate;
+		uint8_t pt;
+	} clk[CLOCKS];
+	uint8_t clk_next;
+	uint8_t last_pt;
+	bool known, mux, send;
+};
+
+struct media_rrelay {
+	struct media_rrelay *prev, *next;  /**< the thread's list */
+	struct media_relay *handle;        /**< opaque token for replies */
+	struct side side[2];
+	bool dead;                         /**< closed, freed after the turn */
+};
+
+struct media_thread {
+	pthread_t tid;
+	unsigned idx;
+	int epfd;
+	int evfd;                          /**< orders are waiting */
+	pthread_mutex_t mu;
+	struct media_msg *head, **tail;    /**< orders, guarded by mu */
+	media_reply_h *reply;
+	void *reply_arg;
+	struct media_rrelay *relays;       /**< owned */
+	struct media_rrelay *dead;         /**< owned, closed this turn */
+	bool stopping;
+	struct media_msg stop;             /**< so that stopping cannot fail */
+	uint64_t now_us, now_ms;           /**< taken once per turn */
+
+	/* one batch, reused by every socket of this thread */
+	uint8_t (*buf)[PKT_MAX];
+	struct mmsghdr rx[BATCH];
+	struct iovec rx_iov[BATCH];
+	union media_sa src[BATCH];
+	struct mmsghdr tx[2][BATCH];       /**< by outgoing end */
+	struct iovec tx_iov[2][BATCH];
+	bool tx_rtp[2][BATCH];
+	unsigned ntx[2];
+};
+
+static socklen_t msa_len(const union media_sa *a)
+{
+	return a->sa.sa_family == AF_INET6 ? sizeof(a->in6) : sizeof(a->in);
+}
+
+static bool msa_ip_eq(const union media_sa *a, const union media_sa *b)
+{
+	if (a->sa.sa_family != b->sa.sa_family)
+		return false;
+	if (a->sa.sa_family == AF_INET)
+		return a->in.sin_addr.s_addr == b->in.sin_addr.s_addr;
+	if (a->sa.sa_family == AF_INET6)
+		return !memcmp(&a->in6.sin6_addr, &b->in6.sin6_addr, 16);
+	return false;
+}
+
+static bool msa_eq(const union media_sa *a, const union media_sa *b)
+{
+	if (!msa_ip_eq(a, b))
+		return false;
+	if (a->sa.sa_family == AF_INET)
+		return a->in.sin_port == b->in.sin_port;
+	return a->in6.sin6_port == b->in6.sin6_port;
+}
+
+/* Somewhere a packet can go: not 0.0.0.0 or ::, not port 0 (a refused
+   stream, or the old way of putting a call on hold). */
+static bool msa_sendable(const union media_sa *a)
+{
+	if (a->sa.sa_family == AF_INET)
+		return a->in.sin_port && a->in.sin_addr.s_addr != INADDR_ANY;
+	if (a->sa.sa_family == AF_INET6)
+		return a->in6.sin6_port &&
+		       !IN6_IS_ADDR_UNSPECIFIED(&a->in6.sin6_addr);
+	return false;
+}
+
+static void msa_print(char *buf, size_t size, const union media_sa *a)
+{
+	char ip[INET6_ADDRSTRLEN] = "?";
+	unsigned port = 0;
+
+	if (a->sa.sa_family == AF_INET) {
+		inet_ntop(AF_INET, &a->in.sin_addr, ip, sizeof(ip));
+		port = ntohs(a->in.sin_port);
+	}
+	else if (a->sa.sa_family == AF_INET6) {
+		inet_ntop(AF_INET6, &a->in6.sin6_addr, ip, sizeof(ip));
+		port = ntohs(a->in6.sin6_port);
+	}
+	snprintf(buf, size, "%s:%u", ip, port);
+}
+
+/* The peer may send from its SDP address or from where its SIP came
+   from (a phone behind NAT announces a private address); nobody else. */
+static bool source_allowed(const struct side *s, const union media_sa *src)
+{
+	return msa_ip_eq(src, &s->end[END_RTP].sdp) ||
+	       msa_ip_eq(src, &s->end[END_RTCP].sdp) ||
+	       msa_ip_eq(src, &s->sig);
+}
+
+static uint32_t side_clock(const struct side *s, uint8_t pt)
+{
+	uint32_t rate;
+
+	for (unsigned i = 0; i < CLOCKS; i++)
+		if (s->clk[i].rate && s->clk[i].pt == pt)
+			return s->clk[i].rate;
+	rate = media_pt_clock(pt);
+	return rate ? rate : DEFAULT_CLOCK;
+}
+
+static const union media_sa *end_dest(const struct end *e)
+{
+	if (e->is_latched)
+		return &e->latched;
+	return e->sdp_ok ? &e->sdp : NULL;
+}
+
+static void latch(struct media_rrelay *rr, struct side *s, struct end *e,
+		  const union media_sa *src)
+{
+	bool again = e->is_latched;
+
+	e->latched = *src;
+	e->is_latched = true;
+	if (log_enabled(LOGL_DEBUG)) {
+		char a[64];
+
+		msa_print(a, sizeof(a), src);
+		log_debug("media", "relay %p side %c %s %s %s", (void *)rr,
+			  s == &rr->side[MEDIA_A] ? 'A' : 'B',
+			  e == &s->end[END_RTP] ? "RTP" : "RTCP",
+			  again ? "re-latched to" : "latched to", a);
+	}
+}
+
+/* Looks at datagram i of the batch that came in on end ei of side si and
+   queues it for the other side if it may pass. */
+static void relay_one(struct media_thread *mt, struct media_rrelay *rr,
+		      unsigned si, unsigned ei, unsigned i)
+{
+	struct side *s = &rr->side[si], *o = &rr->side[si ^ 1];
+	struct end *e = &s->end[ei], *oe;
+	const union media_sa *src = &mt->src[i], *dest;
+	const uint8_t *p = mt->buf[i];
+	size_t len = mt->rx[i].msg_len;
+	struct media_rtcp_report rep;
+	struct media_rtp h;
+	enum media_pkt kind;
+	bool from_peer;
+	unsigned out, j;
+
+	if (!s->known || (mt->rx[i].msg_hdr.msg_flags & MSG_TRUNC)) {
+		s->dropped_other++;
+		return;
+	}
+
+	/* the source first: it is cheaper than parsing a flood */
+	from_peer = e->is_latched && msa_eq(src, &e->latched);
+	if (!from_peer && (!source_allowed(s, src) ||
+			   (e->is_latched &&
+			    mt->now_ms - e->last_rx_ms <= RELATCH_SILENCE_MS))) {
+		s->dropped_foreign++;
+		return;
+	}
+
+	kind = media_pkt_kind(p, len);
+	if (kind == MEDIA_PKT_RTP &&
+	    (ei == END_RTCP || !media_rtp_parse(p, len, &h)))
+		kind = MEDIA_PKT_BAD;
+	else if (kind == MEDIA_PKT_RTCP &&
+		 !media_rtcp_parse(p, len, o->rx.ssrc, &rep))
+		kind = MEDIA_PKT_BAD;
+	if (kind == MEDIA_PKT_BAD) {
+		s->dropped_other++;
+		return;
+	}
+
+	if (!from_peer)
+		latch(rr, s, e, src);
+	e->last_rx_ms = mt->now_ms;
+
+	if (kind == MEDIA_PKT_RTP) {
+		s->rx_packets++;
+		s->rx_bytes += len;
+		s->last_pt = h.pt;
+		media_rx_update(&s->rx, &h, mt->now_us,
+				side_clock(s, h.pt));
+		out = END_RTP;
+	}
+	else {
+		s->rtcp_packets++;
+		if (rep.found) {
+			/* the report is about what we relayed to this peer,
+			   i.e. the other side's stream and clock */
+			s->rtcp_loss_pct = (float)rep.fraction * 100.0f /
+					   256.0f;
+			s->rtcp_jitter_ms = (float)((double)rep.jitter *
+				1000.0 / side_clock(o, o->last_pt));
+		}
+		out = o->mux ? END_RTP : END_RTCP;
+	}
+
+	if (!o->send)
+		return;
+	oe = &o->end[out];
+	dest = end_dest(oe);
+	if (!dest)
+		return;
+
+	j = mt->ntx[out]++;
+	mt->tx_iov[out][j] = (struct iovec){(void *)p, len};
+	mt->tx[out][j].msg_hdr = (struct msghdr){
+		.msg_name = (void *)dest,
+		.msg_namelen = msa_len(dest),
+		.msg_iov = &mt->tx_iov[out][j],
+		.msg_iovlen = 1,
+	};
+	mt->tx_rtp[out][j] = kind == MEDIA_PKT_RTP;
+}
+
+/* Sends what relay_one queued towards side o. */
+static void flush(struct media_thread *mt, struct side *o)
+{
+	for (unsigned out = 0; out < 2; out++) {
+		struct mmsghdr *v = mt->tx[out];
+		unsigned n = mt->ntx[out], off = 0;
+
+		while (off < n) {
+			int r = sendmmsg(o->end[out].fd, v + off, n - off, 0);
+
+			if (r < 0) {
+				if (errno == EINTR)
+					continue;
+				/* a full socket buffer drops the rest, as
+				   the network would; any other error loses
+				   the one datagram it concerns */
+				if (errno == EAGAIN || errno == ENOBUFS)
+					break;
+				off++;
+				continue;
+			}
+			for (unsigned k = off; k < off + (unsigned)r; k++) {
+				if (!mt->tx_rtp[out][k])
+					continue;
+				o->tx_packets++;
+				o->tx_bytes += v[k].msg_len;
+			}
+			off += (unsigned)r;
+		}
+		mt->ntx[out] = 0;
+	}
+}
+
+static void readable(struct media_thread *mt, struct media_rrelay *rr,
+		     unsigned si, unsigned ei)
+{
+	int n;
+
+	for (unsigned i = 0; i < BATCH; i++)
+		mt->rx[i].msg_hdr.msg_namelen = sizeof(mt->src[i]);
+
+	n = recvmmsg(rr->side[si].end[ei].fd, mt->rx, BATCH, MSG_DONTWAIT,
+		     NULL);
+	if (n <= 0)
+		return;   /* EAGAIN, or an ICMP error now cleared */
+
+	for (unsigned i = 0; i < (unsigned)n; i++)
+		relay_one(mt, rr, si, ei, i);
+	flush(mt, &rr->side[si ^ 1]);
+}
+
+static void stats_fill(const struct media_rrelay *rr, struct media_stats *st)
+{
+	memset(st, 0, sizeof(*st));
+	for (unsigned i = 0; i < 2; i++) {
+		const struct side *s = &rr->side[i];
+		struct media_side_stats *d = &st->side[i];
+		const struct end *e = &s->end[END_RTP];
+
+		d->rx_packets = s->rx_packets;
+		d->rx_bytes = s->rx_bytes;
+		d->tx_packets = s->tx_packets;
+		d->tx_bytes = s->tx_bytes;
+		d->rtcp_packets = s->rtcp_packets;
+		d->dropped_foreign = s->dropped_foreign;
+		d->dropped_other = s->dropped_other;
+		d->lost = media_rx_lost(&s->rx);
+		d->jitter_ms = media_rx_jitter_ms(&s->rx);
+		d->rtcp_loss_pct = s->rtcp_loss_pct;
+		d->rtcp_jitter_ms = s->rtcp_jitter_ms;
+		d->latched = e->is_latched;
+		if (e->is_latched)
+			memcpy(&d->latched_addr, &e->latched, msa_len(&e->latched));
+		d->last_pt = s->last_pt;
+	}
+}
+
+struct media_rrelay *media_rrelay_alloc(const int fds[4],
+					struct media_relay *handle)
+{
+	struct media_rrelay *rr = calloc(1, sizeof(*rr));
+
+	if (!rr)
+		return NULL;
+	rr->handle = handle;
+	for (unsigned i = 0; i < 2; i++) {
+		struct side *s = &rr->side[i];
+
+		s->end[END_RTP].fd = fds[2 * i];
+		s->end[END_RTCP].fd = fds[2 * i + 1];
+		s->rtcp_loss_pct = -1.0f;
+		s->rtcp_jitter_ms = -1.0f;
+	}
+	return rr;
+}
+
+static void rrelay_close_fds(struct media_rrelay *rr, int epfd)
+{
+	for (unsigned i = 0; i < 2; i++) {
+		for (unsigned k = 0; k < 2; k++) {
+			int fd = rr->side[i].end[k].fd;
+
+			if (fd < 0)
+				continue;
+			/* explicitly: a forked child holding a copy would
+			   keep the registration alive after close() */
+			if (epfd >= 0)
+				(void)epoll_ctl(epfd, EPOLL_CTL_DEL, fd, NULL);
+			close(fd);
+			rr->side[i].end[k].fd = -1;
+		}
+	}
+}
+
+void media_rrelay_free(struct media_rrelay *rr)
+{
+	if (!rr)
+		return;
+	rrelay_close_fds(rr, -1);
+	free(rr);
+}
+
+static void relay_add(struct media_thread *mt, struct media_rrelay *rr)
+{
+	rr->next = mt->relays;
+	if (rr->next)
+		rr->next->prev = rr;
+	mt->relays = rr;
+
+	for (unsigned i = 0; i < 4; i++) {
+		struct epoll_event ev = {
+			.events = EPOLLIN,
+			/* the relay is at least 4-aligned: the low bits say
+			   which side and end; 0 is the order eventfd */
+			.data.u64 = (uintptr_t)rr | i,
+		};
+		int fd = rr->side[i >> 1].end[i & 1].fd;
+
+		if (epoll_ctl(mt->epfd, EPOLL_CTL_ADD, fd, &ev))
+			log_error("media", "thread %u: cannot watch a relay "
+				  "socket: %s", mt->idx, strerror(errno));
+	}
+}
+
+/* Closes the sockets now; the memory goes at the end of the turn. */
+static void relay_remove(struct media_thread *mt, struct media_rrelay *rr)
+{
+	if (rr->prev)
+		rr->prev->next = rr->next;
+	else
+		mt->relays = rr->next;
+	if (rr->next)
+		rr->next->prev = rr->prev;
+	rrelay_close_fds(rr, mt->epfd);
+	rr->dead = true;
+	rr->prev = NULL;
+	rr->next = mt->dead;
+	mt->dead = rr;
+}
+
+static void reap(struct media_thread *mt)
+{
+	while (mt->dead) {
+		struct media_rrelay *rr = mt->dead;
+
+		mt->dead = rr->next;
+		free(rr);
+	}
+}
+
+static void set_peer(struct media_rrelay *rr, enum media_side si,
+		     const struct media_peer_addrs *p)
+{
+	struct side *s = &rr->side[si];
+	struct end *rtp = &s->end[END_RTP], *rtcp = &s->end[END_RTCP];
+
+	/* a re-INVITE to a new address is a new path: learn it afresh;
+	   the same address again (a codec change, hold) keeps the latch */
+	if (!msa_eq(&rtp->sdp, &p->rtp))
+		rtp->is_latched = false;
+	if (!msa_eq(&rtcp->sdp, &p->rtcp))
+		rtcp->is_latched = false;
+	rtp->sdp = p->rtp;
+	rtp->sdp_ok = msa_sendable(&p->rtp);
+	rtcp->sdp = p->rtcp;
+	rtcp->sdp_ok = msa_sendable(&p->rtcp);
+	s->sig = p->sig;
+	s->known = p->known;
+	s->mux = p->rtcp_mux;
+	s->send = p->send;
+}
+
+static void set_clock(struct side *s, uint8_t pt, uint32_t rate)
+{
+	unsigned i;
+
+	for (i = 0; i < CLOCKS; i++)
+		if (s->clk[i].rate && s->clk[i].pt == pt)
+			break;
+	if (i == CLOCKS) {
+		/* full: the oldest entry gives way */
+		i = s->clk_next;
+		s->clk_next = (uint8_t)((s->clk_next + 1) % CLOCKS);
+	}
+	s->clk[i].pt = pt;
+	s->clk[i].rate = rate;
+}
+
+/* Applies one order; replies reuse the message. */
+static void order(struct media_thread *mt, struct media_msg *m)
+{
+	switch (m->type) {
+
+	case MEDIA_MSG_ADD:
+		relay_add(mt, m->rr);
+		free(m);
+		break;
+
+	case MEDIA_MSG_PEER:
+		set_peer(m->rr, m->side, &m->u.peer);
+		free(m);
+		break;
+
+	case MEDIA_MSG_CLOCK:
+		set_clock(&m->rr->side[m->side], m->u.clock.pt,
+			  m->u.clock.rate);
+		free(m);
+		break;
+
+	case MEDIA_MSG_STATS:
+		stats_fill(m->rr, &m->stats);
+		mt->reply(m, mt->reply_arg);
+		break;
+
+	case MEDIA_MSG_CLOSE:
+		stats_fill(m->rr, &m->stats);
+		relay_remove(mt, m->rr);
+		m->rr = NULL;
+		mt->reply(m, mt->reply_arg);
+		break;
+
+	case MEDIA_MSG_STOP:
+		mt->stopping = true;   /* m is mt->stop: not allocated */
+		break;
+	}
+}
+
+static void orders(struct media_thread *mt)
+{
+	struct media_msg *m;
+	uint64_t v;
+
+	(void)!read(mt->evfd, &v, sizeof(v));
+
+	pthread_mutex_lock(&mt->mu);
+	m = mt->head;
+	mt->head = NULL;
+	mt->tail = &mt->head;
+	pthread_mutex_unlock(&mt->mu);
+
+	while (m) {
+		struct media_msg *next = m->next;
+
+		order(mt, m);
+		m = next;
+	}
+}
+
+static void clock_read(struct media_thread *mt)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	mt->now_us = (uint64_t)ts.tv_sec * 1000000 +
+		     (uint64_t)ts.tv_nsec / 1000;
+	mt->now_ms = mt->now_us / 1000;
+}
+
+static void *thread_main(void *arg)
+{
+	struct media_thread *mt = arg;
+	struct epoll_event ev[EVENTS];
+	char name[16];
+
+	snprintf(name, sizeof(name), "centrexd-rtp%u", mt->idx);
+	pthread_setname_np(pthread_self(), name);
+
+	while (!mt->stopping) {
+		int n = epoll_wait(mt->epfd, ev, EVENTS, -1);
+
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			log_error("media", "thread %u: epoll_wait: %s",
+				  mt->idx, strerror(errno));
+			break;
+		}
+		clock_read(mt);
+		for (int i = 0; i < n; i++) {
+			if (!ev[i].data.u64) {
+				orders(mt);
+				break;
+			}
+		}
+		for (int i = 0; i < n; i++) {
+			uint64_t tag = ev[i].data.u64;
+			struct media_rrelay *rr = (struct media_rrelay *)
+				(uintptr_t)(tag & ~(uint64_t)3);
+
+			if (!tag || rr->dead)
+				continue;
+			readable(mt, rr, (unsigned)(tag >> 1 & 1),
+				 (unsigned)(tag & 1));
+		}
+		reap(mt);
+	}
+	return NULL;
+}
+
+static void thread_free(struct media_thread *mt)
+{
+	if (mt->epfd >= 0)
+		close(mt->epfd);
+	if (mt->evfd >= 0)
+		close(mt->evfd);
+	pthread_mutex_destroy(&mt->mu);
+	free(mt->buf);
+	free(mt);
+}
+
+int media_thread_start(struct media_thread **mtp, unsigned idx,
+		       media_reply_h *reply, void *arg)
+{
+	struct media_thread *mt;
+	struct epoll_event ev = {.events = EPOLLIN, .data.u64 = 0};
+	sigset_t all, old;
+	int err;
+
+	mt = calloc(1, sizeof(*mt));
+	if (!mt)
+		return ENOMEM;
+	mt->idx = idx;
+	mt->reply = reply;
+	mt->reply_arg = arg;
+	mt->tail = &mt->head;
+	pthread_mutex_init(&mt->mu, NULL);
+	mt->evfd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
+	mt->epfd = epoll_create1(EPOLL_CLOEXEC);
+	mt->buf = malloc((size_t)BATCH * PKT_MAX);
+	if (mt->evfd < 0 || mt->epfd < 0) {
+		err = errno;
+		goto out;
+	}
+	if (!mt->buf) {
+		err = ENOMEM;
+		goto out;
+	}
+	if (epoll_ctl(mt->epfd, EPOLL_CTL_ADD, mt->evfd, &ev)) {
+		err = errno;
+		goto out;
+	}
+
+	/* the receive side of the batch never changes but for the
+	   address lengths, which recvmmsg overwrites */
+	for (unsigned i = 0; i < BATCH; i++) {
+		mt->rx_iov[i] = (struct iovec){mt->buf[i], PKT_MAX};
+		mt->rx[i].msg_hdr = (struct msghdr){
+			.msg_name = &mt->src[i],
+			.msg_namelen = sizeof(mt->src[i]),
+			.msg_iov = &mt->rx_iov[i],
+			.msg_iovlen = 1,
+		};
+	}
+
+	/* signals are for the signalling thread only */
+	sigfillset(&all);
+	pthread_sigmask(SIG_BLOCK, &all, &old);
+	err = pthread_create(&mt->tid, NULL, thread_main, mt);
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
+
+ out:
+	if (err) {
+		thread_free(mt);
+		return err;
+	}
+	*mtp = mt;
+	return 0;
+}
+
+void media_thread_send(struct media_thread *mt, struct media_msg *m)
+{
+	uint64_t one = 1;
+	bool wake;
+
+	m->next = NULL;
+	pthread_mutex_lock(&mt->mu);
+	wake = !mt->head;   /* else a wake-up is already on its way */
+	*mt->tail = m;
+	mt->tail = &m->next;
+	pthread_mutex_unlock(&mt->mu);
+	if (wake)
+		(void)!write(mt->evfd, &one, sizeof(one));
+}
+
+void media_thread_stop(struct media_thread *mt)
+{
+	if (!mt)
+		return;
+	mt->stop.type = MEDIA_MSG_STOP;
+	media_thread_send(mt, &mt->stop);
+	pthread_join(mt->tid, NULL);
+
+	/* Orders that came after the stop are still carried out here, so
+	   that each gets its answer and each socket is closed by one path;
+	   the engine discards the answers. */
+	orders(mt);
+	while (mt->relays)
+		relay_remove(mt, mt->relays);
+	reap(mt);
+	thread_free(mt);
+}
