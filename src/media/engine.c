@@ -54,6 +54,7 @@ struct media_engine {
 
 	int evfd;                         /**< answers are waiting */
 	bool listening;
+	bool stopping;                    /**< threads gone: no more orders */
 	pthread_mutex_t mu;
 	struct media_msg *rhead, **rtail; /**< answers, guarded by mu */
 };
@@ -88,6 +89,8 @@ static int bind_one(const struct media_engine *me, unsigned port, int *fdp)
 		len = sizeof(a.in6);
 		(void)setsockopt(fd, IPPROTO_IPV6, IPV6_TCLASS, &tos,
 				 sizeof(tos));
+		/* for IPv4 peers of a dual-stack socket */
+		(void)setsockopt(fd, IPPROTO_IP, IP_TOS, &tos, sizeof(tos));
 	}
 	else {
 		a.in.sin_port = htons((uint16_t)port);
@@ -307,6 +310,9 @@ void media_stop(struct media_engine *me)
 	if (!me)
 		return;
 
+	/* close callbacks run below; whatever they ask of the engine is
+	   refused from here on, since the threads are gone */
+	me->stopping = true;
 	for (unsigned i = 0; i < me->nthr; i++)
 		media_thread_stop(me->thr[i]);
 
@@ -374,6 +380,8 @@ int media_relay_alloc(struct media_engine *me, struct media_relay **rp)
 
 	if (!me || !rp)
 		return EINVAL;
+	if (me->stopping)
+		return ESHUTDOWN;
 
 	err = pair_take(me, &pair[0], &fds[0]);
 	if (err)
@@ -511,6 +519,8 @@ int media_relay_set_peer(struct media_relay *r, enum media_side side,
 
 	if (!r || r->closing || !peer || (side != MEDIA_A && side != MEDIA_B))
 		return EINVAL;
+	if (r->me->stopping)
+		return ESHUTDOWN;
 
 	err = peer_addr(r->me, &pa.rtp, &peer->rtp);
 	if (!err)
@@ -551,6 +561,8 @@ int media_relay_set_clock(struct media_relay *r, enum media_side side,
 	if (!r || r->closing || (side != MEDIA_A && side != MEDIA_B) ||
 	    pt > 127 || !rate || rate > MAX_CLOCK_HZ)
 		return EINVAL;
+	if (r->me->stopping)
+		return ESHUTDOWN;
 	m = calloc(1, sizeof(*m));
 	if (!m)
 		return ENOMEM;
@@ -570,6 +582,8 @@ int media_relay_stats(struct media_relay *r, media_stats_h *h, void *arg)
 
 	if (!r || r->closing || !h)
 		return EINVAL;
+	if (r->me->stopping)
+		return ESHUTDOWN;
 	m = calloc(1, sizeof(*m));
 	if (!m)
 		return ENOMEM;
@@ -588,6 +602,8 @@ void media_relay_close(struct media_relay *r, media_stats_h *h, void *arg)
 		return;
 	r->closing = true;
 	r->me->nrelays--;
+	if (r->me->stopping)
+		return;   /* freed by media_stop, with no callback */
 	r->bye.type = MEDIA_MSG_CLOSE;
 	r->bye.rr = r->rr;
 	r->bye.handle = r;

@@ -49,7 +49,7 @@ struct media_rrelay;     /* a relay as its media thread sees it */
 struct media_msg {
 	struct media_msg *next;
 	enum media_msg_type type;
-	struct media_rrelay *rr;      /**< the thread's relay (not ADD's owner) */
+	struct media_rrelay *rr;      /**< the thread's relay */
 	struct media_relay *handle;   /**< signalling side; opaque over there */
 	enum media_side side;
 	union {

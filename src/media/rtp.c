@@ -114,7 +114,7 @@ bool media_rtcp_parse(const uint8_t *p, size_t n, uint32_t want_ssrc,
 			return true;
 
 		rc = q[0] & 0x1f;
-		if (q[1] == 200)        /* SR: header, SSRC, 20 bytes sender info */
+		if (q[1] == 200)        /* SR: header, SSRC, sender info */
 			head = 28;
 		else if (q[1] == 201)   /* RR: header, SSRC */
 			head = 8;

@@ -226,9 +226,10 @@ static void relay_one(struct media_thread *mt, struct media_rrelay *rr,
 
 	/* the source first: it is cheaper than parsing a flood */
 	from_peer = e->is_latched && msa_eq(src, &e->latched);
-	if (!from_peer && (!source_allowed(s, src) ||
-			   (e->is_latched &&
-			    mt->now_ms - e->last_rx_ms <= RELATCH_SILENCE_MS))) {
+	if (!from_peer &&
+	    (!source_allowed(s, src) ||
+	     (e->is_latched &&
+	      mt->now_ms - e->last_rx_ms <= RELATCH_SILENCE_MS))) {
 		s->dropped_foreign++;
 		return;
 	}
@@ -360,7 +361,8 @@ static void stats_fill(const struct media_rrelay *rr, struct media_stats *st)
 		d->rtcp_jitter_ms = s->rtcp_jitter_ms;
 		d->latched = e->is_latched;
 		if (e->is_latched)
-			memcpy(&d->latched_addr, &e->latched, msa_len(&e->latched));
+			memcpy(&d->latched_addr, &e->latched,
+			       msa_len(&e->latched));
 		d->last_pt = s->last_pt;
 	}
 }

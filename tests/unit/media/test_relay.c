@@ -736,6 +736,19 @@ static void test_stats_then_close(void **state)
 	rig_down(&g);
 }
 
+static struct media_engine *g_stopping;
+static int g_alloc_err;
+
+/* a close callback that, during media_stop, asks for a new relay */
+static void alloc_in_stop(const struct media_stats *st, void *arg)
+{
+	struct media_relay *r = NULL;
+	(void)st;
+	(void)arg;
+
+	g_alloc_err = media_relay_alloc(g_stopping, &r);
+}
+
 static void test_stop_answers_closes(void **state)
 {
 	struct waiter ws = {0}, wc = {0};
@@ -753,6 +766,16 @@ static void test_stop_answers_closes(void **state)
 	media_relay_close(r1, stats_h, &wc);
 	media_stop(me);   /* r2, never closed, goes silently */
 	assert_int_equal(wc.calls, 1);
+
+	/* the engine refuses work once stopping */
+	assert_int_equal(media_start(&me, "127.0.0.1", PORT_LO, PORT_HI, 1),
+			 0);
+	assert_int_equal(media_relay_alloc(me, &r1), 0);
+	media_relay_close(r1, alloc_in_stop, NULL);
+	g_stopping = me;
+	g_alloc_err = 0;
+	media_stop(me);
+	assert_int_equal(g_alloc_err, ESHUTDOWN);
 	assert_int_equal(ws.calls, 0);
 	assert_int_equal(wc.st.side[MEDIA_A].rx_packets, 0);
 	assert_true(wc.st.side[MEDIA_A].rtcp_loss_pct < 0);
