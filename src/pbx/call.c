@@ -703,7 +703,7 @@ static void win(struct call *c, struct leg *leg)
 	while (le) {
 		struct leg *l = le->data;
 		le = le->next;
-		if (l == leg)
+		if (l == leg || l->closed)
 			continue;
 		l->end_ms = leg->answer_ms;
 		l->status = 487;

@@ -27,14 +27,16 @@ class Phone:
     """A baresip phone with a tone of its own and a call-event log."""
 
     def __init__(self, tmp_path, daemon, user, domain="acme.example",
-                 password=None):
+                 password=None, auto_answer=False):
         self.user = user
         tone = os.path.join(str(tmp_path), "tone-%s.wav" % user)
         write_tone(tone, TONES.get(user, 800))
-        self.ua = Baresip(str(tmp_path),
-                          _account(user, domain, password or "pw" + user,
-                                   daemon.port),
-                          name="phone-" + user, tone=tone)
+        account = _account(user, domain, password or "pw" + user,
+                           daemon.port)
+        if auto_answer:
+            account += ";answermode=auto"
+        self.ua = Baresip(str(tmp_path), account, name="phone-" + user,
+                          tone=tone)
         self.ua.start()
         _reginfo_ok(self.ua)
 
@@ -76,8 +78,8 @@ class Phone:
 def phones(tmp_path):
     made = []
 
-    def factory(daemon, *users):
-        out = [Phone(tmp_path, daemon, u) for u in users]
+    def factory(daemon, *users, **kw):
+        out = [Phone(tmp_path, daemon, u, **kw) for u in users]
         made.extend(out)
         return out
 
