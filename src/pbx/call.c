@@ -1114,6 +1114,26 @@ static void cdr_for_refusal(struct pbx *p, const struct sip_msg *msg,
 			 cdr->uuid);
 }
 
+/* Is the offer usable at all?  Checked before routing, so a broken offer
+   is told as such whatever number it calls. */
+static int offer_check(const struct sip_msg *msg)
+{
+	struct legsdp *l = NULL;
+	struct sa none, rtp, rtcp;
+	bool mux;
+	int err;
+
+	sa_init(&none, AF_INET);
+	err = legsdp_alloc(&l, &none, &none);
+	if (!err)
+		err = legsdp_decode(l, msg->mb, true);
+	/* a first offer must say where to send (no 0.0.0.0, no junk) */
+	if (!err && !legsdp_remote(l, &rtp, &rtcp, &mux))
+		err = EBADMSG;
+	mem_deref(l);
+	return err;
+}
+
 int call_start(struct pbx *p, const struct sip_msg *invite,
 	       const struct call_origin *o, const struct call_route *r)
 {
@@ -1121,6 +1141,16 @@ int call_start(struct pbx *p, const struct sip_msg *invite,
 	struct leg *a;
 	struct sockaddr_storage s1, s2;
 	int err;
+
+	err = offer_check(invite);
+	if (err && err != ENOMEM) {
+		tlog_info("pbx/call", o->tenant_slug, "INVITE from %J: offer "
+			  "refused: %m", &invite->src, err);
+		reject_new(p, invite, 488, "Not Acceptable Here", 65);
+		cdr_for_refusal(p, invite, o, r, 488, 65, CDR_FAILED);
+		trunk_release(o->trunk);
+		return EPROTO;
+	}
 
 	if (r->kind == ROUTE_REJECT) {
 		reject_new(p, invite, r->scode, r->reason, r->q850);

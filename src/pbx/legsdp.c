@@ -76,6 +76,9 @@ int legsdp_decode(struct legsdp *l, struct mbuf *mb, bool offer)
 		return err == ENOMEM ? ENOMEM : EBADMSG;
 	if (!has_formats(l))
 		return ENOENT;
+	/* a connection address we could not read ("c=IN IP4 junk") */
+	if (sa_af(sdp_media_raddr(l->audio)) == AF_UNSPEC)
+		return EBADMSG;
 	if (offer) {
 		mem_deref(l->offer);
 		l->offer = mbuf_alloc(mbuf_get_left(mb));

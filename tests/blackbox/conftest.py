@@ -181,8 +181,8 @@ class Daemon:
         """A block of RTP ports of its own, below the ephemeral range where
         other tests' sockets land."""
         if not hasattr(self, "_rtp"):
-            base = 20000 + random.randrange(30) * 400
-            self._rtp = (base, base + 399)
+            base = 20000 + random.randrange(12) * 1000
+            self._rtp = (base, base + 999)
         return self._rtp
 
     @property

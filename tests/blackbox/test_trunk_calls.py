@@ -33,19 +33,20 @@ class Carrier:
     """One SIPp instance on its own address, in the background."""
 
     def __init__(self, workdir, name, scenario, ip, remote=None, calls=1,
-                 extra=()):
+                 extra=(), port=None, trace=True):
         self.dir = os.path.join(workdir, name)
         os.makedirs(self.dir, exist_ok=True)
         self.ip = ip
-        self.port = free_port(ip)
+        self.port = port or free_port(ip)
         self.msgs = os.path.join(self.dir, "messages.log")
         self.errors = os.path.join(self.dir, "errors.log")
         cmd = [SIPP, "-sf", os.path.join(HERE, "sipp", scenario),
                "-i", ip, "-p", str(self.port), "-t", "u1",
                "-m", str(calls), "-nostdin", "-timeout", "30s",
-               "-timeout_error", "-trace_msg", "-message_file", self.msgs,
-               "-trace_err", "-error_file", self.errors,
+               "-timeout_error", "-trace_err", "-error_file", self.errors,
                "-mi", ip, "-mp", str(free_port(ip))] + list(extra)
+        if trace:
+            cmd += ["-trace_msg", "-message_file", self.msgs]
         if remote:
             cmd.insert(1, remote)
         self.screen = open(os.path.join(self.dir, "screen.txt"), "w")
