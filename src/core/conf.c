@@ -125,10 +125,10 @@ const struct conf_key conf_table[] = {
 	{"call.ring_timeout_s", CONF_INT, "60", 1, 600, true,
 	 "a callee that does not answer within this is given up (480)",
 	 S(call_ring_timeout_s), NULL},
-	{"call.max_duration_s", CONF_INT, "14400", 10, 604800, true,
+	{"call.max_duration_s", CONF_INT, "14400", 5, 604800, true,
 	 "longest a call may last before it is ended", S(call_max_duration_s),
 	 NULL},
-	{"call.session_refresh_s", CONF_INT, "900", 30, 86400, true,
+	{"call.session_refresh_s", CONF_INT, "900", 5, 86400, true,
 	 "how often each leg of an answered call is checked alive (UPDATE); "
 	 "a leg that fails it ends the call", S(call_session_refresh_s), NULL},
 	{"log.level", CONF_STR, "info", 1, 15, true,

@@ -30,7 +30,7 @@ class Phone:
                  password=None, auto_answer=False):
         self.user = user
         tone = os.path.join(str(tmp_path), "tone-%s.wav" % user)
-        write_tone(tone, TONES.get(user, 800))
+        write_tone(tone, TONES.get(user, 800), seconds=30)
         account = _account(user, domain, password or "pw" + user,
                            daemon.port)
         if auto_answer:
@@ -256,3 +256,25 @@ def test_hold_and_resume(centrexd, phones):
     assert c["disposition"] == "answered", c
     assert "sendonly" in b.ua.log() or "hold" in b.ua.log().lower(), \
         b.ua.log()[-2000:]
+
+
+def test_refresh_and_maximum_duration(start_daemon, phones):
+    """With a 2 s ring timeout out of the way: sessions are checked every
+    5 s (UPDATE; the phones answer, so the call stays up), and the call is
+    ended by the platform at call.max_duration_s; the CDR says the system
+    hung up after ~8 s."""
+    d = start_daemon(opts=["call.session_refresh_s=5",
+                           "call.max_duration_s=8"])
+    a, b = phones(d, "1001", "1002")
+    a.dial("1002")
+    b.wait_event("CALL_INCOMING")
+    b.cmd("accept")
+    a.wait_event("CALL_ESTABLISHED")
+    a.wait_event("CALL_CLOSED", timeout=15)
+    b.wait_event("CALL_CLOSED", timeout=5)
+    c = wait_cdrs(d, 1)[0]
+    assert c["disposition"] == "answered", c
+    assert c["hangup_by"] == "system", c
+    assert 7 <= c["billsec"] <= 10, c
+    assert "UPDATE" in a.ua.log() or "UPDATE" in b.ua.log() or \
+        c["billsec"] >= 7

@@ -237,3 +237,51 @@ def test_caller_requiring_100rel_gets_420(centrexd, carriers):
         r = c.exchange(req)
         assert r is not None and r.status == 420, r
         assert "100rel" in r.get("unsupported", ""), r
+
+
+def test_registration_trunk(centrexd, carriers, phones):
+    """A "register" trunk: we register to the carrier with its
+    credentials (answering its digest challenge); the carrier's calls
+    from its address then reach the DID's user."""
+    api = operator(centrexd)
+    registrar = carriers("registrar", "carrier_registrar.xml", "127.0.0.6")
+    tid = make_trunk(api, "carrier-reg", "127.0.0.6", registrar.port,
+                     kind="register", inbound_addrs=[],
+                     username="acme-trunk", password="s3cret",
+                     register_expires=60)
+    assert registrar.wait() == 0, registrar.log()[-3000:]
+    reg = registrar.received("REGISTER")
+    assert len(reg) == 2 and "Authorization: Digest" in reg[1], reg
+    assert "sip:trunk-%d@" % tid in reg[1], reg[1]
+
+    provision(api, [])
+    (p,) = phones(centrexd, "1001", auto_answer=True)
+    c = carriers("in", "carrier_call_in.xml", "127.0.0.6",
+                 remote="127.0.0.1:%d" % centrexd.port, extra=["-s", DID])
+    assert c.wait() == 0, c.log()[-3000:]
+    cdr = wait_cdrs(centrexd, 1)[0]
+    assert cdr["trunk_id"] == tid and cdr["disposition"] == "answered", cdr
+
+
+def test_trunk_channel_limit(centrexd, carriers, phones):
+    """A trunk limited to one channel carries one call; a second caller
+    meanwhile gets 503 and a failed CDR."""
+    api = operator(centrexd)
+    carrier = carriers("out", "carrier_answer.xml", "127.0.0.3")
+    t1 = make_trunk(api, "carrier-a", "127.0.0.3", carrier.port,
+                    max_channels=1)
+    provision(api, [t1])
+    a, b = phones(centrexd, "1001", "1002")
+    a.dial("0145671234")
+    a.wait_event("CALL_ESTABLISHED")
+    b.dial("0145671235")
+    e = b.wait_event("CALL_CLOSED")
+    assert "503" in e.get("param", "") or "Unavailable" in \
+        e.get("param", ""), e
+    a.cmd("hangup")
+    assert carrier.wait() == 0, carrier.log()[-3000:]
+    got = wait_cdrs(centrexd, 2)
+    by = {c["dialled"]: c for c in got}
+    assert by["0145671234"]["disposition"] == "answered", got
+    assert by["0145671235"]["disposition"] == "failed", got
+    assert by["0145671235"]["sip_status"] == 503, got
