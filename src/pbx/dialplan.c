@@ -142,8 +142,8 @@ static void route_out(struct pbx *p, const struct call_origin *o,
 {
 	struct route_pick rp = {.number = r->callee};
 
-	if (store_route_list(p->d.st, o->tenant_id, 0, 1000, pick_route,
-			     &rp) || !rp.found) {
+	if (store_route_foreach(p->d.st, o->tenant_id, pick_route, &rp) ||
+	    !rp.found) {
 		reject(r, 404, "No Route", 3, CDR_FAILED);
 		return;
 	}

@@ -6,6 +6,7 @@ call is proven by the audio: the callee's recording carries the caller's
 tone and the other way round, and the relay's counters show the packets
 went through us.  The CDR API then tells what happened.
 """
+import csv
 import glob
 import os
 import time
@@ -113,7 +114,7 @@ def wait_cdrs(daemon, n, timeout=5, **params):
         time.sleep(0.2)
 
 
-def test_call_audio_both_ways(centrexd, phones):
+def test_call_audio_both_ways(centrexd, phones, tmp_path):
     """1001 calls 1002; 1002 answers; each hears the other's tone (the
     recordings are dominated by the other phone's frequency), the relay
     carried the packets, and the CDR says ANSWERED with a billsec that
@@ -150,6 +151,22 @@ def test_call_audio_both_ways(centrexd, phones):
     for leg in legs:
         assert leg["rtp"]["rx_packets"] > 100, legs
         assert leg["rtp"]["tx_packets"] > 100, legs
+
+    # the same call, exported from the command line as Asterisk CSV
+    from test_cli import Cli
+    cli = Cli(centrexd, tmp_path)
+    cli.login()
+    out = tmp_path / "calls.csv"
+    r = cli("cdrs", "export", "--from", "2000-01-01", "--to",
+            "2100-01-01T00:00:00Z", "-o", str(out))
+    assert "wrote 1 call record" in r.stdout, r.stdout
+    rows = list(csv.reader(out.read_text().splitlines()))
+    assert rows[0][:3] == ["accountcode", "src", "dst"], rows[0]
+    row = dict(zip(rows[0], rows[1]))
+    assert row["src"] == "1001" and row["dst"] == "1002", row
+    assert row["disposition"] == "ANSWERED", row
+    assert row["billsec"] == str(c["billsec"]), row
+    assert row["uniqueid"] == c["uuid"], row
 
 
 def test_cancel_before_answer(centrexd, phones):

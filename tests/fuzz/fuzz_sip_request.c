@@ -16,6 +16,7 @@
 #include "core/log.h"
 #include "core/theap.h"
 #include "dir/directory.h"
+#include "sip/auth.h"
 #include "sip/ban.h"
 #include "sip/location.h"
 #include "sip/registrar.h"
@@ -28,6 +29,7 @@ static struct {
 	struct theap *th;
 	struct location *loc;
 	struct ban_table *bans;
+	struct sipauth *auth;
 	struct registrar *reg;
 } fz;
 
@@ -49,8 +51,8 @@ static void init(void)
 			   "00112233445566778899aabbccddeeff") ||
 	    theap_alloc(&fz.th) || location_alloc(&fz.loc, fz.th, NULL) ||
 	    ban_alloc(&fz.bans, fz.th) ||
-	    registrar_alloc(&fz.reg, fz.sip, &fz.conf, fz.dir, fz.loc,
-			    fz.bans))
+	    sipauth_alloc(&fz.auth, fz.sip, &fz.conf, fz.dir, fz.bans) ||
+	    registrar_alloc(&fz.reg, fz.sip, &fz.conf, fz.loc, fz.auth))
 		abort();
 	ban_configure(fz.bans, 1000000, 60, 1);
 }
