@@ -119,7 +119,7 @@ if [[ " $suites " == *" blackbox "* ]]; then
 	# stopped) inside it; the directory is under /tmp for the postgres
 	# user's sake, as for the unit tests.
 	if [ "${BLACKBOX_PG:-yes}" != no ]; then
-		note "black-box API tests on PostgreSQL"
+		note "black-box API, CLI and call tests on PostgreSQL"
 		rm -f "$out/blackbox-pg.xml" "$out/pg-blackbox-"*.log
 		bbpg=$(mktemp -d /tmp/centrex-pg.XXXXXX)
 		chmod 755 "$bbpg"
@@ -136,8 +136,9 @@ if [[ " $suites " == *" blackbox "* ]]; then
 				-p no:cacheprovider -q -rfE --junitxml="$xml" \
 				-o junit_suite_name=blackbox-postgresql ${PYTEST_ARGS:-}
 		' _ "$bbpg" "$out/blackbox-pg.xml" "$out/pg-blackbox-start.log" \
-			tests/blackbox/test_api_*.py tests/blackbox/test_cli.py
-		junit_count "$out/blackbox-pg.xml" "black-box API (postgresql)" $?
+			tests/blackbox/test_api_*.py tests/blackbox/test_cli.py \
+			tests/blackbox/test_calls.py tests/blackbox/test_trunk_calls.py
+		junit_count "$out/blackbox-pg.xml" "black-box API+calls (pg)" $?
 		# the server's log, for failures that only PostgreSQL shows
 		cp "$bbpg/log/server.log" "$out/pg-blackbox-server.log" 2>/dev/null
 		tools/pg.sh stop "$bbpg" >/dev/null 2>&1
