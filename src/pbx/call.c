@@ -268,6 +268,7 @@ static void call_destructor(void *arg)
 		trunk_release(c->o.trunk);
 	if (c->p->count)
 		c->p->count--;
+	pbx_tenant_release(c->p, c->o.tenant_id);
 }
 
 /*
@@ -1159,8 +1160,19 @@ int call_start(struct pbx *p, const struct sip_msg *invite,
 		return ENOENT;
 	}
 
+	if (!pbx_tenant_take(p, o->tenant_id)) {
+		tlog_info("pbx/call", o->tenant_slug, "call to %s refused: "
+			  "the tenant's concurrent call limit is reached",
+			  r->callee);
+		reject_new(p, invite, 503, "Call Limit Reached", 34);
+		cdr_for_refusal(p, invite, o, r, 503, 34, CDR_FAILED);
+		trunk_release(o->trunk);
+		return EBUSY;
+	}
+
 	c = mem_zalloc(sizeof(*c), call_destructor);
 	if (!c) {
+		pbx_tenant_release(p, o->tenant_id);
 		reject_new(p, invite, 500, "Server Internal Error", 41);
 		trunk_release(o->trunk);
 		return ENOMEM;

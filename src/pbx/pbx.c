@@ -24,6 +24,8 @@ static void destructor(void *arg)
 	p->trunks = mem_deref(p->trunks);
 	hash_flush(p->calls);
 	p->calls = mem_deref(p->calls);
+	hash_flush(p->per_tenant);
+	p->per_tenant = mem_deref(p->per_tenant);
 	p->legs = mem_deref(p->legs);
 }
 
@@ -184,6 +186,8 @@ int pbx_alloc(struct pbx **pp, const struct pbx_deps *deps)
 	if (!err)
 		err = hash_alloc(&p->legs, 2048);
 	if (!err)
+		err = hash_alloc(&p->per_tenant, 256);
+	if (!err)
 		err = sipsess_listen(&p->sock, p->d.sip, 2048, invite_h, p);
 	if (!err)
 		err = trunkset_alloc(&p->trunks, p->d.sip, p->d.st);
@@ -197,6 +201,65 @@ int pbx_alloc(struct pbx **pp, const struct pbx_deps *deps)
 		 trunkset_count(p->trunks));
 	*pp = p;
 	return 0;
+}
+
+struct tenant_calls {
+	struct le he;
+	int64_t tenant_id;
+	unsigned n;
+};
+
+static bool tc_cmp(struct le *le, void *arg)
+{
+	const struct tenant_calls *tc = le->data;
+	return tc->tenant_id == *(const int64_t *)arg;
+}
+
+static struct tenant_calls *tc_find(struct pbx *p, int64_t tenant_id)
+{
+	return list_ledata(hash_lookup(p->per_tenant,
+				       hash_fast((const char *)&tenant_id,
+						 sizeof(tenant_id)),
+				       tc_cmp, &tenant_id));
+}
+
+/*
+ * The tenant's contract: at most max_calls at once (0 = no limit).  Read
+ * from the store per call, so a changed limit applies to the next one.
+ */
+bool pbx_tenant_take(struct pbx *p, int64_t tenant_id)
+{
+	struct tenant_calls *tc = tc_find(p, tenant_id);
+	struct store_tenant t;
+
+	if (!store_tenant_get(p->d.st, tenant_id, &t) && t.max_calls > 0 &&
+	    tc && tc->n >= (unsigned)t.max_calls)
+		return false;
+	if (!tc) {
+		tc = mem_zalloc(sizeof(*tc), NULL);
+		if (!tc)
+			return false;
+		tc->tenant_id = tenant_id;
+		hash_append(p->per_tenant, hash_fast((const char *)&tenant_id,
+						     sizeof(tenant_id)),
+			    &tc->he, tc);
+	}
+	tc->n++;
+	return true;
+}
+
+void pbx_tenant_release(struct pbx *p, int64_t tenant_id)
+{
+	struct tenant_calls *tc = tc_find(p, tenant_id);
+
+	if (!tc)
+		return;
+	if (tc->n)
+		tc->n--;
+	if (!tc->n) {
+		hash_unlink(&tc->he);
+		mem_deref(tc);
+	}
 }
 
 bool pbx_request(struct pbx *p, const struct sip_msg *msg)

@@ -295,3 +295,30 @@ def test_refresh_and_maximum_duration(start_daemon, phones):
     assert 7 <= c["billsec"] <= 10, c
     assert "UPDATE" in a.ua.log() or "UPDATE" in b.ua.log() or \
         c["billsec"] >= 7
+
+
+def test_tenant_call_limit(centrexd, phones):
+    """acme's contract allows one call at a time: while 1001 talks to
+    1002, 1003's call is refused with 503 and a failed CDR; once the first
+    call is over, 1003 gets through."""
+    api = ApiClient(centrexd.http_port)
+    api.login("operator@centrex.example", "operator-demo")
+    r = api.patch("/api/v1/tenants/1", {"max_calls": 1})
+    assert r.status == 200, r
+    a, b, c3 = phones(centrexd, "1001", "1002", "1003")
+    a.dial("1002")
+    b.wait_event("CALL_INCOMING")
+    b.cmd("accept")
+    a.wait_event("CALL_ESTABLISHED")
+    c3.dial("1002")
+    e = c3.wait_event("CALL_CLOSED")
+    assert "503" in e.get("param", "") or "Limit" in e.get("param", ""), e
+    a.cmd("hangup")
+    b.wait_event("CALL_CLOSED")
+    c3.dial("1002")
+    b.wait_event("CALL_INCOMING")
+    c3.cmd("hangup")
+    got = wait_cdrs(centrexd, 3)
+    refused = [x for x in got if x["sip_status"] == 503]
+    assert len(refused) == 1 and refused[0]["caller"] == "1003", got
+    assert refused[0]["q850_cause"] == 34, refused
