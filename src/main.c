@@ -365,7 +365,8 @@ static int start(struct daemon *d)
 	e = ctl_alloc(&d->ctl, d->conf.ctl_socket, err, sizeof(err));
 	if (e)
 		goto fail;
-	d->status = (struct status_src){d->dir, d->loc, d->bans};
+	d->status = (struct status_src){d->dir, d->loc, d->bans, d->pbx,
+					d->media};
 	e = status_register(d->ctl, &d->status);
 	e |= ctl_register(d->ctl, "reload", "reload the configuration file",
 			  cmd_reload, d);

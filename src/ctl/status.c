@@ -9,6 +9,8 @@
 #include "core/metrics.h"
 #include "ctl/ctl.h"
 #include "ctl/status.h"
+#include "media/media.h"
+#include "pbx/pbx.h"
 #include "dir/directory.h"
 #include "sip/ban.h"
 #include "sip/location.h"
@@ -154,6 +156,12 @@ static int cmd_status(struct re_printf *pf, const struct pl *args, void *arg)
 			   "%zu tracked addresses\n\n", CENTREX_VERSION,
 			   location_count(src->loc),
 			   dir_tenant_count(src->dir), ban_count(src->bans));
+	if (src->pbx && src->media)
+		c.err |= re_hprintf(pf, "calls: %u in progress, %u media "
+				    "relays, %u RTP ports free\n\n",
+				    pbx_call_count(src->pbx),
+				    media_relay_count(src->media),
+				    media_ports_free(src->media));
 	c.err |= re_hprintf(pf, "%-10s %-24s %8s %10s %8s\n", "tenant",
 			    "domain", "devices", "registered", "contacts");
 	dir_tenant_foreach(src->dir, tenant_line, &c);

@@ -8,11 +8,15 @@ struct ctl;
 struct directory;
 struct location;
 struct ban_table;
+struct pbx;
+struct media_engine;
 
 struct status_src {
 	struct directory *dir;
 	struct location *loc;
 	struct ban_table *bans;
+	struct pbx *pbx;                 /**< may be NULL */
+	struct media_engine *media;      /**< may be NULL */
 };
 
 int status_register(struct ctl *ctl, struct status_src *src);
