@@ -146,8 +146,7 @@ static void relay_peer(struct call *c, struct leg *leg, const struct sa *sig)
 
 /* ---- the end of a call -------------------------------------------------- */
 
-static void fill_leg(struct cdr_leg *cl, const struct leg *leg,
-		     const struct media_side_stats *s)
+static void fill_leg(struct cdr_leg *cl, const struct leg *leg)
 {
 	cl->dir = leg->is_a ? CDR_LEG_IN : CDR_LEG_OUT;
 	str_ncpy(cl->peer, leg->t.peer, sizeof(cl->peer));
@@ -160,15 +159,17 @@ static void fill_leg(struct cdr_leg *cl, const struct leg *leg,
 	cl->status = leg->status;
 	if (leg->sdp)
 		legsdp_codec(leg->sdp, cl->codec, sizeof(cl->codec));
-	if (s) {
-		/* what the leg's peer sent us and what we sent it */
-		cl->rtp_rx_packets = s->rx_packets;
-		cl->rtp_tx_packets = s->tx_packets;
-		cl->rtp_rx_bytes = s->rx_bytes;
-		cl->rtp_tx_bytes = s->tx_bytes;
-		cl->rtp_lost = s->lost;
-		cl->jitter_ms = s->jitter_ms;
-	}
+}
+
+/* what the leg's peer sent us and what we sent it */
+static void put_rtp(struct cdr_leg *cl, const struct media_side_stats *s)
+{
+	cl->rtp_rx_packets = s->rx_packets;
+	cl->rtp_tx_packets = s->tx_packets;
+	cl->rtp_rx_bytes = s->rx_bytes;
+	cl->rtp_tx_bytes = s->tx_bytes;
+	cl->rtp_lost = s->lost;
+	cl->jitter_ms = s->jitter_ms;
 }
 
 /* the CDR waits for the relay's last counters */
@@ -197,12 +198,7 @@ static void cdr_done(const struct media_stats *st, void *arg)
 			s = &st->side[MEDIA_B];
 		else
 			continue;
-		cl->rtp_rx_packets = s->rx_packets;
-		cl->rtp_tx_packets = s->tx_packets;
-		cl->rtp_rx_bytes = s->rx_bytes;
-		cl->rtp_tx_bytes = s->tx_bytes;
-		cl->rtp_lost = s->lost;
-		cl->jitter_ms = s->jitter_ms;
+		put_rtp(cl, s);
 	}
 	cdr_finish(cdr);
 	if (cdr_submit(w, cdr))
@@ -329,13 +325,13 @@ static void call_end(struct call *c, enum cdr_party by, uint16_t scode,
 	}
 	if (c->a) {
 		c->a->status = cdr->sip_status;
-		fill_leg(&cdr->legs[cdr->legc++], c->a, NULL);
+		fill_leg(&cdr->legs[cdr->legc++], c->a);
 	}
 	for (struct le *le = list_head(&c->outs); le; le = le->next) {
 		struct leg *leg = le->data;
 		if (cdr->legc >= CDR_MAX_LEGS)
 			break;
-		fill_leg(&cdr->legs[cdr->legc++], leg, NULL);
+		fill_leg(&cdr->legs[cdr->legc++], leg);
 	}
 
 	tlog_info("pbx/call", c->slug, "call %s %s -> %s ended: %s, %s by "

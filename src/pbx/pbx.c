@@ -59,6 +59,14 @@ static bool check_require(const struct sip_hdr *hdr, const struct sip_msg *msg,
 	return false;
 }
 
+static void origin_init(struct call_origin *o, const struct dir_tenant *tn)
+{
+	memset(o, 0, sizeof(*o));
+	o->tenant_id = tn->id;
+	o->tenant_slug = tn->slug;
+	o->domain = tn->domain;
+}
+
 static void from_trunk(struct pbx *p, const struct sip_msg *msg,
 		       struct trunk *t)
 {
@@ -81,10 +89,7 @@ static void from_trunk(struct pbx *p, const struct sip_msg *msg,
 				  "Content-Length: 0\r\n\r\n");
 		return;
 	}
-	memset(&o, 0, sizeof(o));
-	o.tenant_id = tn->id;
-	o.tenant_slug = tn->slug;
-	o.domain = tn->domain;
+	origin_init(&o, tn);
 	o.trunk = t;
 	(void)pl_strcpy(&msg->from.uri.user, o.caller, sizeof(o.caller));
 	(void)pl_strcpy(&msg->from.dname, o.caller_name,
@@ -124,10 +129,7 @@ static void from_device(struct pbx *p, const struct sip_msg *msg)
 		return;
 	}
 
-	memset(&o, 0, sizeof(o));
-	o.tenant_id = tn->id;
-	o.tenant_slug = tn->slug;
-	o.domain = tn->domain;
+	origin_init(&o, tn);
 	o.device_id = dev->id;
 	o.user_id = dev->user_id;
 	(void)re_snprintf(o.peer, sizeof(o.peer), "%s@%s", dev->username,

@@ -36,6 +36,16 @@ static void destructor(void *arg)
 	ss->sip = mem_deref(ss->sip);
 }
 
+/* refuse new work while the receive queue stays full */
+static void shed(struct sipstack *ss, const struct sip_msg *msg)
+{
+	metrics_inc(M_SIP_SHED_503);
+	(void)sip_replyf(ss->sip, msg, 503, "Service Unavailable",
+			 "Retry-After: %u\r\n"
+			 "Content-Length: 0\r\n\r\n",
+			 5 + (rand_u16() % 10));
+}
+
 static bool request_handler(const struct sip_msg *msg, void *arg)
 {
 	struct sipstack *ss = arg;
@@ -72,12 +82,7 @@ static bool request_handler(const struct sip_msg *msg, void *arg)
 		/* overloaded: finish challenges in progress, refuse new ones */
 		if (overload_shed(&ss->ov) &&
 		    !sip_msg_hdr(msg, SIP_HDR_AUTHORIZATION)) {
-			metrics_inc(M_SIP_SHED_503);
-			(void)sip_replyf(ss->sip, msg, 503,
-					 "Service Unavailable",
-					 "Retry-After: %u\r\n"
-					 "Content-Length: 0\r\n\r\n",
-					 5 + (rand_u16() % 10));
+			shed(ss, msg);
 			return true;
 		}
 		registrar_handle(ss->reg, msg);
@@ -93,12 +98,7 @@ static bool request_handler(const struct sip_msg *msg, void *arg)
 		/* a new call while overloaded: refuse it before any work */
 		if (!pl_strcmp(&msg->met, "INVITE") && !pl_isset(&msg->to.tag) &&
 		    overload_shed(&ss->ov)) {
-			metrics_inc(M_SIP_SHED_503);
-			(void)sip_replyf(ss->sip, msg, 503,
-					 "Service Unavailable",
-					 "Retry-After: %u\r\n"
-					 "Content-Length: 0\r\n\r\n",
-					 5 + (rand_u16() % 10));
+			shed(ss, msg);
 			return true;
 		}
 		/* libre's session layer, listening after us, takes these */
