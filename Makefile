@@ -6,7 +6,7 @@ BUILD      ?= build
 RUN_DIR    ?= run
 SIP_LISTEN ?= udp:127.0.0.1:5060,tcp:127.0.0.1:5060
 
-.PHONY: all setup build run test unit fuzz bench sample-config clean
+.PHONY: all setup build run test unit fuzz bench bench-calls sample-config clean
 
 all: build
 
@@ -31,6 +31,11 @@ bench:
 	@tools/setup.sh bench
 	@bench/register.sh
 	@bench/api.sh
+
+# calls: set-up rate against Kamailio, RTP relay against rtpengine (bench/README.md)
+bench-calls:
+	@tools/setup.sh bench
+	@bench/calls.sh
 
 # regenerate etc/centrex.conf from the daemon's settings table
 sample-config: build

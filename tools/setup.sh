@@ -9,7 +9,7 @@ build_pkgs=(gcc make meson ninja-build pkg-config libre-dev libsodium-dev
 test_pkgs=(libcmocka-dev clang libclang-rt-14-dev python3 python3-pytest
 	sip-tester baresip-core util-linux iproute2 postgresql)
 bench_pkgs=(kamailio kamailio-sqlite-modules sip-tester sqlite3 python3 wrk curl
-	postgresql)
+	postgresql rtpengine-daemon)
 
 case "${1:-all}" in
 build) want=("${build_pkgs[@]}") ;;
