@@ -23,6 +23,7 @@
 #include "core/conf.h"
 #include "core/log.h"
 #include "core/random.h"
+#include "core/tmrheap.h"
 #include "core/sdnotify.h"
 #include "core/theap.h"
 #include "api/service.h"
@@ -562,6 +563,7 @@ int main(int argc, char **argv)
 		return 1;
 	}
 	random_init();
+	tmrheap_init();
 	err = libre_init();
 	if (err) {
 		fprintf(stderr, "centrexd: libre failed to start\n");
