@@ -22,6 +22,7 @@ struct tenant_ent {
 struct device_ent {
 	struct le le_name;
 	struct le le_id;
+	struct le le_user;           /**< devices_by_user: who to ring */
 	struct dir_device d;
 };
 
@@ -30,6 +31,7 @@ struct directory {
 	struct hash *tenants_by_id;
 	struct hash *devices_by_name;
 	struct hash *devices_by_id;
+	struct hash *devices_by_user;
 	size_t ntenants;
 };
 
@@ -49,6 +51,7 @@ static void device_destructor(void *arg)
 
 	hash_unlink(&e->le_name);
 	hash_unlink(&e->le_id);
+	hash_unlink(&e->le_user);
 	mem_deref(e->d.username);
 }
 
@@ -71,6 +74,7 @@ static void dir_destructor(void *arg)
 	drain(d->tenants_by_id);
 	mem_deref(d->devices_by_name);
 	mem_deref(d->devices_by_id);
+	mem_deref(d->devices_by_user);
 	mem_deref(d->tenants_by_domain);
 	mem_deref(d->tenants_by_id);
 }
@@ -89,6 +93,7 @@ int dir_alloc(struct directory **dp)
 	err |= hash_alloc(&d->tenants_by_id, 256);
 	err |= hash_alloc(&d->devices_by_name, 65536);
 	err |= hash_alloc(&d->devices_by_id, 65536);
+	err |= hash_alloc(&d->devices_by_user, 65536);
 	if (err) {
 		mem_deref(d);
 		return ENOMEM;
@@ -198,6 +203,8 @@ int dir_device_add(struct directory *d, struct dir_tenant *t, int64_t id,
 		    name_key(t->id, username, strlen(username)),
 		    &e->le_name, e);
 	hash_append(d->devices_by_id, id_key(t->id, id), &e->le_id, e);
+	hash_append(d->devices_by_user, id_key(t->id, user_id), &e->le_user,
+		    e);
 	t->ndevices++;
 	return 0;
 }
@@ -433,6 +440,23 @@ void dir_device_foreach(const struct directory *d, int64_t tenant_id,
 	struct dev_each c = {tenant_id, h, arg};
 	if (d && h)
 		(void)hash_apply(d->devices_by_id, each_device, &c);
+}
+
+void dir_user_devices(const struct directory *d, int64_t tenant_id,
+		      int64_t user_id, dir_device_h *h, void *arg)
+{
+	struct list *l;
+
+	if (!d || !h)
+		return;
+	/* one bucket: the user's devices and whoever shares its hash */
+	l = hash_list(d->devices_by_user, id_key(tenant_id, user_id));
+	for (struct le *le = list_head(l); le; ) {
+		struct device_ent *e = le->data;
+		le = le->next;
+		if (e->d.tenant->id == tenant_id && e->d.user_id == user_id)
+			h(&e->d, arg);
+	}
 }
 
 static bool drop_tenant_device(struct le *le, void *arg)

@@ -81,8 +81,12 @@ int  dir_device_put(struct directory *d, int64_t tenant_id, int64_t id,
 		    const char *ha1_md5_hex, const char *ha1_sha256_hex);
 void dir_device_remove(struct directory *d, int64_t tenant_id, int64_t id);
 typedef void (dir_device_h)(struct dir_device *dev, void *arg);
+/* every device of a tenant (walks the whole directory: not per call) */
 void dir_device_foreach(const struct directory *d, int64_t tenant_id,
 			dir_device_h *h, void *arg);
+/* the devices of one user, from an index (what a call rings) */
+void dir_user_devices(const struct directory *d, int64_t tenant_id,
+		      int64_t user_id, dir_device_h *h, void *arg);
 
 /* for tests and tools: add entries directly */
 int dir_tenant_add(struct directory *d, int64_t id, const char *slug,

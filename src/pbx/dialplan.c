@@ -82,7 +82,7 @@ static void ring_user(struct pbx *p, int64_t tenant_id, int64_t user_id,
 
 	r->callee_user_id = user_id;
 	r->targetc = 0;
-	dir_device_foreach(p->d.dir, tenant_id, add_bindings, &rc);
+	dir_user_devices(p->d.dir, tenant_id, user_id, add_bindings, &rc);
 	if (!r->targetc) {
 		reject(r, 480, "Temporarily Unavailable", 20, CDR_FAILED);
 		return;

@@ -184,13 +184,13 @@ int pbx_alloc(struct pbx **pp, const struct pbx_deps *deps)
 		return ENOMEM;
 	p->d = *deps;
 	str_ncpy(p->contact_user, "centrex", sizeof(p->contact_user));
-	err = hash_alloc(&p->calls, 1024);
+	err = hash_alloc(&p->calls, 8192);
 	if (!err)
-		err = hash_alloc(&p->legs, 2048);
+		err = hash_alloc(&p->legs, 16384);
 	if (!err)
 		err = hash_alloc(&p->per_tenant, 256);
 	if (!err)
-		err = sipsess_listen(&p->sock, p->d.sip, 2048, invite_h, p);
+		err = sipsess_listen(&p->sock, p->d.sip, 16384, invite_h, p);
 	if (!err)
 		err = trunkset_alloc(&p->trunks, p->d.sip, p->d.st);
 	if (!err)
