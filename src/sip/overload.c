@@ -96,7 +96,7 @@ void overload_sample(struct overload *ov, const struct sip_msg *msg)
  log:
 	if (!before && ov->shed_pm)
 		log_warn("sip", "overload: receive queue %u%% full, answering "
-			 "part of the new registrations with 503",
+			 "part of the new registrations and calls with 503",
 			 ov->fill_pct);
 	else if (before && !ov->shed_pm)
 		log_notice("sip", "overload over: receive queue %u%% full",
