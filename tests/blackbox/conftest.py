@@ -145,6 +145,7 @@ class Daemon:
         self.workdir = workdir
         self.name = name
         os.makedirs(workdir, exist_ok=True)
+        self.port_given = port is not None
         self.port = port or free_port()
         self.http_port = free_port()
         # an explicit store is a SQLite file; otherwise a database of
@@ -229,6 +230,17 @@ class Daemon:
             if READY_RE.search(self._read(self.stdout_path)):
                 return self
             rc = self.proc.poll()
+            if rc is not None and self.runs == 1 and \
+                    "cannot listen" in self.stderr_tail() and \
+                    getattr(self, "_port_retries", 0) < 3:
+                # a port free when chosen was taken since by another
+                # process (ephemeral ports are shared): choose again
+                self._port_retries = getattr(self, "_port_retries", 0) + 1
+                if not self.port_given:
+                    self.port = free_port()
+                self.http_port = free_port()
+                self.runs = 0
+                return self.start(timeout)
             if rc is not None:
                 self._recorded = True   # reported here, not at teardown
                 raise AssertionError(
