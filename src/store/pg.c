@@ -260,6 +260,19 @@ static int query(struct pg_db *d, const char *sql, const struct params *p,
 				      p ? p->v : NULL, NULL, NULL, 0), resp);
 }
 
+/* a page of a tenant's rows: $1 tenant, $2 the last id seen, $3 the
+   page size */
+static int query_page(struct pg_db *d, int64_t tenant_id, int64_t after_id,
+		      int limit, const char *sql, PGresult **resp)
+{
+	struct params q = {0};
+
+	p_int(&q, tenant_id);
+	p_int(&q, after_id);
+	p_int(&q, limit);
+	return query(d, sql, &q, resp);
+}
+
 /* an INSERT ... RETURNING id */
 static int insert(struct pg_db *d, const char *sql, const struct params *p,
 		  int64_t *idp)
@@ -747,15 +760,10 @@ static int be_site_get(void *p, int64_t tenant_id, int64_t id,
 static int be_site_list(void *p, int64_t tenant_id, int64_t after_id,
 			int limit, store_site_h *h, void *arg)
 {
-	struct params q = {0};
 	PGresult *r = NULL;
-	int err;
-
-	p_int(&q, tenant_id);
-	p_int(&q, after_id);
-	p_int(&q, limit);
-	err = query(p, "SELECT " SITE_COLUMNS " FROM sites WHERE "
-		    "tenant_id = $1 AND id > $2 ORDER BY id LIMIT $3", &q, &r);
+	int err = query_page(p, tenant_id, after_id, limit,
+		"SELECT " SITE_COLUMNS " FROM sites WHERE "
+		"tenant_id = $1 AND id > $2 ORDER BY id LIMIT $3", &r);
 	RETURN_EACH_ROW(r, err, struct store_site, site_row, h, arg);
 }
 
@@ -798,15 +806,10 @@ static int be_user_get(void *p, int64_t tenant_id, int64_t id,
 static int be_user_list(void *p, int64_t tenant_id, int64_t after_id,
 			int limit, store_user_h *h, void *arg)
 {
-	struct params q = {0};
 	PGresult *r = NULL;
-	int err;
-
-	p_int(&q, tenant_id);
-	p_int(&q, after_id);
-	p_int(&q, limit);
-	err = query(p, "SELECT " USER_COLUMNS " FROM users WHERE "
-		    "tenant_id = $1 AND id > $2 ORDER BY id LIMIT $3", &q, &r);
+	int err = query_page(p, tenant_id, after_id, limit,
+		"SELECT " USER_COLUMNS " FROM users WHERE "
+		"tenant_id = $1 AND id > $2 ORDER BY id LIMIT $3", &r);
 	RETURN_EACH_ROW(r, err, struct store_user, user_row, h, arg);
 }
 
@@ -1004,17 +1007,12 @@ static char *get_dup(const PGresult *r, int row, int col)
 static int be_audit_list(void *p, int64_t tenant_id, int64_t after_id,
 			 int limit, store_audit_h *h, void *arg)
 {
-	struct params q = {0};
 	PGresult *r = NULL;
-	int err;
-
-	p_int(&q, tenant_id);
-	p_int(&q, after_id);
-	p_int(&q, limit);
-	err = query(p, "SELECT id, COALESCE(tenant_id, 0), at_ms, actor, "
-		    "remote, action, resource, before_json, after_json "
-		    "FROM audit_log WHERE ($1::bigint = 0 OR tenant_id = $1) "
-		    "AND id > $2 ORDER BY id LIMIT $3", &q, &r);
+	int err = query_page(p, tenant_id, after_id, limit,
+		"SELECT id, COALESCE(tenant_id, 0), at_ms, actor, "
+		"remote, action, resource, before_json, after_json "
+		"FROM audit_log WHERE ($1::bigint = 0 OR tenant_id = $1) "
+		"AND id > $2 ORDER BY id LIMIT $3", &r);
 	for (int i = 0; !err && i < PQntuples(r); i++) {
 		struct store_audit a = {
 			.id = get_int(r, i, 0),
@@ -1382,15 +1380,10 @@ static int be_number_get(void *p, int64_t tenant_id, int64_t id,
 static int be_number_list(void *p, int64_t tenant_id, int64_t after_id,
 			  int limit, store_number_h *h, void *arg)
 {
-	struct params q = {0};
 	PGresult *r = NULL;
-	int err;
-
-	p_int(&q, tenant_id);
-	p_int(&q, after_id);
-	p_int(&q, limit);
-	err = query(p, "SELECT " NUMBER_COLUMNS " FROM numbers WHERE "
-		    "tenant_id = $1 AND id > $2 ORDER BY id LIMIT $3", &q, &r);
+	int err = query_page(p, tenant_id, after_id, limit,
+		"SELECT " NUMBER_COLUMNS " FROM numbers WHERE "
+		"tenant_id = $1 AND id > $2 ORDER BY id LIMIT $3", &r);
 	RETURN_EACH_ROW(r, err, struct store_number, number_row, h, arg);
 }
 
@@ -1480,16 +1473,11 @@ static int be_token_get_all(void *p, int64_t id, struct store_token *t)
 static int be_token_list(void *p, int64_t tenant_id, int64_t after_id,
 			 int limit, store_token_h *h, void *arg)
 {
-	struct params q = {0};
 	PGresult *r = NULL;
-	int err;
-
-	p_int(&q, tenant_id);
-	p_int(&q, after_id);
-	p_int(&q, limit);
-	err = query(p, "SELECT " TOKEN_COLUMNS " FROM api_tokens WHERE "
-		    "COALESCE(tenant_id, 0) = $1 AND id > $2 ORDER BY id "
-		    "LIMIT $3", &q, &r);
+	int err = query_page(p, tenant_id, after_id, limit,
+		"SELECT " TOKEN_COLUMNS " FROM api_tokens WHERE "
+		"COALESCE(tenant_id, 0) = $1 AND id > $2 ORDER BY id "
+		"LIMIT $3", &r);
 	RETURN_EACH_ROW(r, err, struct store_token, token_row, h, arg);
 }
 
@@ -1635,15 +1623,10 @@ static int be_trunk_get(void *p, int64_t tenant_id, int64_t id,
 static int be_trunk_list(void *p, int64_t tenant_id, int64_t after_id,
 			 int limit, store_trunk_h *h, void *arg)
 {
-	struct params q = {0};
 	PGresult *r = NULL;
-	int err;
-
-	p_int(&q, tenant_id);
-	p_int(&q, after_id);
-	p_int(&q, limit);
-	err = query(p, "SELECT " TRUNK_COLUMNS " FROM trunks WHERE "
-		    "tenant_id = $1 AND id > $2 ORDER BY id LIMIT $3", &q, &r);
+	int err = query_page(p, tenant_id, after_id, limit,
+		"SELECT " TRUNK_COLUMNS " FROM trunks WHERE "
+		"tenant_id = $1 AND id > $2 ORDER BY id LIMIT $3", &r);
 	RETURN_EACH_ROW(r, err, struct store_trunk, trunk_row, h, arg);
 }
 
@@ -1747,17 +1730,11 @@ static int be_route_get(void *p, int64_t tenant_id, int64_t id,
 static int be_route_list(void *p, int64_t tenant_id, int64_t after_id,
 			 int limit, store_route_h *h, void *arg)
 {
-	struct params q = {0};
 	PGresult *r = NULL;
-	int err;
-
-	p_int(&q, tenant_id);
-	p_int(&q, after_id);
-	p_int(&q, limit);
-	err = query(p, ROUTE_SELECT "(SELECT id, tenant_id, name, prefix FROM "
-		    "routes WHERE tenant_id = $1 AND id > $2 ORDER BY id "
-		    "LIMIT $3) r" ROUTE_JOIN "ORDER BY r.id, rt.position",
-		    &q, &r);
+	int err = query_page(p, tenant_id, after_id, limit,
+		ROUTE_SELECT "(SELECT id, tenant_id, name, prefix FROM "
+		"routes WHERE tenant_id = $1 AND id > $2 ORDER BY id "
+		"LIMIT $3) r" ROUTE_JOIN "ORDER BY r.id, rt.position", &r);
 	return route_rows(r, err, h, arg);
 }
 

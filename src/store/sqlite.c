@@ -610,6 +610,22 @@ static int be_tenant_get(void *p, int64_t tenant_id, struct store_tenant *t)
  * handler types differ (calling them through one cast type would be
  * undefined behaviour).
  */
+/* a page of a tenant's rows: the statement's three parameters are the
+   tenant, the last id seen and the page size */
+static int prepare_page(struct sqlite_db *s, sqlite3_stmt **stp,
+			const char *sql, int64_t tenant_id, int64_t after_id,
+			int limit)
+{
+	int err = prepare(s, stp, sql);
+
+	if (err)
+		return err;
+	sqlite3_bind_int64(*stp, 1, tenant_id);
+	sqlite3_bind_int64(*stp, 2, after_id);
+	sqlite3_bind_int(*stp, 3, limit);
+	return 0;
+}
+
 #define RETURN_EACH_ROW(s, st, TYPE, ROW, h, arg)                      \
 	do {                                                           \
 		int rc_, err_ = 0;                                     \
@@ -707,15 +723,12 @@ static int be_site_list(void *p, int64_t tenant_id, int64_t after_id,
 {
 	struct sqlite_db *s = p;
 	sqlite3_stmt *st = NULL;
-	int err;
-
-	err = prepare(s, &st, "SELECT " SITE_COLS " FROM sites WHERE "
-		      "tenant_id = ? AND id > ? ORDER BY id LIMIT ?");
+	int err = prepare_page(s, &st,
+		"SELECT " SITE_COLS " FROM sites WHERE "
+		"tenant_id = ? AND id > ? ORDER BY id LIMIT ?",
+		tenant_id, after_id, limit);
 	if (err)
 		return err;
-	sqlite3_bind_int64(st, 1, tenant_id);
-	sqlite3_bind_int64(st, 2, after_id);
-	sqlite3_bind_int(st, 3, limit);
 	RETURN_EACH_ROW(s, st, struct store_site, site_row, h, arg);
 }
 
@@ -778,15 +791,12 @@ static int be_user_list(void *p, int64_t tenant_id, int64_t after_id,
 {
 	struct sqlite_db *s = p;
 	sqlite3_stmt *st = NULL;
-	int err;
-
-	err = prepare(s, &st, "SELECT " USER_COLS " FROM users WHERE "
-		      "tenant_id = ? AND id > ? ORDER BY id LIMIT ?");
+	int err = prepare_page(s, &st,
+		"SELECT " USER_COLS " FROM users WHERE "
+		"tenant_id = ? AND id > ? ORDER BY id LIMIT ?",
+		tenant_id, after_id, limit);
 	if (err)
 		return err;
-	sqlite3_bind_int64(st, 1, tenant_id);
-	sqlite3_bind_int64(st, 2, after_id);
-	sqlite3_bind_int(st, 3, limit);
 	RETURN_EACH_ROW(s, st, struct store_user, user_row, h, arg);
 }
 
@@ -1099,15 +1109,12 @@ static int be_number_list(void *p, int64_t tenant_id, int64_t after_id,
 {
 	struct sqlite_db *s = p;
 	sqlite3_stmt *st = NULL;
-	int err;
-
-	err = prepare(s, &st, "SELECT " NUMBER_COLS " FROM numbers WHERE "
-		      "tenant_id = ? AND id > ? ORDER BY id LIMIT ?");
+	int err = prepare_page(s, &st,
+		"SELECT " NUMBER_COLS " FROM numbers WHERE "
+		"tenant_id = ? AND id > ? ORDER BY id LIMIT ?",
+		tenant_id, after_id, limit);
 	if (err)
 		return err;
-	sqlite3_bind_int64(st, 1, tenant_id);
-	sqlite3_bind_int64(st, 2, after_id);
-	sqlite3_bind_int(st, 3, limit);
 	RETURN_EACH_ROW(s, st, struct store_number, number_row, h, arg);
 }
 
@@ -1211,16 +1218,13 @@ static int be_token_list(void *p, int64_t tenant_id, int64_t after_id,
 {
 	struct sqlite_db *s = p;
 	sqlite3_stmt *st = NULL;
-	int err;
-
-	err = prepare(s, &st, "SELECT " TOKEN_COLS " FROM api_tokens WHERE "
-		      "COALESCE(tenant_id, 0) = ? AND id > ? ORDER BY id "
-		      "LIMIT ?");
+	int err = prepare_page(s, &st,
+		"SELECT " TOKEN_COLS " FROM api_tokens WHERE "
+		"COALESCE(tenant_id, 0) = ? AND id > ? ORDER BY id "
+		"LIMIT ?",
+		tenant_id, after_id, limit);
 	if (err)
 		return err;
-	sqlite3_bind_int64(st, 1, tenant_id);
-	sqlite3_bind_int64(st, 2, after_id);
-	sqlite3_bind_int(st, 3, limit);
 	RETURN_EACH_ROW(s, st, struct store_token, token_row, h, arg);
 }
 
@@ -1375,15 +1379,12 @@ static int be_trunk_list(void *p, int64_t tenant_id, int64_t after_id,
 {
 	struct sqlite_db *s = p;
 	sqlite3_stmt *st = NULL;
-	int err;
-
-	err = prepare(s, &st, "SELECT " TRUNK_COLS " FROM trunks WHERE "
-		      "tenant_id = ? AND id > ? ORDER BY id LIMIT ?");
+	int err = prepare_page(s, &st,
+		"SELECT " TRUNK_COLS " FROM trunks WHERE "
+		"tenant_id = ? AND id > ? ORDER BY id LIMIT ?",
+		tenant_id, after_id, limit);
 	if (err)
 		return err;
-	sqlite3_bind_int64(st, 1, tenant_id);
-	sqlite3_bind_int64(st, 2, after_id);
-	sqlite3_bind_int(st, 3, limit);
 	RETURN_EACH_ROW(s, st, struct store_trunk, trunk_row, h, arg);
 }
 
@@ -1497,15 +1498,14 @@ static int be_route_list(void *p, int64_t tenant_id, int64_t after_id,
 {
 	struct sqlite_db *s = p;
 	sqlite3_stmt *st = NULL;
-	int err = prepare(s, &st, ROUTE_SELECT "(SELECT id, tenant_id, name, "
-			  "prefix FROM routes WHERE tenant_id = ? AND id > ? "
-			  "ORDER BY id LIMIT ?) r" ROUTE_JOIN
-			  "ORDER BY r.id, rt.position");
+	int err = prepare_page(s, &st,
+		ROUTE_SELECT "(SELECT id, tenant_id, name, "
+		"prefix FROM routes WHERE tenant_id = ? AND id > ? "
+		"ORDER BY id LIMIT ?) r" ROUTE_JOIN
+		"ORDER BY r.id, rt.position",
+		tenant_id, after_id, limit);
 	if (err)
 		return err;
-	sqlite3_bind_int64(st, 1, tenant_id);
-	sqlite3_bind_int64(st, 2, after_id);
-	sqlite3_bind_int(st, 3, limit);
 	return route_rows(s, st, h, arg);
 }
 
