@@ -5,7 +5,9 @@
 set -euo pipefail
 
 build_pkgs=(gcc make meson ninja-build pkg-config libre-dev libsodium-dev
-	libsqlite3-dev sqlite3 libmicrohttpd-dev libjansson-dev tzdata libpq-dev)
+	libsqlite3-dev sqlite3 libmicrohttpd-dev libjansson-dev tzdata libpq-dev
+	libspandsp-dev libopus-dev espeak-ng asterisk-core-sounds-en-wav
+	asterisk-core-sounds-fr-wav asterisk-moh-opsound-wav)
 test_pkgs=(libcmocka-dev clang libclang-rt-14-dev python3 python3-pytest
 	sip-tester baresip-core util-linux iproute2 postgresql)
 bench_pkgs=(kamailio kamailio-sqlite-modules sip-tester sqlite3 python3 wrk curl

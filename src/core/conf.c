@@ -122,6 +122,17 @@ const struct conf_key conf_table[] = {
 	 "of the first sip.listen entry", S(media_address), NULL},
 	{"media.threads", CONF_INT, "2", 1, 64, false,
 	 "media threads relaying RTP", S(media_threads), NULL},
+	{"media.sounds_dir", CONF_STR, "/usr/share/asterisk/sounds", 1, 255,
+	 false, "system prompt sets, one folder per language (en_US_f_Allison, "
+	 "fr_CA_f_June, ...)", S(media_sounds_dir), NULL},
+	{"media.moh_dir", CONF_STR, "/usr/share/asterisk/moh", 1, 255, false,
+	 "default music on hold (WAV files)", S(media_moh_dir), NULL},
+	{"media.data_dir", CONF_STR, "media", 1, 255, false,
+	 "where uploaded prompts, recordings and rendered speech are kept",
+	 S(media_data_dir), NULL},
+	{"record.retention_days", CONF_INT, "90", 1, 36500, true,
+	 "recordings older than this are deleted, unless the tenant sets its "
+	 "own retention", S(record_retention_days), NULL},
 	{"call.ring_timeout_s", CONF_INT, "60", 1, 600, true,
 	 "a callee that does not answer within this is given up (480)",
 	 S(call_ring_timeout_s), NULL},

@@ -31,6 +31,10 @@ struct conf {
 	char media_rtp_ports[32];
 	char media_address[64];
 	int  media_threads;
+	char media_sounds_dir[256];
+	char media_moh_dir[256];
+	char media_data_dir[256];
+	int  record_retention_days;
 	int  call_ring_timeout_s;
 	int  call_max_duration_s;
 	int  call_session_refresh_s;
