@@ -214,6 +214,61 @@ const struct store_migration store_migrations[] = {
 	 " rtp_lost BIGINT NOT NULL,"
 	 " jitter_us BIGINT NOT NULL,"
 	 " PRIMARY KEY (cdr_id, position));"},
+
+	/* Prompt and recording files live under media.data_dir; the rows
+	   say what is there.  A recording names its call by the CDR's uuid
+	   (no foreign key: the recording starts before the CDR is written).
+	   A site's language "" means the tenant's.  moh_tracks carries the
+	   tenant in its key to the class, like route_trunks. */
+	{6, "languages, prompts, recordings, music on hold classes",
+	 "ALTER TABLE tenants ADD COLUMN language TEXT NOT NULL DEFAULT 'en';"
+	 "ALTER TABLE tenants ADD COLUMN recording_retention_days INTEGER"
+	 " NOT NULL DEFAULT 0;"
+
+	 "CREATE TABLE prompts ("
+	 " id %ID%,"
+	 " tenant_id BIGINT NOT NULL REFERENCES tenants(id) ON DELETE CASCADE,"
+	 " name TEXT NOT NULL,"
+	 " language TEXT NOT NULL,"
+	 " duration_ms BIGINT NOT NULL,"
+	 " bytes BIGINT NOT NULL,"
+	 " created_at BIGINT NOT NULL,"
+	 " UNIQUE (tenant_id, name, language));"
+
+	 "CREATE TABLE recordings ("
+	 " id %ID%,"
+	 " tenant_id BIGINT NOT NULL REFERENCES tenants(id) ON DELETE CASCADE,"
+	 " uuid TEXT NOT NULL,"
+	 " call_uuid TEXT NOT NULL DEFAULT '',"
+	 " file TEXT NOT NULL,"
+	 " channels INTEGER NOT NULL,"
+	 " mode TEXT NOT NULL,"
+	 " legs TEXT NOT NULL,"
+	 " start_ms BIGINT NOT NULL,"
+	 " duration_ms BIGINT NOT NULL DEFAULT 0,"
+	 " bytes BIGINT NOT NULL DEFAULT 0,"
+	 " state TEXT NOT NULL DEFAULT 'recording',"
+	 " created_at BIGINT NOT NULL,"
+	 " UNIQUE (tenant_id, uuid));"
+	 "CREATE INDEX recordings_tenant_start ON recordings"
+	 " (tenant_id, start_ms, id);"
+	 "CREATE INDEX recordings_call ON recordings (tenant_id, call_uuid);"
+
+	 "CREATE TABLE moh_classes ("
+	 " id %ID%,"
+	 " tenant_id BIGINT NOT NULL REFERENCES tenants(id) ON DELETE CASCADE,"
+	 " name TEXT NOT NULL,"
+	 " created_at BIGINT NOT NULL,"
+	 " UNIQUE (tenant_id, name),"
+	 " UNIQUE (tenant_id, id));"
+	 "CREATE TABLE moh_tracks ("
+	 " tenant_id BIGINT NOT NULL,"
+	 " class_id BIGINT NOT NULL,"
+	 " position INTEGER NOT NULL,"
+	 " prompt TEXT NOT NULL,"
+	 " PRIMARY KEY (class_id, position),"
+	 " FOREIGN KEY (tenant_id, class_id) REFERENCES moh_classes"
+	 " (tenant_id, id) ON DELETE CASCADE);"},
 };
 
 const size_t store_migrations_len =

@@ -418,14 +418,17 @@ static int be_tenant_create(void *p, struct store_tenant *t)
 	p_int(&q, (int64_t)time(NULL));
 	p_int(&q, t->max_users);
 	p_int(&q, t->max_calls);
+	p_text(&q, t->language[0] ? t->language : "en");
+	p_int(&q, t->recording_retention_days);
 	return insert(p, "INSERT INTO tenants (slug, name, sip_domain,"
-		      " digest_algorithms, created_at, max_users, max_calls) "
-		      "VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
+		      " digest_algorithms, created_at, max_users, max_calls, "
+		      "language, recording_retention_days) VALUES ($1, $2, "
+		      "$3, $4, $5, $6, $7, $8, $9) RETURNING id",
 		      &q, &t->id);
 }
 
 #define TENANT_COLUMNS "id, slug, name, sip_domain, digest_algorithms, " \
-	"max_users, max_calls"
+	"max_users, max_calls, language, recording_retention_days"
 
 static void tenant_row(const PGresult *r, int i, void *out)
 {
@@ -438,6 +441,8 @@ static void tenant_row(const PGresult *r, int i, void *out)
 	get_text(r, i, 4, t->digest_algorithms, sizeof(t->digest_algorithms));
 	t->max_users = (int)get_int(r, i, 5);
 	t->max_calls = (int)get_int(r, i, 6);
+	get_text(r, i, 7, t->language, sizeof(t->language));
+	t->recording_retention_days = (int)get_int(r, i, 8);
 }
 
 static int be_tenant_find_domain_all(void *p, const char *domain,
@@ -715,10 +720,13 @@ static int be_tenant_update(void *p, int64_t tenant_id,
 	p_text(&q, t->digest_algorithms);
 	p_int(&q, t->max_users);
 	p_int(&q, t->max_calls);
+	p_text(&q, t->language[0] ? t->language : "en");
+	p_int(&q, t->recording_retention_days);
 	p_int(&q, tenant_id);
 	return change_one(p, "UPDATE tenants SET slug = $1, name = $2, "
 			  "sip_domain = $3, digest_algorithms = $4, "
-			  "max_users = $5, max_calls = $6 WHERE id = $7", &q);
+			  "max_users = $5, max_calls = $6, language = $7, "
+			  "recording_retention_days = $8 WHERE id = $9", &q);
 }
 
 static int be_tenant_delete(void *p, int64_t tenant_id)
@@ -1332,6 +1340,17 @@ static int be_binding_purge_expired_all(void *p, int64_t now)
 	.route_find_trunk = be_route_find_trunk,                      \
 	.cdr_insert = be_cdr_insert,                                  \
 	.cdr_list = be_cdr_list,                                      \
+	.prompt_put = be_prompt_put,                                  \
+	.prompt_get = be_prompt_get,                                  \
+	.prompt_list = be_prompt_list,                                \
+	.prompt_delete = be_prompt_delete,                            \
+	.prompt_foreach_all = be_prompt_foreach_all,                  \
+	.recording_create = be_recording_create,                      \
+	.recording_finish = be_recording_finish,                      \
+	.recording_get = be_recording_get,                            \
+	.recording_list = be_recording_list,                          \
+	.recording_delete = be_recording_delete,                      \
+	.recording_expired_all = be_recording_expired_all,            \
 	.binding_foreach_all = be_binding_foreach_all,                \
 	.binding_apply = be_binding_apply,                            \
 	.binding_purge_expired_all = be_binding_purge_expired_all
@@ -2050,6 +2069,215 @@ static int be_cdr_list(void *p, int64_t tenant_id, int64_t user_id,
 	PQclear(r);
 	free(c);
 	return err;
+}
+
+/* ---- prompts and recordings ------------------------------------------- */
+
+#define PROMPT_COLUMNS "id, tenant_id, name, language, duration_ms, bytes, " \
+	"created_at"
+
+static void prompt_row(const PGresult *r, int i, void *out)
+{
+	struct store_prompt *p = out;
+
+	p->id = get_int(r, i, 0);
+	p->tenant_id = get_int(r, i, 1);
+	get_text(r, i, 2, p->name, sizeof(p->name));
+	get_text(r, i, 3, p->language, sizeof(p->language));
+	p->duration_ms = get_int(r, i, 4);
+	p->bytes = get_int(r, i, 5);
+	p->created_at = get_int(r, i, 6);
+}
+
+/* an upsert keeps the row's id: RETURNING gives it either way */
+static int be_prompt_put(void *p, int64_t tenant_id, struct store_prompt *pr)
+{
+	struct params q = {0};
+
+	pr->tenant_id = tenant_id;
+	pr->created_at = (int64_t)time(NULL);
+	p_int(&q, tenant_id);
+	p_text(&q, pr->name);
+	p_text(&q, pr->language);
+	p_int(&q, pr->duration_ms);
+	p_int(&q, pr->bytes);
+	p_int(&q, pr->created_at);
+	return insert(p, "INSERT INTO prompts (tenant_id, name, language, "
+		      "duration_ms, bytes, created_at) VALUES ($1, $2, $3, $4,"
+		      " $5, $6) ON CONFLICT (tenant_id, name, language) DO "
+		      "UPDATE SET duration_ms = excluded.duration_ms, bytes = "
+		      "excluded.bytes, created_at = excluded.created_at "
+		      "RETURNING id", &q, &pr->id);
+}
+
+static int be_prompt_get(void *p, int64_t tenant_id, int64_t id,
+			 struct store_prompt *pr)
+{
+	struct params q = {0};
+
+	p_int(&q, tenant_id);
+	p_int(&q, id);
+	return get_one(p, "SELECT " PROMPT_COLUMNS " FROM prompts WHERE "
+		       "tenant_id = $1 AND id = $2", &q, prompt_row, pr);
+}
+
+static int be_prompt_list(void *p, int64_t tenant_id, int64_t after_id,
+			  int limit, store_prompt_h *h, void *arg)
+{
+	PGresult *r = NULL;
+	int err = query_page(p, tenant_id, after_id, limit,
+		"SELECT " PROMPT_COLUMNS " FROM prompts WHERE "
+		"tenant_id = $1 AND id > $2 ORDER BY id LIMIT $3", &r);
+	RETURN_EACH_ROW(r, err, struct store_prompt, prompt_row, h, arg);
+}
+
+static int be_prompt_delete(void *p, int64_t tenant_id, int64_t id)
+{
+	return delete_scoped(p, "DELETE FROM prompts WHERE tenant_id = $1 AND "
+			     "id = $2", tenant_id, id);
+}
+
+static int be_prompt_foreach_all(void *p, store_prompt_h *h, void *arg)
+{
+	PGresult *r = NULL;
+	int err = query(p, "SELECT " PROMPT_COLUMNS " FROM prompts "
+			"ORDER BY tenant_id, id", NULL, &r);
+	RETURN_EACH_ROW(r, err, struct store_prompt, prompt_row, h, arg);
+}
+
+#define REC_COLUMNS "r.id, r.tenant_id, r.uuid, r.call_uuid, r.file, " \
+	"r.channels, r.mode, r.legs, r.start_ms, r.duration_ms, r.bytes, " \
+	"r.state, r.created_at"
+
+static void recording_row(const PGresult *res, int i, void *out)
+{
+	struct store_recording *r = out;
+
+	r->id = get_int(res, i, 0);
+	r->tenant_id = get_int(res, i, 1);
+	get_text(res, i, 2, r->uuid, sizeof(r->uuid));
+	get_text(res, i, 3, r->call_uuid, sizeof(r->call_uuid));
+	get_text(res, i, 4, r->file, sizeof(r->file));
+	r->channels = (int)get_int(res, i, 5);
+	get_text(res, i, 6, r->mode, sizeof(r->mode));
+	get_text(res, i, 7, r->legs, sizeof(r->legs));
+	r->start_ms = get_int(res, i, 8);
+	r->duration_ms = get_int(res, i, 9);
+	r->bytes = get_int(res, i, 10);
+	get_text(res, i, 11, r->state, sizeof(r->state));
+	r->created_at = get_int(res, i, 12);
+}
+
+static int be_recording_create(void *p, int64_t tenant_id,
+			       struct store_recording *r)
+{
+	struct params q = {0};
+
+	r->tenant_id = tenant_id;
+	r->created_at = (int64_t)time(NULL);
+	if (!r->state[0])
+		snprintf(r->state, sizeof(r->state), "recording");
+	p_int(&q, tenant_id);
+	p_text(&q, r->uuid);
+	p_text(&q, r->call_uuid);
+	p_text(&q, r->file);
+	p_int(&q, r->channels);
+	p_text(&q, r->mode);
+	p_text(&q, r->legs);
+	p_int(&q, r->start_ms);
+	p_int(&q, r->duration_ms);
+	p_int(&q, r->bytes);
+	p_text(&q, r->state);
+	p_int(&q, r->created_at);
+	return insert(p, "INSERT INTO recordings (tenant_id, uuid, call_uuid, "
+		      "file, channels, mode, legs, start_ms, duration_ms, "
+		      "bytes, state, created_at) VALUES ($1, $2, $3, $4, $5, "
+		      "$6, $7, $8, $9, $10, $11, $12) RETURNING id", &q,
+		      &r->id);
+}
+
+static int be_recording_finish(void *p, int64_t tenant_id, int64_t id,
+			       const char *state, int64_t duration_ms,
+			       int64_t bytes)
+{
+	struct params q = {0};
+
+	p_text(&q, state);
+	p_int(&q, duration_ms);
+	p_int(&q, bytes);
+	p_int(&q, tenant_id);
+	p_int(&q, id);
+	return change_one(p, "UPDATE recordings SET state = $1, duration_ms = "
+			  "$2, bytes = $3 WHERE tenant_id = $4 AND id = $5",
+			  &q);
+}
+
+static int be_recording_get(void *p, int64_t tenant_id, int64_t id,
+			    struct store_recording *r)
+{
+	struct params q = {0};
+
+	p_int(&q, tenant_id);
+	p_int(&q, id);
+	return get_one(p, "SELECT " REC_COLUMNS " FROM recordings r WHERE "
+		       "r.tenant_id = $1 AND r.id = $2", &q, recording_row, r);
+}
+
+/* a user's own: the CDR of the call names them as caller or callee */
+static int be_recording_list(void *p, int64_t tenant_id,
+			     const struct store_recording_filter *f,
+			     int64_t after_id, int limit,
+			     store_recording_h *h, void *arg)
+{
+	struct params q = {0};
+	PGresult *r = NULL;
+	int err;
+
+	p_int(&q, tenant_id);
+	p_text(&q, f->call_uuid ? f->call_uuid : "");
+	p_int(&q, f->from_ms);
+	p_int(&q, f->to_ms);
+	p_int(&q, f->user_id);
+	p_int(&q, after_id);
+	p_int(&q, limit);
+	err = query(p, "SELECT " REC_COLUMNS " FROM recordings r WHERE "
+		"r.tenant_id = $1::bigint AND ($2::text = '' OR "
+		"r.call_uuid = $2::text) AND r.start_ms >= $3::bigint AND "
+		"($4::bigint = 0 OR r.start_ms < $4::bigint) AND "
+		"($5::bigint = 0 OR EXISTS (SELECT 1 FROM cdrs c WHERE "
+		"c.tenant_id = $1::bigint AND c.uuid = r.call_uuid AND "
+		"(c.caller_user_id = $5::bigint OR "
+		"c.callee_user_id = $5::bigint))) AND ($6::bigint = 0 OR "
+		"(r.start_ms, r.id) > (SELECT start_ms, id FROM recordings "
+		"WHERE tenant_id = $1::bigint AND id = $6::bigint)) "
+		"ORDER BY r.start_ms, r.id LIMIT $7::bigint", &q, &r);
+	RETURN_EACH_ROW(r, err, struct store_recording, recording_row, h, arg);
+}
+
+static int be_recording_delete(void *p, int64_t tenant_id, int64_t id)
+{
+	return delete_scoped(p, "DELETE FROM recordings WHERE tenant_id = $1 "
+			     "AND id = $2", tenant_id, id);
+}
+
+static int be_recording_expired_all(void *p, int64_t now_ms,
+				    int default_days, int limit,
+				    store_recording_h *h, void *arg)
+{
+	struct params q = {0};
+	PGresult *r = NULL;
+	int err;
+
+	p_int(&q, now_ms);
+	p_int(&q, default_days);
+	p_int(&q, limit);
+	err = query(p, "SELECT " REC_COLUMNS " FROM recordings r JOIN "
+		"tenants t ON t.id = r.tenant_id WHERE r.start_ms < "
+		"$1::bigint - 86400000 * (CASE WHEN "
+		"t.recording_retention_days > 0 THEN "
+		"t.recording_retention_days ELSE $2::bigint END) "
+		"ORDER BY r.start_ms, r.id LIMIT $3::bigint", &q, &r);
+	RETURN_EACH_ROW(r, err, struct store_recording, recording_row, h, arg);
 }
 
 const struct store_backend store_backend_pg = {

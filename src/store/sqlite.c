@@ -207,8 +207,9 @@ static int be_tenant_create(void *p, struct store_tenant *t)
 	struct sqlite_db *s = p;
 	sqlite3_stmt *st = NULL;
 	int err = prepare(s, &st, "INSERT INTO tenants (slug, name, sip_domain,"
-			  " digest_algorithms, created_at, max_users, max_calls)"
-			  " VALUES (?, ?, ?, ?, ?, ?, ?)");
+			  " digest_algorithms, created_at, max_users, max_calls,"
+			  " language, recording_retention_days)"
+			  " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)");
 	if (err)
 		return err;
 	bind_text(st, 1, t->slug);
@@ -218,6 +219,8 @@ static int be_tenant_create(void *p, struct store_tenant *t)
 	sqlite3_bind_int64(st, 5, (int64_t)time(NULL));
 	sqlite3_bind_int(st, 6, t->max_users);
 	sqlite3_bind_int(st, 7, t->max_calls);
+	bind_text(st, 8, t->language[0] ? t->language : "en");
+	sqlite3_bind_int(st, 9, t->recording_retention_days);
 	return insert(s, st, &t->id);
 }
 
@@ -230,10 +233,12 @@ static void tenant_row(sqlite3_stmt *st, struct store_tenant *t)
 	col_text(st, 4, t->digest_algorithms, sizeof(t->digest_algorithms));
 	t->max_users = sqlite3_column_int(st, 5);
 	t->max_calls = sqlite3_column_int(st, 6);
+	col_text(st, 7, t->language, sizeof(t->language));
+	t->recording_retention_days = sqlite3_column_int(st, 8);
 }
 
 #define TENANT_COLS "id, slug, name, sip_domain, digest_algorithms, " \
-	"max_users, max_calls"
+	"max_users, max_calls, language, recording_retention_days"
 
 static int be_tenant_find_domain_all(void *p, const char *domain,
 				     struct store_tenant *t)
@@ -664,7 +669,8 @@ static int be_tenant_update(void *p, int64_t tenant_id,
 	sqlite3_stmt *st = NULL;
 	int err = prepare(s, &st, "UPDATE tenants SET slug = ?, name = ?, "
 			  "sip_domain = ?, digest_algorithms = ?, max_users = ?,"
-			  " max_calls = ? WHERE id = ?");
+			  " max_calls = ?, language = ?, "
+			  "recording_retention_days = ? WHERE id = ?");
 	if (err)
 		return err;
 	bind_text(st, 1, t->slug);
@@ -673,7 +679,9 @@ static int be_tenant_update(void *p, int64_t tenant_id,
 	bind_text(st, 4, t->digest_algorithms);
 	sqlite3_bind_int(st, 5, t->max_users);
 	sqlite3_bind_int(st, 6, t->max_calls);
-	sqlite3_bind_int64(st, 7, tenant_id);
+	bind_text(st, 7, t->language[0] ? t->language : "en");
+	sqlite3_bind_int(st, 8, t->recording_retention_days);
+	sqlite3_bind_int64(st, 9, tenant_id);
 	return change_one(s, st);
 }
 
@@ -1846,6 +1854,235 @@ static int be_cdr_list(void *p, int64_t tenant_id, int64_t user_id,
 	return err;
 }
 
+/* ---- prompts and recordings ------------------------------------------- */
+
+#define PROMPT_COLS "id, tenant_id, name, language, duration_ms, bytes, " \
+	"created_at"
+
+static void prompt_row(sqlite3_stmt *st, void *out)
+{
+	struct store_prompt *p = out;
+	p->id = sqlite3_column_int64(st, 0);
+	p->tenant_id = sqlite3_column_int64(st, 1);
+	col_text(st, 2, p->name, sizeof(p->name));
+	col_text(st, 3, p->language, sizeof(p->language));
+	p->duration_ms = sqlite3_column_int64(st, 4);
+	p->bytes = sqlite3_column_int64(st, 5);
+	p->created_at = sqlite3_column_int64(st, 6);
+}
+
+/* an upsert keeps the row's id: RETURNING gives it either way */
+static int be_prompt_put(void *p, int64_t tenant_id, struct store_prompt *pr)
+{
+	struct sqlite_db *s = p;
+	sqlite3_stmt *st = NULL;
+	int err = prepare(s, &st, "INSERT INTO prompts (tenant_id, name, "
+			  "language, duration_ms, bytes, created_at) VALUES "
+			  "(?, ?, ?, ?, ?, ?) ON CONFLICT (tenant_id, name, "
+			  "language) DO UPDATE SET duration_ms = "
+			  "excluded.duration_ms, bytes = excluded.bytes, "
+			  "created_at = excluded.created_at RETURNING id");
+	if (err)
+		return err;
+	pr->tenant_id = tenant_id;
+	pr->created_at = (int64_t)time(NULL);
+	sqlite3_bind_int64(st, 1, tenant_id);
+	bind_text(st, 2, pr->name);
+	bind_text(st, 3, pr->language);
+	sqlite3_bind_int64(st, 4, pr->duration_ms);
+	sqlite3_bind_int64(st, 5, pr->bytes);
+	sqlite3_bind_int64(st, 6, pr->created_at);
+	if (sqlite3_step(st) == SQLITE_ROW)
+		pr->id = sqlite3_column_int64(st, 0);
+	err = map_rc(s->db, sqlite3_reset(st));
+	sqlite3_finalize(st);
+	return err;
+}
+
+static int be_prompt_get(void *p, int64_t tenant_id, int64_t id,
+			 struct store_prompt *pr)
+{
+	struct sqlite_db *s = p;
+	sqlite3_stmt *st = NULL;
+	int err = prepare(s, &st, "SELECT " PROMPT_COLS " FROM prompts "
+			  "WHERE tenant_id = ? AND id = ?");
+	if (err)
+		return err;
+	sqlite3_bind_int64(st, 1, tenant_id);
+	sqlite3_bind_int64(st, 2, id);
+	return get_one(s, st, prompt_row, pr);
+}
+
+static int be_prompt_list(void *p, int64_t tenant_id, int64_t after_id,
+			  int limit, store_prompt_h *h, void *arg)
+{
+	struct sqlite_db *s = p;
+	sqlite3_stmt *st = NULL;
+	int err = prepare_page(s, &st,
+		"SELECT " PROMPT_COLS " FROM prompts WHERE "
+		"tenant_id = ? AND id > ? ORDER BY id LIMIT ?",
+		tenant_id, after_id, limit);
+	if (err)
+		return err;
+	RETURN_EACH_ROW(s, st, struct store_prompt, prompt_row, h, arg);
+}
+
+static int be_prompt_delete(void *p, int64_t tenant_id, int64_t id)
+{
+	return delete_scoped(p, "DELETE FROM prompts WHERE tenant_id = ? AND "
+			     "id = ?", tenant_id, id);
+}
+
+static int be_prompt_foreach_all(void *p, store_prompt_h *h, void *arg)
+{
+	struct sqlite_db *s = p;
+	sqlite3_stmt *st = NULL;
+	int err = prepare(s, &st, "SELECT " PROMPT_COLS " FROM prompts "
+			  "ORDER BY tenant_id, id");
+	if (err)
+		return err;
+	RETURN_EACH_ROW(s, st, struct store_prompt, prompt_row, h, arg);
+}
+
+#define REC_COLS "r.id, r.tenant_id, r.uuid, r.call_uuid, r.file, " \
+	"r.channels, r.mode, r.legs, r.start_ms, r.duration_ms, r.bytes, " \
+	"r.state, r.created_at"
+
+static void recording_row(sqlite3_stmt *st, void *out)
+{
+	struct store_recording *r = out;
+	r->id = sqlite3_column_int64(st, 0);
+	r->tenant_id = sqlite3_column_int64(st, 1);
+	col_text(st, 2, r->uuid, sizeof(r->uuid));
+	col_text(st, 3, r->call_uuid, sizeof(r->call_uuid));
+	col_text(st, 4, r->file, sizeof(r->file));
+	r->channels = sqlite3_column_int(st, 5);
+	col_text(st, 6, r->mode, sizeof(r->mode));
+	col_text(st, 7, r->legs, sizeof(r->legs));
+	r->start_ms = sqlite3_column_int64(st, 8);
+	r->duration_ms = sqlite3_column_int64(st, 9);
+	r->bytes = sqlite3_column_int64(st, 10);
+	col_text(st, 11, r->state, sizeof(r->state));
+	r->created_at = sqlite3_column_int64(st, 12);
+}
+
+static int be_recording_create(void *p, int64_t tenant_id,
+			       struct store_recording *r)
+{
+	struct sqlite_db *s = p;
+	sqlite3_stmt *st = NULL;
+	int err = prepare(s, &st, "INSERT INTO recordings (tenant_id, uuid, "
+			  "call_uuid, file, channels, mode, legs, start_ms, "
+			  "duration_ms, bytes, state, created_at) VALUES "
+			  "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+	if (err)
+		return err;
+	r->tenant_id = tenant_id;
+	r->created_at = (int64_t)time(NULL);
+	if (!r->state[0])
+		snprintf(r->state, sizeof(r->state), "recording");
+	sqlite3_bind_int64(st, 1, tenant_id);
+	bind_text(st, 2, r->uuid);
+	bind_text(st, 3, r->call_uuid);
+	bind_text(st, 4, r->file);
+	sqlite3_bind_int(st, 5, r->channels);
+	bind_text(st, 6, r->mode);
+	bind_text(st, 7, r->legs);
+	sqlite3_bind_int64(st, 8, r->start_ms);
+	sqlite3_bind_int64(st, 9, r->duration_ms);
+	sqlite3_bind_int64(st, 10, r->bytes);
+	bind_text(st, 11, r->state);
+	sqlite3_bind_int64(st, 12, r->created_at);
+	return insert(s, st, &r->id);
+}
+
+static int be_recording_finish(void *p, int64_t tenant_id, int64_t id,
+			       const char *state, int64_t duration_ms,
+			       int64_t bytes)
+{
+	struct sqlite_db *s = p;
+	sqlite3_stmt *st = NULL;
+	int err = prepare(s, &st, "UPDATE recordings SET state = ?, "
+			  "duration_ms = ?, bytes = ? WHERE tenant_id = ? AND "
+			  "id = ?");
+	if (err)
+		return err;
+	bind_text(st, 1, state);
+	sqlite3_bind_int64(st, 2, duration_ms);
+	sqlite3_bind_int64(st, 3, bytes);
+	sqlite3_bind_int64(st, 4, tenant_id);
+	sqlite3_bind_int64(st, 5, id);
+	return change_one(s, st);
+}
+
+static int be_recording_get(void *p, int64_t tenant_id, int64_t id,
+			    struct store_recording *r)
+{
+	struct sqlite_db *s = p;
+	sqlite3_stmt *st = NULL;
+	int err = prepare(s, &st, "SELECT " REC_COLS " FROM recordings r "
+			  "WHERE r.tenant_id = ? AND r.id = ?");
+	if (err)
+		return err;
+	sqlite3_bind_int64(st, 1, tenant_id);
+	sqlite3_bind_int64(st, 2, id);
+	return get_one(s, st, recording_row, r);
+}
+
+/* a user's own: the CDR of the call names them as caller or callee */
+static int be_recording_list(void *p, int64_t tenant_id,
+			     const struct store_recording_filter *f,
+			     int64_t after_id, int limit,
+			     store_recording_h *h, void *arg)
+{
+	struct sqlite_db *s = p;
+	sqlite3_stmt *st = NULL;
+	int err = prepare(s, &st, "SELECT " REC_COLS " FROM recordings r "
+		"WHERE r.tenant_id = ?1 AND (?2 = '' OR r.call_uuid = ?2) AND "
+		"r.start_ms >= ?3 AND (?4 = 0 OR r.start_ms < ?4) AND "
+		"(?5 = 0 OR EXISTS (SELECT 1 FROM cdrs c WHERE "
+		"c.tenant_id = ?1 AND c.uuid = r.call_uuid AND "
+		"(c.caller_user_id = ?5 OR c.callee_user_id = ?5))) AND "
+		"(?6 = 0 OR (r.start_ms, r.id) > (SELECT start_ms, id FROM "
+		"recordings WHERE tenant_id = ?1 AND id = ?6)) "
+		"ORDER BY r.start_ms, r.id LIMIT ?7");
+	if (err)
+		return err;
+	sqlite3_bind_int64(st, 1, tenant_id);
+	bind_text(st, 2, f->call_uuid ? f->call_uuid : "");
+	sqlite3_bind_int64(st, 3, f->from_ms);
+	sqlite3_bind_int64(st, 4, f->to_ms);
+	sqlite3_bind_int64(st, 5, f->user_id);
+	sqlite3_bind_int64(st, 6, after_id);
+	sqlite3_bind_int(st, 7, limit);
+	RETURN_EACH_ROW(s, st, struct store_recording, recording_row, h, arg);
+}
+
+static int be_recording_delete(void *p, int64_t tenant_id, int64_t id)
+{
+	return delete_scoped(p, "DELETE FROM recordings WHERE tenant_id = ? "
+			     "AND id = ?", tenant_id, id);
+}
+
+static int be_recording_expired_all(void *p, int64_t now_ms,
+				    int default_days, int limit,
+				    store_recording_h *h, void *arg)
+{
+	struct sqlite_db *s = p;
+	sqlite3_stmt *st = NULL;
+	int err = prepare(s, &st, "SELECT " REC_COLS " FROM recordings r "
+		"JOIN tenants t ON t.id = r.tenant_id WHERE r.start_ms < "
+		"?1 - 86400000 * (CASE WHEN t.recording_retention_days > 0 "
+		"THEN t.recording_retention_days ELSE ?2 END) "
+		"ORDER BY r.start_ms, r.id LIMIT ?3");
+	if (err)
+		return err;
+	sqlite3_bind_int64(st, 1, now_ms);
+	sqlite3_bind_int(st, 2, default_days);
+	sqlite3_bind_int(st, 3, limit);
+	RETURN_EACH_ROW(s, st, struct store_recording, recording_row, h, arg);
+}
+
 const struct store_backend store_backend_sqlite = {
 	.scheme = "sqlite:",
 	.id_column = "INTEGER PRIMARY KEY AUTOINCREMENT",
@@ -1914,6 +2151,17 @@ const struct store_backend store_backend_sqlite = {
 	.route_find_trunk = be_route_find_trunk,
 	.cdr_insert = be_cdr_insert,
 	.cdr_list = be_cdr_list,
+	.prompt_put = be_prompt_put,
+	.prompt_get = be_prompt_get,
+	.prompt_list = be_prompt_list,
+	.prompt_delete = be_prompt_delete,
+	.prompt_foreach_all = be_prompt_foreach_all,
+	.recording_create = be_recording_create,
+	.recording_finish = be_recording_finish,
+	.recording_get = be_recording_get,
+	.recording_list = be_recording_list,
+	.recording_delete = be_recording_delete,
+	.recording_expired_all = be_recording_expired_all,
 	.binding_foreach_all = be_binding_foreach_all,
 	.binding_apply = be_binding_apply,
 	.binding_purge_expired_all = be_binding_purge_expired_all,

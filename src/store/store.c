@@ -759,3 +759,119 @@ int store_cdr_list_user(struct store *st, int64_t tenant_id,
 	TENANT_SCOPED(cdr_list, user_id, from_ms, to_ms, after_id, limit, h,
 		      arg);
 }
+
+/* ---- prompts and recordings ------------------------------------------- */
+
+/* a prompt name is a relative path of safe segments ("queue/position"):
+   it becomes a file name under the data directory */
+static bool prompt_ok(const struct store_prompt *p)
+{
+	return p && p->name[0] && p->language[0] && p->duration_ms >= 0 &&
+	       p->bytes >= 0;
+}
+
+int store_prompt_put(struct store *st, int64_t tenant_id,
+		     struct store_prompt *p)
+{
+	if (!prompt_ok(p))
+		return EINVAL;
+	TENANT_SCOPED(prompt_put, p);
+}
+
+int store_prompt_get(struct store *st, int64_t tenant_id, int64_t id,
+		     struct store_prompt *p)
+{
+	if (!p)
+		return EINVAL;
+	TENANT_SCOPED(prompt_get, id, p);
+}
+
+int store_prompt_list(struct store *st, int64_t tenant_id, int64_t after_id,
+		      int limit, store_prompt_h *h, void *arg)
+{
+	if (!h || limit <= 0)
+		return EINVAL;
+	TENANT_SCOPED(prompt_list, after_id, limit, h, arg);
+}
+
+int store_prompt_delete(struct store *st, int64_t tenant_id, int64_t id)
+{
+	TENANT_SCOPED(prompt_delete, id);
+}
+
+int store_prompt_foreach_all(struct store *st, store_prompt_h *h, void *arg)
+{
+	if (!h)
+		return EINVAL;
+	return st->be->prompt_foreach_all(st->db, h, arg);
+}
+
+static bool one_of(const char *w, const char *const *words)
+{
+	for (; *words; words++) {
+		if (!strcmp(w, *words))
+			return true;
+	}
+	return false;
+}
+
+static const char *const rec_modes[] = {"mixed", "split", NULL};
+static const char *const rec_legs[] = {"both", "caller", "callee", NULL};
+static const char *const rec_states[] = {"recording", "done", "failed",
+					 NULL};
+
+int store_recording_create(struct store *st, int64_t tenant_id,
+			   struct store_recording *r)
+{
+	if (!r || !r->uuid[0] || !r->file[0] || r->channels < 1 ||
+	    r->channels > 2 || !one_of(r->mode, rec_modes) ||
+	    !one_of(r->legs, rec_legs) ||
+	    (r->state[0] && !one_of(r->state, rec_states)))
+		return EINVAL;
+	TENANT_SCOPED(recording_create, r);
+}
+
+int store_recording_finish(struct store *st, int64_t tenant_id, int64_t id,
+			   const char *state, int64_t duration_ms,
+			   int64_t bytes)
+{
+	if (!state || !one_of(state, rec_states) || duration_ms < 0 ||
+	    bytes < 0)
+		return EINVAL;
+	TENANT_SCOPED(recording_finish, id, state, duration_ms, bytes);
+}
+
+int store_recording_get(struct store *st, int64_t tenant_id, int64_t id,
+			struct store_recording *r)
+{
+	if (!r)
+		return EINVAL;
+	TENANT_SCOPED(recording_get, id, r);
+}
+
+int store_recording_list(struct store *st, int64_t tenant_id,
+			 const struct store_recording_filter *f,
+			 int64_t after_id, int limit, store_recording_h *h,
+			 void *arg)
+{
+	static const struct store_recording_filter any;
+
+	if (!h || limit <= 0 || after_id < 0)
+		return EINVAL;
+	TENANT_SCOPED(recording_list, f ? f : &any, after_id, limit, h, arg);
+}
+
+int store_recording_delete(struct store *st, int64_t tenant_id, int64_t id)
+{
+	TENANT_SCOPED(recording_delete, id);
+}
+
+int store_recording_expired_all(struct store *st, int64_t now_ms,
+				int default_days, int limit,
+				store_recording_h *h, void *arg)
+{
+	if (!h || limit <= 0 || default_days < 1)
+		return EINVAL;
+	return st->be->recording_expired_all(st->db, now_ms, default_days,
+					     limit, h, arg);
+}

@@ -28,6 +28,8 @@ struct store_tenant {
 	char digest_algorithms[32];  /**< "" = daemon default */
 	int max_users;               /**< 0 = no limit */
 	int max_calls;               /**< 0 = no limit */
+	char language[8];            /**< ISO 639-1, "" = "en" on create */
+	int recording_retention_days;  /**< 0 = record.retention_days */
 };
 
 struct store_site {
@@ -36,7 +38,8 @@ struct store_site {
 	char name[128];
 	char country[3];             /**< ISO 3166-1 alpha-2 */
 	char time_zone[64];          /**< IANA name */
-	char language[8];            /**< prompts: "en", "fr" ... */
+	char language[8];            /**< prompts: "en", "fr" ...;
+					  "" = the tenant's */
 	int ext_length;              /**< digits of an extension */
 	char outside_prefix[4];      /**< digit(s) for an outside line */
 };
@@ -352,6 +355,82 @@ int  store_cdr_list_user(struct store *st, int64_t tenant_id,
  * id of the last record seen (after_id, 0 = from the start): the order
  * is (start_ms, id) and the page goes on from that record's place.
  */
+
+/* ---- prompts and recordings (files under media.data_dir) ---------- */
+
+/** A tenant's uploaded prompt: one row per (name, language). */
+struct store_prompt {
+	int64_t id;
+	int64_t tenant_id;
+	char name[128];              /**< "welcome", "queue/position" */
+	char language[8];            /**< ISO 639-1 */
+	int64_t duration_ms;
+	int64_t bytes;               /**< of the stored WAV file */
+	int64_t created_at;          /**< unix seconds */
+};
+
+/** A call recording; the file is relative to media.data_dir. */
+struct store_recording {
+	int64_t id;
+	int64_t tenant_id;
+	char uuid[37];
+	char call_uuid[37];          /**< the CDR's uuid, "" = none */
+	char file[256];
+	int channels;                /**< 1 or 2 */
+	char mode[8];                /**< "mixed" or "split" */
+	char legs[8];                /**< "both", "caller", "callee" */
+	int64_t start_ms;            /**< unix milliseconds, UTC */
+	int64_t duration_ms;
+	int64_t bytes;
+	char state[12];              /**< "recording", "done", "failed" */
+	int64_t created_at;          /**< unix seconds */
+};
+
+/** What a recording list may be narrowed to; zeroes mean any. */
+struct store_recording_filter {
+	const char *call_uuid;       /**< NULL or "" = any */
+	int64_t from_ms, to_ms;      /**< start in [from, to); to 0 = open */
+	int64_t user_id;             /**< only calls this user made or
+					  received (by the CDR), 0 = any */
+};
+
+typedef int (store_prompt_h)(const struct store_prompt *p, void *arg);
+typedef int (store_recording_h)(const struct store_recording *r, void *arg);
+
+/* insert, or replace the row of the same name and language (its id is
+   kept); sets p->id and p->created_at */
+int  store_prompt_put(struct store *st, int64_t tenant_id,
+		      struct store_prompt *p);
+int  store_prompt_get(struct store *st, int64_t tenant_id, int64_t id,
+		      struct store_prompt *p);
+int  store_prompt_list(struct store *st, int64_t tenant_id, int64_t after_id,
+		       int limit, store_prompt_h *h, void *arg);
+int  store_prompt_delete(struct store *st, int64_t tenant_id, int64_t id);
+/* every tenant's prompts, by tenant then id (loading the prompt library) */
+int  store_prompt_foreach_all(struct store *st, store_prompt_h *h,
+			      void *arg);
+
+/* EEXIST: the uuid is already used in the tenant, or no such tenant */
+int  store_recording_create(struct store *st, int64_t tenant_id,
+			    struct store_recording *r);
+/* the end of a recording: its state ("done", "failed"), length, size */
+int  store_recording_finish(struct store *st, int64_t tenant_id, int64_t id,
+			    const char *state, int64_t duration_ms,
+			    int64_t bytes);
+int  store_recording_get(struct store *st, int64_t tenant_id, int64_t id,
+			 struct store_recording *r);
+/* oldest first, paged like CDRs: order (start_ms, id), after_id is the
+   last recording seen */
+int  store_recording_list(struct store *st, int64_t tenant_id,
+			  const struct store_recording_filter *f,
+			  int64_t after_id, int limit, store_recording_h *h,
+			  void *arg);
+int  store_recording_delete(struct store *st, int64_t tenant_id, int64_t id);
+/* up to limit recordings of any tenant that started before now_ms minus
+   the tenant's retention (default_days where it has none), oldest first */
+int  store_recording_expired_all(struct store *st, int64_t now_ms,
+				 int default_days, int limit,
+				 store_recording_h *h, void *arg);
 
 int  store_binding_foreach_all(struct store *st, store_binding_h *h,
 			       void *arg);

@@ -1150,6 +1150,263 @@ static void test_pg_reconnects(void **state)
 	assert_int_equal(n, 2);
 }
 
+/* ---- languages, prompts, recordings ----------------------------------- */
+
+static void test_tenant_language_and_retention(void **state)
+{
+	struct fixture *f = *state;
+	struct store_tenant t;
+
+	/* created without one: English, the daemon's retention */
+	assert_int_equal(store_tenant_get(f->st, f->acme, &t), 0);
+	assert_string_equal(t.language, "en");
+	assert_int_equal(t.recording_retention_days, 0);
+	snprintf(t.language, sizeof(t.language), "fr");
+	t.recording_retention_days = 30;
+	assert_int_equal(store_tenant_update(f->st, f->acme, &t), 0);
+	memset(&t, 0, sizeof(t));
+	assert_int_equal(store_tenant_get(f->st, f->acme, &t), 0);
+	assert_string_equal(t.language, "fr");
+	assert_int_equal(t.recording_retention_days, 30);
+	assert_int_equal(store_tenant_get(f->st, f->globex, &t), 0);
+	assert_string_equal(t.language, "en");
+}
+
+struct prompts_seen {
+	int n;
+	struct store_prompt v[8];
+};
+
+static int collect_prompt(const struct store_prompt *p, void *arg)
+{
+	struct prompts_seen *s = arg;
+	if (s->n < 8)
+		s->v[s->n] = *p;
+	s->n++;
+	return 0;
+}
+
+static void test_prompts(void **state)
+{
+	struct fixture *f = *state;
+	struct store_prompt p = {0}, got;
+	struct prompts_seen s = {0};
+	int64_t welcome_fr;
+
+	snprintf(p.name, sizeof(p.name), "welcome");
+	snprintf(p.language, sizeof(p.language), "fr");
+	p.duration_ms = 1500;
+	p.bytes = 48044;
+	assert_int_equal(store_prompt_put(f->st, f->acme, &p), 0);
+	assert_true(p.id > 0);
+	welcome_fr = p.id;
+	/* the same name in English is another prompt */
+	snprintf(p.language, sizeof(p.language), "en");
+	assert_int_equal(store_prompt_put(f->st, f->acme, &p), 0);
+	assert_true(p.id != welcome_fr);
+	/* uploaded again: replaced in place, same id, new figures */
+	snprintf(p.language, sizeof(p.language), "fr");
+	p.duration_ms = 2000;
+	p.bytes = 64044;
+	p.id = 0;
+	assert_int_equal(store_prompt_put(f->st, f->acme, &p), 0);
+	assert_int_equal(p.id, welcome_fr);
+	assert_int_equal(store_prompt_get(f->st, f->acme, welcome_fr, &got), 0);
+	assert_string_equal(got.name, "welcome");
+	assert_string_equal(got.language, "fr");
+	assert_int_equal(got.duration_ms, 2000);
+	assert_int_equal(got.bytes, 64044);
+	assert_true(got.created_at > 0);
+
+	/* another tenant's prompt of the same name is its own */
+	snprintf(p.name, sizeof(p.name), "queue/position");
+	assert_int_equal(store_prompt_put(f->st, f->globex, &p), 0);
+	assert_int_equal(store_prompt_get(f->st, f->globex, welcome_fr, &got),
+			 ENOENT);
+
+	assert_int_equal(store_prompt_list(f->st, f->acme, 0, 50,
+					   collect_prompt, &s), 0);
+	assert_int_equal(s.n, 2);
+	assert_int_equal(s.v[0].id, welcome_fr);
+	s.n = 0;
+	assert_int_equal(store_prompt_list(f->st, f->acme, welcome_fr, 50,
+					   collect_prompt, &s), 0);
+	assert_int_equal(s.n, 1);
+	assert_string_equal(s.v[0].language, "en");
+	s.n = 0;
+	assert_int_equal(store_prompt_foreach_all(f->st, collect_prompt, &s),
+			 0);
+	assert_int_equal(s.n, 3);
+	assert_int_equal(s.v[2].tenant_id, f->globex);
+	assert_string_equal(s.v[2].name, "queue/position");
+
+	assert_int_equal(store_prompt_delete(f->st, f->globex, welcome_fr),
+			 ENOENT);
+	assert_int_equal(store_prompt_delete(f->st, f->acme, welcome_fr), 0);
+	assert_int_equal(store_prompt_get(f->st, f->acme, welcome_fr, &got),
+			 ENOENT);
+	p.name[0] = '\0';
+	assert_int_equal(store_prompt_put(f->st, f->acme, &p), EINVAL);
+}
+
+struct recs_seen {
+	int n;
+	struct store_recording v[8];
+};
+
+static int collect_rec(const struct store_recording *r, void *arg)
+{
+	struct recs_seen *s = arg;
+	if (s->n < 8)
+		s->v[s->n] = *r;
+	s->n++;
+	return 0;
+}
+
+static int64_t add_rec(struct fixture *f, int64_t tenant, const char *uuid,
+		       const char *call, int64_t start_ms)
+{
+	struct store_recording r = {0};
+
+	snprintf(r.uuid, sizeof(r.uuid), "%s", uuid);
+	snprintf(r.call_uuid, sizeof(r.call_uuid), "%s", call);
+	snprintf(r.file, sizeof(r.file), "recordings/%s.wav", uuid);
+	snprintf(r.mode, sizeof(r.mode), "mixed");
+	snprintf(r.legs, sizeof(r.legs), "both");
+	r.channels = 1;
+	r.start_ms = start_ms;
+	assert_int_equal(store_recording_create(f->st, tenant, &r), 0);
+	assert_string_equal(r.state, "recording");
+	return r.id;
+}
+
+static void test_recordings(void **state)
+{
+	struct fixture *f = *state;
+	const int64_t t0 = 1795000000000LL;
+	struct store_recording_filter flt = {0};
+	struct store_recording r = {0};
+	struct recs_seen s = {0};
+	int64_t a, b, c, g;
+	struct cdr *cdr;
+
+	a = add_rec(f, f->acme, "rec-a", "call-1", t0);
+	b = add_rec(f, f->acme, "rec-b", "call-2", t0 + 1000);
+	c = add_rec(f, f->acme, "rec-c", "call-2", t0 + 1000);  /* same start */
+	g = add_rec(f, f->globex, "rec-a", "call-1", t0);      /* own uuids */
+
+	assert_int_equal(store_recording_finish(f->st, f->acme, a, "done",
+						61020, 1952684), 0);
+	assert_int_equal(store_recording_finish(f->st, f->globex, a, "done",
+						1, 1), ENOENT);
+	assert_int_equal(store_recording_finish(f->st, f->acme, a, "lost",
+						1, 1), EINVAL);
+	assert_int_equal(store_recording_get(f->st, f->acme, a, &r), 0);
+	assert_string_equal(r.state, "done");
+	assert_int_equal(r.duration_ms, 61020);
+	assert_int_equal(r.bytes, 1952684);
+	assert_string_equal(r.call_uuid, "call-1");
+	assert_string_equal(r.file, "recordings/rec-a.wav");
+	assert_int_equal(store_recording_get(f->st, f->acme, g, &r), ENOENT);
+
+	/* a uuid is unique within the tenant */
+	memset(&r, 0, sizeof(r));
+	snprintf(r.uuid, sizeof(r.uuid), "rec-a");
+	snprintf(r.file, sizeof(r.file), "x.wav");
+	snprintf(r.mode, sizeof(r.mode), "split");
+	snprintf(r.legs, sizeof(r.legs), "caller");
+	r.channels = 2;
+	assert_int_equal(store_recording_create(f->st, f->acme, &r), EEXIST);
+	r.channels = 3;
+	assert_int_equal(store_recording_create(f->st, f->acme, &r), EINVAL);
+
+	/* pages of two in (start, id) order go on after the last one seen */
+	assert_int_equal(store_recording_list(f->st, f->acme, NULL, 0, 2,
+					      collect_rec, &s), 0);
+	assert_int_equal(s.n, 2);
+	assert_int_equal(s.v[0].id, a);
+	assert_int_equal(s.v[1].id, b);
+	s.n = 0;
+	assert_int_equal(store_recording_list(f->st, f->acme, NULL, b, 2,
+					      collect_rec, &s), 0);
+	assert_int_equal(s.n, 1);
+	assert_int_equal(s.v[0].id, c);
+
+	/* by call, by time */
+	s.n = 0;
+	flt.call_uuid = "call-2";
+	assert_int_equal(store_recording_list(f->st, f->acme, &flt, 0, 50,
+					      collect_rec, &s), 0);
+	assert_int_equal(s.n, 2);
+	s.n = 0;
+	flt.call_uuid = NULL;
+	flt.from_ms = t0 + 1;
+	flt.to_ms = t0 + 1000;
+	assert_int_equal(store_recording_list(f->st, f->acme, &flt, 0, 50,
+					      collect_rec, &s), 0);
+	assert_int_equal(s.n, 0);
+	flt.to_ms = t0 + 1001;
+	assert_int_equal(store_recording_list(f->st, f->acme, &flt, 0, 50,
+					      collect_rec, &s), 0);
+	assert_int_equal(s.n, 2);
+
+	/* a user sees the recordings of the calls their CDR names them in */
+	cdr = make_cdr(f->acme, "call-2", t0 + 1000, 5);
+	cdr->callee_user_id = f->acme_user;
+	assert_int_equal(store_cdr_insert(f->st, cdr), 0);
+	free(cdr);
+	memset(&flt, 0, sizeof(flt));
+	flt.user_id = f->acme_user;
+	s.n = 0;
+	assert_int_equal(store_recording_list(f->st, f->acme, &flt, 0, 50,
+					      collect_rec, &s), 0);
+	assert_int_equal(s.n, 2);
+	assert_int_equal(s.v[0].id, b);
+	assert_int_equal(s.v[1].id, c);
+
+	assert_int_equal(store_recording_delete(f->st, f->globex, b), ENOENT);
+	assert_int_equal(store_recording_delete(f->st, f->acme, b), 0);
+	assert_int_equal(store_recording_get(f->st, f->acme, b, &r), ENOENT);
+}
+
+static void test_recordings_expire_by_tenant_retention(void **state)
+{
+	struct fixture *f = *state;
+	const int64_t day = 86400000LL, now = 1795000000000LL;
+	struct store_tenant t;
+	struct recs_seen s = {0};
+	int64_t old_acme, mid_acme, mid_globex;
+
+	/* acme keeps 10 days, globex the daemon's (30 here) */
+	assert_int_equal(store_tenant_get(f->st, f->acme, &t), 0);
+	t.recording_retention_days = 10;
+	assert_int_equal(store_tenant_update(f->st, f->acme, &t), 0);
+
+	old_acme = add_rec(f, f->acme, "old", "", now - 40 * day);
+	mid_acme = add_rec(f, f->acme, "mid", "", now - 20 * day);
+	(void)add_rec(f, f->acme, "new", "", now - 5 * day);
+	mid_globex = add_rec(f, f->globex, "mid", "", now - 20 * day);
+	(void)mid_globex;
+
+	assert_int_equal(store_recording_expired_all(f->st, now, 30, 50,
+						     collect_rec, &s), 0);
+	assert_int_equal(s.n, 2);
+	assert_int_equal(s.v[0].id, old_acme);
+	assert_int_equal(s.v[1].id, mid_acme);
+	/* at most limit at a time */
+	s.n = 0;
+	assert_int_equal(store_recording_expired_all(f->st, now, 30, 1,
+						     collect_rec, &s), 0);
+	assert_int_equal(s.n, 1);
+	/* with a shorter default, globex's goes too */
+	s.n = 0;
+	assert_int_equal(store_recording_expired_all(f->st, now, 15, 50,
+						     collect_rec, &s), 0);
+	assert_int_equal(s.n, 3);
+	assert_int_equal(store_recording_expired_all(f->st, now, 0, 50,
+						     collect_rec, &s), EINVAL);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -1185,6 +1442,14 @@ int main(void)
 		cmocka_unit_test(test_cdr_finish_rounds_up),
 		cmocka_unit_test_setup_teardown(test_cdr_via_writer, setup,
 						teardown),
+		cmocka_unit_test_setup_teardown(
+			test_tenant_language_and_retention, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_prompts, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_recordings, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(
+			test_recordings_expire_by_tenant_retention, setup,
+			teardown),
 		cmocka_unit_test_setup_teardown(test_pg_alias_scheme, setup,
 						teardown),
 		cmocka_unit_test_setup_teardown(test_pg_reconnects, setup,
