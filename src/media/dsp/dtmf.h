@@ -53,7 +53,7 @@ struct dtmf_det {
 };
 
 /**
- * Start a detector (allocates spandsp's receiver, about 1 KB).
+ * Start a detector (allocates spandsp's receiver once, about 0.5 KB).
  * @return 0 or ENOMEM.
  */
 int dtmf_det_start(struct dtmf_det *d, dtmf_digit_h *digit_h, void *arg);
