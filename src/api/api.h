@@ -56,6 +56,9 @@ struct api_resp {
 	const char *ctype;
 	char *headers[API_MAX_HEADERS];  /**< malloc'd "Name: value" */
 	size_t nheaders;
+	bool has_file;               /**< send file_fd instead of body */
+	int file_fd;                 /**< owned while has_file */
+	uint64_t file_bytes;
 };
 
 /* implemented by the HTTP layer */
@@ -67,6 +70,10 @@ void api_resp_header(struct api_resp *resp, const char *name,
 void api_resp_text(struct api_resp *resp, unsigned status, const char *ctype,
 		   const char *body);
 void api_resp_reset(struct api_resp *resp);
+/* the answer is the file fd (owned from here on, closed after sending)
+   of `bytes` bytes, streamed from disk rather than copied to memory */
+void api_resp_file(struct api_resp *resp, unsigned status, const char *ctype,
+		   int fd, uint64_t bytes);
 
 /* a handler that answers later (work on another thread); writing a
    response before returning cancels the defer */

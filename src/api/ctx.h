@@ -8,6 +8,9 @@
 #ifndef CENTREX_API_CTX_H
 #define CENTREX_API_CTX_H
 
+#include <stdbool.h>
+#include <stdint.h>
+
 struct conf;
 struct store;
 struct directory;
@@ -27,6 +30,11 @@ struct api_ctx {
 	/* call layer hook: trunks changed (set by main.c; may be NULL) */
 	void (*trunks_changed)(void *arg, int64_t tenant_id);
 	void *trunks_arg;
+	/* prompt library hook: a prompt was uploaded or removed (may be
+	   NULL) */
+	void (*prompts_changed)(int64_t tenant_id, const char *lang,
+				const char *name, bool removed, void *arg);
+	void *prompts_arg;
 };
 
 #endif

@@ -33,6 +33,12 @@ api_handler_h routes_list, routes_create, routes_get, routes_update,
 	routes_delete;
 /* res_cdrs.c */
 api_handler_h cdrs_list;
+/* res_prompts.c */
+api_handler_h prompts_list, prompts_upload, prompts_get, prompts_audio,
+	prompts_delete;
+/* res_recordings.c */
+api_handler_h recordings_list, recordings_get, recordings_audio,
+	recordings_delete;
 /* res_tokens.c */
 api_handler_h tokens_list_tenant, tokens_create_tenant, tokens_revoke_tenant,
 	tokens_list_op, tokens_create_op, tokens_revoke_op;

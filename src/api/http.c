@@ -8,6 +8,11 @@
  * its connection; api_complete() stores the response and resumes it, and
  * MHD calls access_handler once more, where the stored response is sent.
  *
+ * The body cap is the server's, or larger for the routes that say so
+ * (uploads), decided when the request is announced.  A file answer
+ * (api_resp_file) goes out through MHD's fd response, read from disk as
+ * the client takes it.
+ *
  * Idempotency-Key (POST): the first request with a key, per caller, is
  * remembered with its answer for a day; the same request again gets the
  * same answer without doing the work twice, another request with the
@@ -22,6 +27,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <unistd.h>
 #include "core/log.h"
 #include "api/http.h"
 
@@ -44,6 +50,7 @@ struct http {
 	int epfd;
 	struct tmr tmr;
 	size_t max_body;
+	http_body_limit_h *limit_h;
 	http_dispatch_h *h;
 	void *arg;
 };
@@ -59,6 +66,7 @@ struct hreq {
 	struct api_req req;
 	char *body;
 	size_t len, cap;
+	size_t max_body;               /**< this request's cap */
 	bool dispatched;
 	struct api_pending *pending;   /**< owned while deferred */
 	char *method, *path;
@@ -97,6 +105,8 @@ static void arm(struct http *h)
 
 void api_resp_reset(struct api_resp *resp)
 {
+	if (resp->has_file)
+		close(resp->file_fd);
 	free(resp->body);
 	for (size_t i = 0; i < resp->nheaders; i++)
 		free(resp->headers[i]);
@@ -126,6 +136,21 @@ void api_resp_text(struct api_resp *resp, unsigned status, const char *ctype,
 	resp->ctype = ctype;
 	resp->body = strdup(body ? body : "");
 	resp->len = resp->body ? strlen(resp->body) : 0;
+}
+
+void api_resp_file(struct api_resp *resp, unsigned status, const char *ctype,
+		   int fd, uint64_t bytes)
+{
+	free(resp->body);
+	resp->body = NULL;
+	resp->len = 0;
+	if (resp->has_file)
+		close(resp->file_fd);
+	resp->status = status;
+	resp->ctype = ctype;
+	resp->has_file = true;
+	resp->file_fd = fd;
+	resp->file_bytes = bytes;
 }
 
 const char *api_req_header(const struct api_req *r, const char *name)
@@ -288,11 +313,22 @@ static enum MHD_Result send_resp(struct MHD_Connection *conn,
 	struct MHD_Response *mr;
 	enum MHD_Result ret;
 
-	mr = MHD_create_response_from_buffer(resp->len, resp->body,
-					     MHD_RESPMEM_MUST_FREE);
-	if (!mr)
+	if (resp->has_file) {
+		mr = MHD_create_response_from_fd64(resp->file_bytes,
+						   resp->file_fd);
+		if (mr)
+			resp->has_file = false;   /* MHD closes it */
+	}
+	else {
+		mr = MHD_create_response_from_buffer(resp->len, resp->body,
+						     MHD_RESPMEM_MUST_FREE);
+		if (mr)
+			resp->body = NULL;        /* MHD frees it */
+	}
+	if (!mr) {
+		api_resp_reset(resp);
 		return MHD_NO;
-	resp->body = NULL;  /* MHD frees it */
+	}
 	if (resp->ctype)
 		MHD_add_response_header(mr, "Content-Type", resp->ctype);
 	MHD_add_response_header(mr, "Cache-Control", "no-store");
@@ -365,6 +401,12 @@ static enum MHD_Result access_handler(void *cls, struct MHD_Connection *conn,
 			return MHD_NO;
 		}
 		hr->http = h;
+		hr->max_body = h->max_body;
+		if (h->limit_h) {
+			size_t lim = h->limit_h(method, url);
+			if (lim > hr->max_body)
+				hr->max_body = lim;
+		}
 		hr->req.method = hr->method;
 		hr->req.path = hr->path;
 		hr->req.conn = conn;
@@ -383,7 +425,7 @@ static enum MHD_Result access_handler(void *cls, struct MHD_Connection *conn,
 	if (*upload_data_size) {
 		size_t n = *upload_data_size;
 
-		if (hr->len + n > h->max_body) {
+		if (hr->len + n > hr->max_body) {
 			hr->req.body_too_large = true;
 		}
 		else {
@@ -468,6 +510,12 @@ void api_complete(struct api_pending *p, struct api_resp *resp)
 	struct http *h = p->http;
 	MHD_resume_connection(p->conn);
 	run(h);
+}
+
+void http_set_body_limit(struct http *h, http_body_limit_h *lh)
+{
+	if (h)
+		h->limit_h = lh;
 }
 
 static void destructor(void *arg)

@@ -22,4 +22,9 @@ typedef void (http_dispatch_h)(struct api_req *req, struct api_resp *resp,
 int  http_alloc(struct http **hp, const char *listen, size_t max_body,
 		http_dispatch_h *h, void *arg, char *errbuf, size_t errsz);
 
+/* a larger body cap for some requests (uploads): asked once per request
+   with its method and path; 0 = the server's cap */
+typedef size_t (http_body_limit_h)(const char *method, const char *path);
+void http_set_body_limit(struct http *h, http_body_limit_h *lh);
+
 #endif

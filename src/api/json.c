@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <time.h>
 #include <sodium.h>
 #include "core/strutil.h"
 #include "api/json.h"
@@ -388,4 +389,95 @@ void api_list_done(struct api_resp *resp, int err, json_t *items,
 		return;
 	}
 	api_list(resp, items, limit, api_last_id(items));
+}
+
+/* ---- times ------------------------------------------------------------ */
+
+/* "2026-11-22T10:00:00.123Z"; "" for 0 (did not happen) */
+void api_iso_ms(char *out, size_t size, int64_t ms)
+{
+	time_t secs = (time_t)(ms / 1000);
+	struct tm tm;
+
+	if (ms <= 0 || !gmtime_r(&secs, &tm)) {
+		snprintf(out, size, "%s", "");
+		return;
+	}
+	snprintf(out, size, "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ",
+		 tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour,
+		 tm.tm_min, tm.tm_sec, (int)(ms % 1000));
+}
+
+static bool digits(const char *s, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		if (s[i] < '0' || s[i] > '9')
+			return false;
+	}
+	return n > 0;
+}
+
+static int num(const char *s, size_t n)
+{
+	int v = 0;
+	for (size_t i = 0; i < n; i++)
+		v = v * 10 + (s[i] - '0');
+	return v;
+}
+
+/* unix milliseconds, or YYYY-MM-DDTHH:MM:SS[.fraction]Z (UTC only) */
+static bool parse_time(const char *s, int64_t *ms)
+{
+	size_t n = strlen(s);
+	struct tm tm = {0}, back;
+	int64_t frac = 0;
+	time_t t;
+
+	if (n <= 15 && digits(s, n)) {
+		*ms = strtoll(s, NULL, 10);
+		return true;
+	}
+	if (n < 20 || s[n - 1] != 'Z' || s[4] != '-' || s[7] != '-' ||
+	    s[10] != 'T' || s[13] != ':' || s[16] != ':' ||
+	    !digits(s, 4) || !digits(s + 5, 2) || !digits(s + 8, 2) ||
+	    !digits(s + 11, 2) || !digits(s + 14, 2) || !digits(s + 17, 2))
+		return false;
+	if (n > 20) {
+		/* a fraction of a second: milliseconds are kept */
+		size_t fn = n - 21;
+		if (s[19] != '.' || fn < 1 || fn > 9 || !digits(s + 20, fn))
+			return false;
+		for (size_t i = 0; i < 3; i++)
+			frac = frac * 10 + (i < fn ? s[20 + i] - '0' : 0);
+	}
+	tm.tm_year = num(s, 4) - 1900;
+	tm.tm_mon = num(s + 5, 2) - 1;
+	tm.tm_mday = num(s + 8, 2);
+	tm.tm_hour = num(s + 11, 2);
+	tm.tm_min = num(s + 14, 2);
+	tm.tm_sec = num(s + 17, 2);
+	back = tm;
+	t = timegm(&tm);
+	/* timegm() carries 2026-02-30 into March: refuse what moved */
+	if (t == (time_t)-1 || tm.tm_year < 70 || tm.tm_mday != back.tm_mday ||
+	    tm.tm_mon != back.tm_mon || tm.tm_hour != back.tm_hour ||
+	    tm.tm_min != back.tm_min || tm.tm_sec != back.tm_sec)
+		return false;
+	*ms = (int64_t)t * 1000 + frac;
+	return true;
+}
+
+bool api_query_time(const struct api_req *req, const char *name,
+		       int64_t *ms, struct api_resp *resp)
+{
+	const char *v = api_req_query(req, name);
+
+	if (!v)
+		return true;
+	if (!parse_time(v, ms)) {
+		api_problem(resp, 400, name, "%s must be a UTC time like "
+			    "2026-11-22T10:00:00Z, or unix milliseconds", name);
+		return false;
+	}
+	return true;
 }

@@ -62,4 +62,11 @@ void api_list_done(struct api_resp *resp, int err, json_t *items,
 /* the "id" of the last object of an array, 0 when empty */
 int64_t api_last_id(json_t *items);
 
+/* "2026-11-22T10:00:00.123Z" (UTC); "" for 0 (did not happen) */
+void api_iso_ms(char *out, size_t size, int64_t ms);
+/* ?name= as a UTC time (2026-11-22T10:00:00Z, optionally with a
+   fraction) or unix milliseconds; absent leaves *ms alone; else 400 */
+bool api_query_time(const struct api_req *req, const char *name,
+		    int64_t *ms, struct api_resp *resp);
+
 #endif

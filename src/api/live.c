@@ -81,3 +81,11 @@ void live_trunks_changed(struct api_ctx *ctx, int64_t tenant_id)
 	if (ctx->trunks_changed)
 		ctx->trunks_changed(ctx->trunks_arg, tenant_id);
 }
+
+void live_prompt_changed(struct api_ctx *ctx, int64_t tenant_id,
+			 const char *lang, const char *name, bool removed)
+{
+	if (ctx->prompts_changed)
+		ctx->prompts_changed(tenant_id, lang, name, removed,
+				     ctx->prompts_arg);
+}

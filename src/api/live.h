@@ -9,6 +9,7 @@
 #ifndef CENTREX_API_LIVE_H
 #define CENTREX_API_LIVE_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 struct api_ctx;
@@ -26,5 +27,10 @@ void live_user_removed(struct api_ctx *ctx, int64_t tenant_id,
 /* trunks of the tenant were created, changed or deleted: the call layer
    reloads them (registrations, inbound addresses, channel limits) */
 void live_trunks_changed(struct api_ctx *ctx, int64_t tenant_id);
+
+/* a prompt was uploaded (again) or deleted: the prompt library reloads
+   that one file */
+void live_prompt_changed(struct api_ctx *ctx, int64_t tenant_id,
+			 const char *lang, const char *name, bool removed);
 
 #endif

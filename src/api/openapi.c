@@ -37,14 +37,21 @@ static const char schemas_json[] =
 "  \"sip_domain\":{\"type\":\"string\",\"maxLength\":253},"
 "  \"digest_algorithms\":{\"type\":\"string\",\"example\":\"SHA-256,MD5\"},"
 "  \"max_users\":{\"type\":\"integer\",\"minimum\":0},"
-"  \"max_calls\":{\"type\":\"integer\",\"minimum\":0}}},"
+"  \"max_calls\":{\"type\":\"integer\",\"minimum\":0},"
+"  \"language\":{\"type\":\"string\",\"pattern\":\"^[a-z]{2}$\","
+"  \"default\":\"en\",\"description\":\"ISO 639-1: prompts and "
+"announcements\"},"
+"  \"recording_retention_days\":{\"type\":\"integer\",\"minimum\":0,"
+"  \"maximum\":36500,\"description\":\"0: the platform's "
+"record.retention_days\"}}},"
 "\"Site\":{\"type\":\"object\",\"additionalProperties\":false,"
 "  \"required\":[\"name\",\"country\",\"time_zone\"],\"properties\":{"
 "  \"id\":{\"type\":\"integer\",\"readOnly\":true},"
 "  \"name\":{\"type\":\"string\",\"maxLength\":127},"
 "  \"country\":{\"type\":\"string\",\"pattern\":\"^[A-Z]{2}$\"},"
 "  \"time_zone\":{\"type\":\"string\",\"example\":\"Europe/Paris\"},"
-"  \"language\":{\"type\":\"string\",\"pattern\":\"^[a-z]{2}$\"},"
+"  \"language\":{\"type\":[\"string\",\"null\"],\"pattern\":"
+"  \"^[a-z]{2}$\",\"description\":\"null: the tenant's\"},"
 "  \"extension_length\":{\"type\":\"integer\",\"minimum\":2,\"maximum\":8},"
 "  \"outside_prefix\":{\"type\":\"string\",\"pattern\":\"^[0-9]{0,3}$\"}}},"
 "\"User\":{\"type\":\"object\",\"additionalProperties\":false,"
@@ -150,6 +157,31 @@ static const char schemas_json[] =
 "  \"codec\":{\"type\":\"string\"},"
 "  \"legs\":{\"type\":\"array\",\"items\":{\"$ref\":"
 "  \"#/components/schemas/CdrLeg\"}}}},"
+"\"Prompt\":{\"type\":\"object\",\"properties\":{"
+"  \"id\":{\"type\":\"integer\"},"
+"  \"name\":{\"type\":\"string\",\"example\":\"queue/position\"},"
+"  \"language\":{\"type\":\"string\",\"pattern\":\"^[a-z]{2}$\"},"
+"  \"duration_ms\":{\"type\":\"integer\"},"
+"  \"bytes\":{\"type\":\"integer\",\"description\":\"of the stored "
+"16 kHz mono WAV\"},"
+"  \"created_at\":{\"type\":\"integer\"}}},"
+"\"Recording\":{\"type\":\"object\",\"properties\":{"
+"  \"id\":{\"type\":\"integer\"},\"uuid\":{\"type\":\"string\"},"
+"  \"call_uuid\":{\"type\":\"string\",\"description\":\"uuid of the "
+"call's record (cdrs)\"},"
+"  \"channels\":{\"type\":\"integer\",\"enum\":[1,2]},"
+"  \"mode\":{\"type\":\"string\",\"enum\":[\"mixed\",\"split\"]},"
+"  \"legs\":{\"type\":\"string\",\"enum\":[\"both\",\"caller\","
+"  \"callee\"]},"
+"  \"start\":{\"type\":\"string\",\"format\":\"date-time\"},"
+"  \"start_ms\":{\"type\":\"integer\"},"
+"  \"duration_ms\":{\"type\":\"integer\"},"
+"  \"bytes\":{\"type\":\"integer\"},"
+"  \"state\":{\"type\":\"string\",\"enum\":[\"recording\",\"done\","
+"  \"failed\"]},"
+"  \"created_at\":{\"type\":\"integer\"}}},"
+"\"AudioWav\":{\"type\":\"string\",\"format\":\"binary\","
+"  \"description\":\"a RIFF/WAVE file\"},"
 "\"TokenRequest\":{\"type\":\"object\",\"additionalProperties\":false,"
 "  \"required\":[\"name\"],\"properties\":{"
 "  \"name\":{\"type\":\"string\",\"maxLength\":127},"
@@ -195,6 +227,11 @@ static json_t *ref(const char *schema)
 	}
 	snprintf(r, sizeof(r), "#/components/schemas/%s", schema);
 	return json_pack("{s:s}", "$ref", r);
+}
+
+static const char *media_type(const char *schema)
+{
+	return strcmp(schema, "AudioWav") ? "application/json" : "audio/wav";
 }
 
 static json_t *operation(const struct api_route *rt)
@@ -248,6 +285,15 @@ static json_t *operation(const struct api_route *rt)
 				"string", "enum", "json", "csv", "default",
 				"json"));
 		}
+		if (!strcmp(rt->result, "RecordingList")) {
+			static const char *const f[] = {"call_uuid", "from",
+							 "to"};
+			for (size_t k = 0; k < sizeof(f) / sizeof(f[0]); k++)
+				json_array_append_new(params, json_pack(
+					"{s:s, s:s, s:{s:s}}", "name", f[k],
+					"in", "query", "schema", "type",
+					"string"));
+		}
 		if (!strcmp(rt->result, "UserList")) {
 			static const char *const f[] = {"role", "site_id",
 				"extension", "q", "sort"};
@@ -260,10 +306,19 @@ static json_t *operation(const struct api_route *rt)
 	}
 	json_object_set_new(op, "parameters", params);
 
+	if (rt->body && !strcmp(rt->body, "AudioWav")) {
+		/* an upload: the file as the body, named in the query */
+		static const char *const f[] = {"name", "language"};
+		for (size_t k = 0; k < sizeof(f) / sizeof(f[0]); k++)
+			json_array_append_new(params, json_pack(
+				"{s:s, s:s, s:b, s:{s:s}}", "name", f[k],
+				"in", "query", "required", k == 0,
+				"schema", "type", "string"));
+	}
 	if (rt->body)
 		json_object_set_new(op, "requestBody", json_pack(
 			"{s:b, s:{s:{s:o}}}", "required", 1, "content",
-			"application/json", "schema", ref(rt->body)));
+			media_type(rt->body), "schema", ref(rt->body)));
 
 	responses = json_object();
 	if (rt->result) {
@@ -271,7 +326,7 @@ static json_t *operation(const struct api_route *rt)
 			strcmp(rt->tag, "auth") ? "201" : "200";
 		json_object_set_new(responses, code, json_pack(
 			"{s:s, s:{s:{s:o}}}", "description", "success",
-			"content", "application/json", "schema",
+			"content", media_type(rt->result), "schema",
 			ref(rt->result)));
 		/* the call records also come as one CSV document */
 		if (!strcmp(rt->result, "CdrList"))

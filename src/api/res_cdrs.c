@@ -38,21 +38,6 @@ enum {
 
 /* ---- times -------------------------------------------------------------- */
 
-/* "2026-11-22T10:00:00.123Z"; "" for 0 (did not happen) */
-static void iso_ms(char *out, size_t size, int64_t ms)
-{
-	time_t secs = (time_t)(ms / 1000);
-	struct tm tm;
-
-	if (ms <= 0 || !gmtime_r(&secs, &tm)) {
-		snprintf(out, size, "%s", "");
-		return;
-	}
-	snprintf(out, size, "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ",
-		 tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour,
-		 tm.tm_min, tm.tm_sec, (int)(ms % 1000));
-}
-
 /* Asterisk's "2026-11-22 10:00:00" (here UTC); "" for 0 */
 static void csv_time(char *out, size_t size, int64_t ms)
 {
@@ -64,80 +49,6 @@ static void csv_time(char *out, size_t size, int64_t ms)
 		return;
 	}
 	strftime(out, size, "%Y-%m-%d %H:%M:%S", &tm);
-}
-
-static bool digits(const char *s, size_t n)
-{
-	for (size_t i = 0; i < n; i++) {
-		if (s[i] < '0' || s[i] > '9')
-			return false;
-	}
-	return n > 0;
-}
-
-static int num(const char *s, size_t n)
-{
-	int v = 0;
-	for (size_t i = 0; i < n; i++)
-		v = v * 10 + (s[i] - '0');
-	return v;
-}
-
-/* unix milliseconds, or YYYY-MM-DDTHH:MM:SS[.fraction]Z (UTC only) */
-static bool parse_time(const char *s, int64_t *ms)
-{
-	size_t n = strlen(s);
-	struct tm tm = {0}, back;
-	int64_t frac = 0;
-	time_t t;
-
-	if (n <= 15 && digits(s, n)) {
-		*ms = strtoll(s, NULL, 10);
-		return true;
-	}
-	if (n < 20 || s[n - 1] != 'Z' || s[4] != '-' || s[7] != '-' ||
-	    s[10] != 'T' || s[13] != ':' || s[16] != ':' ||
-	    !digits(s, 4) || !digits(s + 5, 2) || !digits(s + 8, 2) ||
-	    !digits(s + 11, 2) || !digits(s + 14, 2) || !digits(s + 17, 2))
-		return false;
-	if (n > 20) {
-		/* a fraction of a second: milliseconds are kept */
-		size_t fn = n - 21;
-		if (s[19] != '.' || fn < 1 || fn > 9 || !digits(s + 20, fn))
-			return false;
-		for (size_t i = 0; i < 3; i++)
-			frac = frac * 10 + (i < fn ? s[20 + i] - '0' : 0);
-	}
-	tm.tm_year = num(s, 4) - 1900;
-	tm.tm_mon = num(s + 5, 2) - 1;
-	tm.tm_mday = num(s + 8, 2);
-	tm.tm_hour = num(s + 11, 2);
-	tm.tm_min = num(s + 14, 2);
-	tm.tm_sec = num(s + 17, 2);
-	back = tm;
-	t = timegm(&tm);
-	/* timegm() carries 2026-02-30 into March: refuse what moved */
-	if (t == (time_t)-1 || tm.tm_year < 70 || tm.tm_mday != back.tm_mday ||
-	    tm.tm_mon != back.tm_mon || tm.tm_hour != back.tm_hour ||
-	    tm.tm_min != back.tm_min || tm.tm_sec != back.tm_sec)
-		return false;
-	*ms = (int64_t)t * 1000 + frac;
-	return true;
-}
-
-static bool query_time(const struct api_req *req, const char *name,
-		       int64_t *ms, struct api_resp *resp)
-{
-	const char *v = api_req_query(req, name);
-
-	if (!v)
-		return true;
-	if (!parse_time(v, ms)) {
-		api_problem(resp, 400, name, "%s must be a UTC time like "
-			    "2026-11-22T10:00:00Z, or unix milliseconds", name);
-		return false;
-	}
-	return true;
 }
 
 /* ---- JSON --------------------------------------------------------------- */
@@ -159,7 +70,7 @@ static void set_time(json_t *o, const char *name, int64_t ms)
 {
 	char iso[64], key[24];
 
-	iso_ms(iso, sizeof(iso), ms);
+	api_iso_ms(iso, sizeof(iso), ms);
 	json_object_set_new(o, name, ms > 0 ? json_string(iso) : json_null());
 	snprintf(key, sizeof(key), "%s_ms", name);
 	json_object_set_new(o, key, ms > 0 ? json_integer(ms) : json_null());
@@ -448,8 +359,8 @@ void cdrs_list(struct api_ctx *ctx, struct api_req *req,
 		api_problem(resp, 400, "format", "format must be json or csv");
 		return;
 	}
-	if (!query_time(req, "from", &g.from, resp) ||
-	    !query_time(req, "to", &g.to, resp))
+	if (!api_query_time(req, "from", &g.from, resp) ||
+	    !api_query_time(req, "to", &g.to, resp))
 		return;
 	if (g.to < g.from) {
 		api_problem(resp, 400, "to", "to must not be before from");

@@ -25,10 +25,10 @@ static const struct str_rule prefix_rule = {0, 3, "0123456789"};
 
 static json_t *site_json(const struct store_site *s)
 {
-	return json_pack("{s:I, s:s, s:s, s:s, s:s, s:i, s:s}",
+	return json_pack("{s:I, s:s, s:s, s:s, s:s?, s:i, s:s}",
 			 "id", (json_int_t)s->id, "name", s->name,
 			 "country", s->country, "time_zone", s->time_zone,
-			 "language", s->language,
+			 "language", s->language[0] ? s->language : NULL,
 			 "extension_length", s->ext_length,
 			 "outside_prefix", s->outside_prefix);
 }
@@ -61,6 +61,9 @@ static bool read_site(json_t *o, struct store_site *s, bool create,
 	    !api_get_str(o, "outside_prefix", false, &prefix_rule,
 			 s->outside_prefix, sizeof(s->outside_prefix), resp))
 		return false;
+	/* null: the tenant's language */
+	if (json_is_null(json_object_get(o, "language")))
+		s->language[0] = '\0';
 	if (!known_zone(s->time_zone)) {
 		api_problem(resp, 400, "time_zone", "time_zone %s is not an "
 			    "IANA time zone (e.g. Europe/Paris)", s->time_zone);

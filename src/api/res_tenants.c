@@ -23,14 +23,20 @@ static const struct str_rule name_rule = {1, 127, NULL};
 static const struct str_rule domain_rule = {1, 253,
 	"abcdefghijklmnopqrstuvwxyz0123456789.-"};
 static const struct str_rule algs_rule = {0, 31, "MDSHA0123456789-,"};
+/* ISO 639-1 shape; whether prompts exist in it is not our concern here:
+   missing ones fall back to the system prompts */
+static const struct str_rule lang_rule = {2, 2, "abcdefghijklmnopqrstuvwxyz"};
 
 static json_t *tenant_json(const struct store_tenant *t)
 {
-	return json_pack("{s:I, s:s, s:s, s:s, s:s, s:i, s:i}",
+	return json_pack("{s:I, s:s, s:s, s:s, s:s, s:i, s:i, s:s, s:i}",
 			 "id", (json_int_t)t->id, "slug", t->slug,
 			 "name", t->name, "sip_domain", t->sip_domain,
 			 "digest_algorithms", t->digest_algorithms,
-			 "max_users", t->max_users, "max_calls", t->max_calls);
+			 "max_users", t->max_users, "max_calls", t->max_calls,
+			 "language", t->language[0] ? t->language : "en",
+			 "recording_retention_days",
+			 t->recording_retention_days);
 }
 
 static int add_tenant(const struct store_tenant *t, void *arg)
@@ -73,7 +79,11 @@ static bool read_tenant(json_t *o, struct store_tenant *t, bool create,
 	    !api_get_int(o, "max_users", false, 0, 1000000, &t->max_users,
 			 resp) ||
 	    !api_get_int(o, "max_calls", false, 0, 1000000, &t->max_calls,
-			 resp))
+			 resp) ||
+	    !api_get_str(o, "language", false, &lang_rule, t->language,
+			 sizeof(t->language), resp) ||
+	    !api_get_int(o, "recording_retention_days", false, 0, 36500,
+			 &t->recording_retention_days, resp))
 		return false;
 	if (t->digest_algorithms[0] &&
 	    dir_parse_algs(a, &ac, t->digest_algorithms)) {
@@ -111,7 +121,8 @@ void tenants_create(struct api_ctx *ctx, struct api_req *req,
 		    struct api_resp *resp)
 {
 	static const char *const fields[] = {"slug", "name", "sip_domain",
-		"digest_algorithms", "max_users", "max_calls", NULL};
+		"digest_algorithms", "max_users", "max_calls", "language",
+		"recording_retention_days", NULL};
 	struct store_tenant t = {0};
 	char loc[64], res[32];
 	json_t *o, *after;
@@ -172,7 +183,8 @@ void tenants_update(struct api_ctx *ctx, struct api_req *req,
 		    struct api_resp *resp)
 {
 	static const char *const fields[] = {"slug", "name", "sip_domain",
-		"digest_algorithms", "max_users", "max_calls", NULL};
+		"digest_algorithms", "max_users", "max_calls", "language",
+		"recording_retention_days", NULL};
 	struct store_tenant t;
 	char res[32];
 	json_t *o, *before, *after;

@@ -50,6 +50,19 @@ static bool match(const char *pattern, const char *path, struct api_req *req)
 	return true;
 }
 
+size_t router_max_body(const char *method, const char *path)
+{
+	struct api_req scratch;
+
+	for (size_t i = 0; i < api_body_caps_len; i++) {
+		memset(&scratch, 0, sizeof(scratch));
+		if (!strcmp(api_body_caps[i].method, method) &&
+		    match(api_body_caps[i].pattern, path, &scratch))
+			return api_body_caps[i].max_body;
+	}
+	return 0;
+}
+
 static bool path_id(const struct api_req *req, int idx, int64_t *id)
 {
 	char *end;

@@ -13,6 +13,8 @@
 
 struct api_ctx;
 
+enum { API_PROMPT_MAX_BYTES = 10 * 1024 * 1024 };   /**< upload cap */
+
 typedef void (api_handler_h)(struct api_ctx *ctx, struct api_req *req,
 			     struct api_resp *resp);
 
@@ -29,9 +31,20 @@ struct api_route {
 	const char *result;        /**< response schema name, NULL = none */
 };
 
+/** A route whose body may exceed http.max_body_bytes (an upload). */
+struct api_body_cap {
+	const char *method;
+	const char *pattern;
+	size_t max_body;           /**< bytes */
+};
+
 extern const struct api_route api_routes[];
 extern const size_t api_routes_len;
+extern const struct api_body_cap api_body_caps[];
+extern const size_t api_body_caps_len;
 
 void router_dispatch(struct api_req *req, struct api_resp *resp, void *arg);
+/* the body cap of the route a request goes to (0: the server's) */
+size_t router_max_body(const char *method, const char *path);
 
 #endif

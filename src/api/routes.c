@@ -4,7 +4,8 @@
  * Dispatch (router.c) and the OpenAPI document (openapi.c) both read
  * this table.  Columns: method, path, permission, index of the
  * {tenant_id} and {user_id} path parameters (-1: none), handler,
- * summary, tag, request schema, response schema.
+ * summary, tag, request schema, response schema.  api_body_caps: the
+ * routes with a body cap of their own.
  */
 #include "api/handlers.h"
 #include "api/router.h"
@@ -121,6 +122,36 @@ const struct api_route api_routes[] = {
 	 "first; format=csv for all of them at once in Asterisk's cdr-csv "
 	 "columns", "cdrs", NULL, "CdrList"},
 
+	{"GET", T "/prompts", PERM_TENANT_READ, 0, -1, prompts_list,
+	 "List the tenant's prompts (name, language, duration)", "prompts",
+	 NULL, "PromptList"},
+	{"POST", T "/prompts", PERM_TENANT_ADMIN, 0, -1, prompts_upload,
+	 "Upload a prompt: ?name=welcome&language=fr, the WAV file as the "
+	 "body (audio/wav, at most 10 MB and 300 s); stored as 16 kHz mono; "
+	 "the same name and language again replaces it", "prompts",
+	 "AudioWav", "Prompt"},
+	{"GET", T "/prompts/{prompt_id}", PERM_TENANT_READ, 0, -1,
+	 prompts_get, "Get a prompt", "prompts", NULL, "Prompt"},
+	{"GET", T "/prompts/{prompt_id}/audio", PERM_TENANT_READ, 0, -1,
+	 prompts_audio, "The prompt's audio (16 kHz mono WAV)", "prompts",
+	 NULL, "AudioWav"},
+	{"DELETE", T "/prompts/{prompt_id}", PERM_TENANT_ADMIN, 0, -1,
+	 prompts_delete, "Delete a prompt and its file", "prompts", NULL,
+	 NULL},
+
+	{"GET", T "/recordings", PERM_CDR_READ, 0, -1, recordings_list,
+	 "Call recordings that started in [from, to), oldest first; "
+	 "call_uuid= for one call's", "recordings", NULL, "RecordingList"},
+	{"GET", T "/recordings/{recording_id}", PERM_CDR_READ, 0, -1,
+	 recordings_get, "Get a recording's details", "recordings", NULL,
+	 "Recording"},
+	{"GET", T "/recordings/{recording_id}/audio", PERM_CDR_READ, 0, -1,
+	 recordings_audio, "The recording (16 kHz WAV, 1 or 2 channels)",
+	 "recordings", NULL, "AudioWav"},
+	{"DELETE", T "/recordings/{recording_id}", PERM_TENANT_ADMIN, 0, -1,
+	 recordings_delete, "Delete a recording and its file", "recordings",
+	 NULL, NULL},
+
 	{"GET", T "/tokens", PERM_TENANT_ADMIN, 0, -1, tokens_list_tenant,
 	 "List a tenant's API tokens", "tokens", NULL, "TokenList"},
 	{"POST", T "/tokens", PERM_TENANT_ADMIN, 0, -1, tokens_create_tenant,
@@ -143,3 +174,10 @@ const struct api_route api_routes[] = {
 };
 
 const size_t api_routes_len = sizeof(api_routes) / sizeof(api_routes[0]);
+
+const struct api_body_cap api_body_caps[] = {
+	{"POST", T "/prompts", API_PROMPT_MAX_BYTES},
+};
+
+const size_t api_body_caps_len =
+	sizeof(api_body_caps) / sizeof(api_body_caps[0]);

@@ -58,6 +58,8 @@ int api_service_alloc(struct api_service **asp, const struct conf *conf,
 	err = http_alloc(&as->http, conf->http_listen,
 			 (size_t)conf->http_max_body_bytes, router_dispatch,
 			 &as->ctx, errbuf, errsz);
+	if (!err)
+		http_set_body_limit(as->http, router_max_body);
  out:
 	if (err)
 		api_service_free(as);
@@ -74,4 +76,17 @@ void api_service_set_trunks_hook(struct api_service *as,
 		return;
 	as->ctx.trunks_changed = h;
 	as->ctx.trunks_arg = arg;
+}
+
+void api_service_set_prompts_hook(struct api_service *as,
+				  void (*h)(int64_t tenant_id,
+					    const char *lang,
+					    const char *name, bool removed,
+					    void *arg),
+				  void *arg)
+{
+	if (!as)
+		return;
+	as->ctx.prompts_changed = h;
+	as->ctx.prompts_arg = arg;
 }

@@ -8,6 +8,7 @@
 #ifndef CENTREX_API_SERVICE_H
 #define CENTREX_API_SERVICE_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -25,5 +26,14 @@ void api_service_free(struct api_service *as);
 void api_service_set_trunks_hook(struct api_service *as,
 				 void (*h)(void *arg, int64_t tenant_id),
 				 void *arg);
+/* who to tell when a tenant's prompt is uploaded (again) or deleted
+   through the API (the prompt library); called on the signalling
+   thread after the file and the row are in place, or gone */
+void api_service_set_prompts_hook(struct api_service *as,
+				  void (*h)(int64_t tenant_id,
+					    const char *lang,
+					    const char *name, bool removed,
+					    void *arg),
+				  void *arg);
 
 #endif
