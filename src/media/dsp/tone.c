@@ -143,6 +143,8 @@ void tone_gen_start(struct tone_gen *g, const struct tone_plan *plan)
 {
 	memset(g, 0, sizeof(*g));
 	g->plan = plan;
+	if (!plan)                      /* no plan: silence, never a crash */
+		return;
 	for (unsigned k = 0; k < TONE_MAX_FREQS && plan->freq_hz[k]; k++) {
 		dsp_osc_set(&g->osc[k], plan->freq_hz[k]);
 		g->amp[k] = dsp_dbm0_amp(plan->level_dbm0);

@@ -79,7 +79,7 @@ const char *tone_kind_name(enum tone_kind kind);
  * Start @p g on @p plan from the beginning of its cadence (first burst
  * sounding).  Named _start, not _init: spandsp exports tone_gen_init() and
  * a second definition would take over its calls (see DESIGN.md on
- * goertzel_*).
+ * goertzel_*).  A NULL @p plan gives silence.
  */
 void tone_gen_start(struct tone_gen *g, const struct tone_plan *plan);
 

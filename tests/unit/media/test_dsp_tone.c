@@ -135,6 +135,15 @@ static void test_frequencies(void **state)
 	check_freqs("ZZ", TONE_RINGBACK, 425, 0);
 	check_freqs(NULL, TONE_BUSY, 425, 0);
 	assert_null(tone_plan("FR", TONE_KIND_COUNT));
+	{
+		struct tone_gen g;
+		int16_t f[AUDIO_FRAME];
+
+		tone_gen_start(&g, NULL);
+		tone_gen_frame(&g, f);
+		for (int i = 0; i < AUDIO_FRAME; i++)
+			assert_int_equal(f[i], 0);
+	}
 	assert_string_equal(tone_kind_name(TONE_RINGBACK), "ringback");
 }
 
