@@ -22,11 +22,12 @@
  *   - nothing buffered: conceal as for a loss, and after JBUF_STOP_US
  *     without any packet the stream has stopped (get() returns false).
  *
- * The delay shrinks by dropping one frame at most every 200 ms,
- * cross-fading the frames on each side, when it is 30 ms over its target;
+ * The delay shrinks, when it is 30 ms over its target, by 10 to 20 ms
+ * at most every 200 ms, spliced where the audio repeats itself;
  * after a burst that leaves it over 260 ms the oldest packets are simply
  * skipped.
  */
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 #include <opus.h>
@@ -48,6 +49,7 @@ enum {
 	SHRINK_OVER_US = 30000,
 	SHRINK_TICKS = 10,
 	SKIP_OVER_US = JBUF_DELAY_MAX_US + 60000,
+	SPLICE = AUDIO_RATE / 200,              /**< 5 ms cross-fade */
 };
 
 struct media_dec {
@@ -201,6 +203,26 @@ static int decode(struct media_dec *d, const struct jbuf_pkt *p,
 	}
 }
 
+/* spandsp's plc_fillin() first puts its circular history in order with
+   memcpy() between overlapping ranges, which is undefined (and caught by
+   the address sanitizer).  Doing the same with memmove() beforehand
+   leaves it nothing to do: plc_state_t is public, and a history whose
+   write position is 0 is already in order. */
+static void plc_order(plc_state_t *s)
+{
+	int16_t tmp[PLC_HISTORY_LEN];
+	size_t head = (size_t)s->buf_ptr;
+
+	if (head == 0 || head >= PLC_HISTORY_LEN)
+		return;
+	memcpy(tmp, s->history, head * sizeof(tmp[0]));
+	memmove(s->history, s->history + head,
+		(PLC_HISTORY_LEN - head) * sizeof(tmp[0]));
+	memcpy(s->history + PLC_HISTORY_LEN - head, tmp,
+	       head * sizeof(tmp[0]));
+	s->buf_ptr = 0;
+}
+
 /* n samples of concealment (n <= PKT_MAX16; Opus rounds it down to
    2.5 ms), or of silence.  Returns the samples appended. */
 static unsigned conceal(struct media_dec *d, unsigned n, bool silence)
@@ -217,18 +239,22 @@ static unsigned conceal(struct media_dec *d, unsigned n, bool silence)
 	case CODEC_PCMU:
 	case CODEC_PCMA:
 		n = (n + 1) / 2;
-		if (silence)
+		if (silence) {
 			plc_rx(&d->plc, nb, (int)n);
-		else
+		} else {
+			plc_order(&d->plc);
 			plc_fillin(&d->plc, nb, (int)n);
+		}
 		n = (unsigned)media_resample_up(&d->up, out, nb, n);
 		break;
 
 	case CODEC_G722:
-		if (silence)
+		if (silence) {
 			plc_rx(&d->plc, out, (int)n);
-		else
+		} else {
+			plc_order(&d->plc);
 			plc_fillin(&d->plc, out, (int)n);
+		}
 		break;
 
 	case CODEC_OPUS:
@@ -363,17 +389,22 @@ static bool fill(struct media_dec *d, unsigned want, uint64_t now_us)
 }
 
 /* After a burst the delay may be far over its target: skip the oldest
-   packets rather than play them late. */
+   packets rather than play them late, down to the target. */
 static void skip_ahead(struct media_dec *d, uint64_t now_us)
 {
 	struct jbuf *jb = &d->jb;
+	int64_t target = jbuf_target_us(jb);
 	struct jbuf_pkt *p;
 
 	d->queued = 0;
-	while (jbuf_delay_us(jb, now_us, 0) >
-	       jbuf_target_us(jb) + JBUF_DELAY_MIN_US &&
-	       (p = jbuf_head(jb))) {
+	while ((p = jbuf_head(jb))) {
+		int64_t end = jb->next_ts;
+
 		jb->next_ts = p->ts + p->dur;
+		if (jbuf_delay_us(jb, now_us, 0) < target) {
+			jb->next_ts = end;
+			break;
+		}
 		jb->dropped++;
 		jbuf_pop(jb, p);
 	}
@@ -384,6 +415,40 @@ static void take(struct media_dec *d, int16_t *out, unsigned n)
 	memcpy(out, d->queue, n * sizeof(*out));
 	d->queued -= n;
 	memmove(d->queue, d->queue + n, d->queued * sizeof(*out));
+}
+
+/* Shrink the delay by one frame's worth or less: out gets AUDIO_FRAME
+   samples made of AUDIO_FRAME + n queued ones.  n (10 to 20 ms) is the
+   shift at which the audio best matches itself (a whole number of pitch
+   periods in voice), and the splice fades over SPLICE samples, so that
+   neither a click nor a cancelling phase is heard. */
+static void splice(struct media_dec *d, int16_t *out)
+{
+	const int16_t *q = d->queue;
+	unsigned n, best_n = AUDIO_FRAME;
+	double best = -1e300;
+
+	for (n = AUDIO_FRAME / 2; n <= AUDIO_FRAME; n++) {
+		double c = 0, e = 1;
+
+		for (unsigned i = 0; i < SPLICE; i++) {
+			c += (double)q[i] * q[i + n];
+			e += (double)q[i + n] * q[i + n];
+		}
+		if (c / sqrt(e) > best) {
+			best = c / sqrt(e);
+			best_n = n;
+		}
+	}
+	n = best_n;
+	for (unsigned i = 0; i < SPLICE; i++)
+		out[i] = (int16_t)((q[i] * (int32_t)(SPLICE - i) +
+				    q[i + n] * (int32_t)i) / SPLICE);
+	memcpy(out + SPLICE, q + n + SPLICE,
+	       (AUDIO_FRAME - SPLICE) * sizeof(*out));
+	d->queued -= AUDIO_FRAME + n;
+	memmove(d->queue, d->queue + AUDIO_FRAME + n,
+		d->queued * sizeof(*out));
 }
 
 bool media_dec_get(struct media_dec *d, int16_t out[AUDIO_FRAME],
@@ -407,8 +472,10 @@ bool media_dec_get(struct media_dec *d, int16_t out[AUDIO_FRAME],
 		jb->state = JBUF_PLAY;
 	}
 
-	if (d->delay_us > SKIP_OVER_US)
+	if (d->delay_us > SKIP_OVER_US) {
 		skip_ahead(d, now_us);
+		d->delay_us = jbuf_delay_us(jb, now_us, queued_us(d));
+	}
 	d->since_shrink++;
 	shrink = d->delay_us > target + SHRINK_OVER_US &&
 		 d->since_shrink >= SHRINK_TICKS;
@@ -416,18 +483,13 @@ bool media_dec_get(struct media_dec *d, int16_t out[AUDIO_FRAME],
 	if (!fill(d, shrink ? 2 * AUDIO_FRAME : AUDIO_FRAME, now_us))
 		return false;
 	if (shrink) {
-		/* two frames into one, fading from the first to the second */
-		int16_t a[AUDIO_FRAME];
-
-		take(d, a, AUDIO_FRAME);
-		take(d, out, AUDIO_FRAME);
-		for (int i = 0; i < AUDIO_FRAME; i++)
-			out[i] = (int16_t)((a[i] * (AUDIO_FRAME - i) +
-					    out[i] * i) / AUDIO_FRAME);
+		splice(d, out);
 		d->since_shrink = 0;
 	} else {
 		take(d, out, AUDIO_FRAME);
 	}
+	d->delay_us = jbuf_delay_us(jb, now_us, queued_us(d)) +
+		      AUDIO_FRAME_MS * 1000;
 	d->frames++;
 	if (d->concealing)
 		d->concealed++;

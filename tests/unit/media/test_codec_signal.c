@@ -84,7 +84,7 @@ static double sig_fit(const int16_t *x, size_t n, double f, double rate,
 }
 
 /* Goertzel: the amplitude of the component at f Hz. */
-static double sig_goertzel(const int16_t *x, size_t n, double f, double rate)
+static inline double sig_goertzel(const int16_t *x, size_t n, double f, double rate)
 {
 	double k = 2 * cos(2 * M_PI * f / rate), s1 = 0, s2 = 0, p;
 
@@ -98,7 +98,7 @@ static double sig_goertzel(const int16_t *x, size_t n, double f, double rate)
 	return 2 * sqrt(p > 0 ? p : 0) / (double)n;
 }
 
-static double sig_db(double ratio)
+static inline double sig_db(double ratio)
 {
 	return 20 * log10(ratio + 1e-12);
 }
