@@ -137,10 +137,32 @@ static json_t *cdr_json(int64_t id, const struct cdr *c)
 	return o;
 }
 
+struct json_run {
+	struct api_ctx *ctx;
+	int64_t tid;
+	json_t *items;
+};
+
+static int add_rec_id(const struct store_recording *r, void *arg)
+{
+	json_array_append_new(arg, json_integer(r->id));
+	return 0;
+}
+
+/* each record with the ids of its call's recordings (one indexed query
+   per record: a page is at most 200) */
 static int add_cdr(int64_t id, const struct cdr *c, void *arg)
 {
-	json_array_append_new(arg, cdr_json(id, c));
-	return 0;
+	struct json_run *j = arg;
+	struct store_recording_filter f = {.call_uuid = c->uuid};
+	json_t *o = cdr_json(id, c), *recs = json_array();
+	int err;
+
+	err = store_recording_list(j->ctx->st, j->tid, &f, 0, 100,
+				   add_rec_id, recs);
+	json_object_set_new(o, "recordings", recs);
+	json_array_append_new(j->items, o);
+	return err;
 }
 
 /* ---- CSV ---------------------------------------------------------------- */
@@ -349,8 +371,8 @@ void cdrs_list(struct api_ctx *ctx, struct api_req *req,
 	struct range g = {.from = 0, .to = INT64_MAX};
 	const char *fmt = api_req_query(req, "format");
 	bool csv = fmt && !strcmp(fmt, "csv");
+	struct json_run j = {.ctx = ctx};
 	int64_t after;
-	json_t *items;
 	int limit;
 
 	if (!api_path_id(req, 0, &g.tid, resp))
@@ -382,7 +404,8 @@ void cdrs_list(struct api_ctx *ctx, struct api_req *req,
 	}
 	if (!api_page(req, resp, &limit, &after))
 		return;
-	items = json_array();
-	api_list_done(resp, list(ctx, &g, after, limit, add_cdr, items),
-		      items, limit);
+	j.tid = g.tid;
+	j.items = json_array();
+	api_list_done(resp, list(ctx, &g, after, limit, add_cdr, &j),
+		      j.items, limit);
 }

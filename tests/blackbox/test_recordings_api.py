@@ -249,6 +249,14 @@ def test_users_see_their_own_calls(acme, daemon, recs):
     assert me.delete("/tenants/1/recordings/%d" % b).status == 403
 
 
+def test_call_records_name_their_recordings(acme, daemon, recs):
+    add_cdr(daemon, "call-1", T0)
+    cdrs = {c["uuid"]: c for c in acme.all_items("/tenants/1/cdrs")}
+    assert cdrs["call-1"]["recordings"] == [rid(acme, "rec-a")]
+    assert sorted(cdrs["call-2"]["recordings"]) == sorted(
+        [rid(acme, "rec-b"), rid(acme, "rec-c")])
+
+
 def test_delete_removes_file_and_row(acme, daemon, recs):
     c = rid(acme, "rec-c")
     path = os.path.join(daemon.workdir, "media", recs["c"])
