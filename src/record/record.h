@@ -74,11 +74,13 @@ int  rec_write(struct rec_file *f, const int16_t *frames,
    (may be NULL) runs on the signalling thread; f is freed by then. */
 void rec_close(struct rec_file *f, rec_done_h *done, void *arg);
 
-/* Deletes the expired recordings, files then rows, in batches; the file
-   of a row is relative to data_dir.  *removedp (may be NULL) gets how
-   many went.  Used by the writer thread's daily sweep. */
+/* Deletes up to max (0: all) expired recordings, files then rows, in
+   batches; the file of a row is relative to data_dir.  *removedp (may be
+   NULL) gets how many went: fewer than max means none is left.  The
+   writer thread's daily sweep calls it a batch at a time, draining the
+   rings in between. */
 int  rec_sweep(struct store *st, const char *data_dir, int default_days,
-	       int64_t now_ms, unsigned *removedp);
+	       int64_t now_ms, unsigned max, unsigned *removedp);
 
 /* tests only: a paused writer drains nothing, like a stalled disk */
 void recwriter_test_pause(struct recwriter *w, bool paused);

@@ -74,7 +74,7 @@ static bool remove_file(const char *data_dir, const char *file)
 }
 
 int rec_sweep(struct store *st, const char *data_dir, int default_days,
-	      int64_t now_ms, unsigned *removedp)
+	      int64_t now_ms, unsigned max, unsigned *removedp)
 {
 	struct batch *b;
 	unsigned removed = 0, gone;
@@ -89,7 +89,8 @@ int rec_sweep(struct store *st, const char *data_dir, int default_days,
 		b->n = 0;
 		gone = 0;
 		err = store_recording_expired_all(st, now_ms, default_days,
-						  BATCH, collect, b);
+			max && max - removed < BATCH ? (int)(max - removed)
+						     : BATCH, collect, b);
 		for (size_t i = 0; !err && i < b->n; i++) {
 			if (!remove_file(data_dir, b->v[i].file))
 				continue;
@@ -101,15 +102,12 @@ int rec_sweep(struct store *st, const char *data_dir, int default_days,
 				gone++;
 		}
 		removed += gone;
-	} while (!err && b->n == BATCH && gone);
+	} while (!err && b->n == BATCH && gone && (!max || removed < max));
 	free(b);
 
 	if (err)
 		log_warn("record", "retention sweep stopped: %s",
 			 store_errmsg(st));
-	if (removed)
-		log_info("record", "retention: removed %u recordings older "
-			 "than their keep-time", removed);
 	if (removedp)
 		*removedp = removed;
 	return err;

@@ -42,6 +42,7 @@ enum {
 	WAV_HDR = 44,
 	SWEEP_FIRST_S = 60,             /**< after start */
 	SWEEP_EVERY_S = 24 * 3600,
+	SWEEP_BATCH = 100,              /**< rows between two drains */
 };
 
 struct rec_file {
@@ -84,6 +85,10 @@ struct recwriter {
 	unsigned ring_ms;
 	char *store_url, *data_dir;     /**< owned */
 	int retention_days;
+	struct store *sweep_st;         /**< writer thread, while sweeping */
+	bool sweeping;                  /**< writer thread */
+	unsigned swept;
+	int64_t sweep_now_ms;
 };
 
 /* ---- the media thread's side ------------------------------------------ */
@@ -345,19 +350,35 @@ static int64_t now_s(void)
 	return ts.tv_sec;
 }
 
-static void sweep(struct recwriter *w)
+/* one batch of the retention sweep; the store connection lives for the
+   sweep only */
+static void sweep_step(struct recwriter *w)
 {
-	struct store *st = NULL;
-	char err[256];
 	unsigned n = 0;
+	char err[256];
+	int e;
 
-	if (store_open(&st, w->store_url, err, sizeof(err))) {
-		log_warn("record", "retention sweep: %s", err);
-		return;
+	if (!w->sweep_st) {
+		if (store_open(&w->sweep_st, w->store_url, err, sizeof(err))) {
+			log_warn("record", "retention sweep: %s", err);
+			w->sweep_st = NULL;
+			w->sweeping = false;
+			return;
+		}
+		w->swept = 0;
+		w->sweep_now_ms = (int64_t)time(NULL) * 1000;
 	}
-	(void)rec_sweep(st, w->data_dir, w->retention_days,
-			(int64_t)time(NULL) * 1000, &n);
-	store_close(st);
+	e = rec_sweep(w->sweep_st, w->data_dir, w->retention_days,
+		      w->sweep_now_ms, SWEEP_BATCH, &n);
+	w->swept += n;
+	if (!e && n == SWEEP_BATCH)
+		return;
+	if (w->swept)
+		log_info("record", "retention: removed %u recordings older "
+			 "than their keep-time", w->swept);
+	store_close(w->sweep_st);
+	w->sweep_st = NULL;
+	w->sweeping = false;
 }
 
 static void *run(void *arg)
@@ -397,9 +418,11 @@ static void *run(void *arg)
 		if (quit || !atomic_load(&w->paused))
 			pass(w, quit);
 		if (w->store_url && !quit && now_s() >= next_sweep) {
-			sweep(w);
+			w->sweeping = true;
 			next_sweep = now_s() + SWEEP_EVERY_S;
 		}
+		if (w->sweeping && !quit)
+			sweep_step(w);
 	}
 	return NULL;
 }
@@ -455,6 +478,7 @@ void recwriter_stop(struct recwriter *w)
 	pthread_cond_signal(&w->cv);
 	pthread_mutex_unlock(&w->mu);
 	pthread_join(w->thread, NULL);
+	store_close(w->sweep_st);
 
 	/* no handler runs after this: what is left is delivered here */
 	w->mq = mem_deref(w->mq);
