@@ -35,6 +35,7 @@
 #include "sip/ban.h"
 #include "sip/location.h"
 #include "media/media.h"
+#include "media/prompt/prompt.h"
 #include "pbx/pbx.h"
 #include "sip/auth.h"
 #include "sip/registrar.h"
@@ -63,6 +64,7 @@ struct daemon {
 	struct registrar *reg;
 	struct sipauth *auth;
 	struct media_engine *media;
+	struct prompt_lib *prompts;   /**< sound sets, uploads, MOH, speech */
 	struct pbx *pbx;
 	struct ctl *ctl;
 	struct api_service *api;
@@ -246,6 +248,15 @@ static int start_calls(struct daemon *d, char *err, size_t errsz)
 		return EINVAL;
 	}
 	(void)conf_port_range(d->conf.media_rtp_ports, &lo, &hi);
+	/* only indexes the sound sets: prompts load on first use */
+	e = prompt_lib_alloc(&d->prompts, &(struct prompt_conf){
+		.sounds_dir = d->conf.media_sounds_dir,
+		.moh_dir = d->conf.media_moh_dir,
+		.data_dir = d->conf.media_data_dir,
+	});
+	if (e)
+		log_warn("main", "prompts: %s; services will be silent",
+			 strerror(e));
 	e = media_start(&d->media, addr, lo, hi,
 			(unsigned)d->conf.media_threads);
 	if (e) {
@@ -257,6 +268,7 @@ static int start_calls(struct daemon *d, char *err, size_t errsz)
 		.conf = &d->conf, .sip = sipstack_sip(d->sip), .dir = d->dir,
 		.loc = d->loc, .st = d->store, .writer = d->writer,
 		.auth = d->auth, .media = d->media, .theap = d->theap,
+		.prompts = d->prompts,
 	};
 	e = pbx_alloc(&d->pbx, &deps);
 	if (e) {
@@ -406,6 +418,8 @@ static void stop(struct daemon *d)
 	d->pbx = mem_deref(d->pbx);
 	d->sip = mem_deref(d->sip);          /* no more SIP requests */
 	media_stop(d->media);
+	/* after the media threads: players held prompt references */
+	d->prompts = prompt_lib_free(d->prompts);
 	d->media = NULL;
 	d->reg = mem_deref(d->reg);
 	d->auth = mem_deref(d->auth);

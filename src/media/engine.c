@@ -37,6 +37,8 @@ struct media_relay {
 	unsigned thread;
 	uint32_t pair[2];                 /**< port pair of each side */
 	bool closing;
+	media_event_h *ev_h;              /**< where events go */
+	void *ev_arg;
 	struct media_msg bye;             /**< the close order: cannot fail */
 };
 
@@ -170,6 +172,12 @@ static void answer(struct media_engine *me, struct media_msg *m)
 	if (m->type == MEDIA_MSG_STATS) {
 		if (!r->closing && h)
 			h(&m->stats, arg);
+		free(m);
+		return;
+	}
+	if (m->type == MEDIA_MSG_EVENT) {
+		if (!r->closing && r->ev_h)
+			r->ev_h(&m->u.ev, r->ev_arg);
 		free(m);
 		return;
 	}
@@ -553,27 +561,180 @@ int media_relay_set_peer(struct media_relay *r, enum media_side side,
 	return 0;
 }
 
+/* A new order about side of r; NULL with *errp set if it cannot be. */
+static struct media_msg *order_new(struct media_relay *r,
+				   enum media_side side,
+				   enum media_msg_type type, int *errp)
+{
+	struct media_msg *m;
+
+	*errp = 0;
+	if (!r || r->closing || (side != MEDIA_A && side != MEDIA_B)) {
+		*errp = EINVAL;
+		return NULL;
+	}
+	if (r->me->stopping) {
+		*errp = ESHUTDOWN;
+		return NULL;
+	}
+	m = calloc(1, sizeof(*m));
+	if (!m) {
+		*errp = ENOMEM;
+		return NULL;
+	}
+	m->type = type;
+	m->rr = r->rr;
+	m->handle = r;
+	m->side = side;
+	return m;
+}
+
+static int order_send(struct media_relay *r, struct media_msg *m)
+{
+	media_thread_send(r->me->thr[r->thread], m);
+	return 0;
+}
+
 int media_relay_set_clock(struct media_relay *r, enum media_side side,
 			  uint8_t pt, uint32_t rate)
 {
 	struct media_msg *m;
+	int err;
 
-	if (!r || r->closing || (side != MEDIA_A && side != MEDIA_B) ||
-	    pt > 127 || !rate || rate > MAX_CLOCK_HZ)
+	if (pt > 127 || !rate || rate > MAX_CLOCK_HZ)
 		return EINVAL;
-	if (r->me->stopping)
-		return ESHUTDOWN;
-	m = calloc(1, sizeof(*m));
+	m = order_new(r, side, MEDIA_MSG_CLOCK, &err);
 	if (!m)
-		return ENOMEM;
-	m->type = MEDIA_MSG_CLOCK;
-	m->rr = r->rr;
-	m->handle = r;
-	m->side = side;
+		return err;
 	m->u.clock.pt = pt;
 	m->u.clock.rate = rate;
-	media_thread_send(r->me->thr[r->thread], m);
-	return 0;
+	return order_send(r, m);
+}
+
+void media_relay_set_events(struct media_relay *r, media_event_h *h,
+			    void *arg)
+{
+	if (!r)
+		return;
+	r->ev_h = h;
+	r->ev_arg = arg;
+}
+
+int media_relay_set_codec(struct media_relay *r, enum media_side side,
+			  const struct media_codec *c)
+{
+	struct media_msg *m;
+	int err;
+
+	if (!c || c->pt > 127 || c->dtmf_pt > 127 ||
+	    c->id > MEDIA_CODEC_OPUS)
+		return EINVAL;
+	m = order_new(r, side, MEDIA_MSG_CODEC, &err);
+	if (!m)
+		return err;
+	m->u.codec = *c;
+	m->u.codec.fmtp[sizeof(m->u.codec.fmtp) - 1] = '\0';
+	return order_send(r, m);
+}
+
+int media_relay_hear(struct media_relay *r, enum media_side side,
+		     enum media_hear what)
+{
+	struct media_msg *m;
+	int err;
+
+	if (what == MEDIA_HEAR_CLIPS || what == MEDIA_HEAR_TONE ||
+	    what > MEDIA_HEAR_ECHO)
+		return EINVAL;
+	m = order_new(r, side, MEDIA_MSG_HEAR, &err);
+	if (!m)
+		return err;
+	m->u.hear = what;
+	return order_send(r, m);
+}
+
+static void clips_release(const struct media_clip *clips, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (clips[i].release)
+			clips[i].release(clips[i].arg);
+}
+
+int media_relay_play(struct media_relay *r, enum media_side side,
+		     const struct media_clip *clips, size_t n, bool loop,
+		     uint32_t play_id)
+{
+	struct media_msg *m;
+	int err;
+
+	if (!clips || !n) {
+		clips_release(clips, n);
+		return EINVAL;
+	}
+	m = order_new(r, side, MEDIA_MSG_PLAY, &err);
+	if (m) {
+		m->u.play.clips = malloc(n * sizeof(*clips));
+		if (!m->u.play.clips) {
+			free(m);
+			m = NULL;
+			err = ENOMEM;
+		}
+	}
+	if (!m) {
+		clips_release(clips, n);
+		return err;
+	}
+	memcpy(m->u.play.clips, clips, n * sizeof(*clips));
+	m->u.play.n = n;
+	m->u.play.loop = loop;
+	m->u.play.id = play_id;
+	return order_send(r, m);
+}
+
+int media_relay_tone(struct media_relay *r, enum media_side side,
+		     const char *country, int kind)
+{
+	struct media_msg *m;
+	int err;
+
+	if (!country || strlen(country) != 2 || kind < 0)
+		return EINVAL;
+	m = order_new(r, side, MEDIA_MSG_TONE, &err);
+	if (!m)
+		return err;
+	memcpy(m->u.tone.country, country, 3);
+	m->u.tone.kind = kind;
+	return order_send(r, m);
+}
+
+int media_relay_detect_inband(struct media_relay *r, enum media_side side,
+			      bool on)
+{
+	struct media_msg *m;
+	int err;
+
+	m = order_new(r, side, MEDIA_MSG_INBAND, &err);
+	if (!m)
+		return err;
+	m->u.on = on;
+	return order_send(r, m);
+}
+
+int media_relay_send_dtmf(struct media_relay *r, enum media_side side,
+			  const char *digits)
+{
+	struct media_msg *m;
+	int err;
+
+	if (!digits || !*digits ||
+	    strlen(digits) >= sizeof(m->u.digits) ||
+	    strspn(digits, "0123456789*#ABCDabcd") != strlen(digits))
+		return EINVAL;
+	m = order_new(r, side, MEDIA_MSG_DTMF, &err);
+	if (!m)
+		return err;
+	strcpy(m->u.digits, digits);
+	return order_send(r, m);
 }
 
 int media_relay_stats(struct media_relay *r, media_stats_h *h, void *arg)

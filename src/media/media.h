@@ -63,6 +63,74 @@ struct media_stats {
 /* Called on the signalling thread. */
 typedef void (media_stats_h)(const struct media_stats *st, void *arg);
 
+/*
+ * Audio work.  A side's codec is what its peer agreed in SDP.  When both
+ * sides' codecs are set and differ, the relay transcodes (decodes each
+ * side's audio and encodes it for the other); when they are the same,
+ * packets pass untouched.  What a side's peer hears is normally the other
+ * side; it can instead hear silence, a sequence of clips (prompts, music
+ * on hold), a tone, or itself (echo test).  Everything runs on the media
+ * thread's 20 ms frame clock, never on the signalling thread.
+ */
+enum media_codec_id {            /* the same values as codec/codec.h */
+	MEDIA_CODEC_NONE = 0,
+	MEDIA_CODEC_PCMU,
+	MEDIA_CODEC_PCMA,
+	MEDIA_CODEC_G722,
+	MEDIA_CODEC_OPUS,
+};
+
+struct media_codec {
+	enum media_codec_id id;          /**< NONE: a codec we cannot decode */
+	uint8_t pt;                      /**< payload type on this side */
+	int16_t dtmf_pt;                 /**< telephone-event type, -1 none */
+	char fmtp[96];                   /**< the peer's fmtp for this codec */
+};
+
+/* One piece of audio: AUDIO_RATE mono samples that stay valid until
+   release(arg) is called, on a media thread, when the player is done. */
+struct media_clip {
+	const int16_t *pcm;
+	size_t n;
+	void (*release)(void *arg);
+	void *arg;
+};
+
+enum media_hear {
+	MEDIA_HEAR_PEER = 0,             /**< the other side (default) */
+	MEDIA_HEAR_SILENCE,
+	MEDIA_HEAR_CLIPS,                /**< media_relay_play */
+	MEDIA_HEAR_TONE,                 /**< media_relay_tone */
+	MEDIA_HEAR_ECHO,                 /**< its own audio, back */
+};
+
+enum media_event_type {
+	MEDIA_EV_DTMF,                   /**< a digit from a side's peer */
+	MEDIA_EV_PLAY_DONE,              /**< the clips of play_id ended */
+};
+
+enum media_dtmf_via { MEDIA_DTMF_RFC4733, MEDIA_DTMF_INBAND };
+
+struct media_event {
+	enum media_event_type type;
+	enum media_side side;
+	char digit;                      /**< 0-9 * # A-D */
+	enum media_dtmf_via via;
+	uint32_t play_id;
+	bool interrupted;                /**< PLAY_DONE: stopped, not ended */
+};
+
+typedef void (media_event_h)(const struct media_event *ev, void *arg);
+
+enum media_rec_mode {
+	MEDIA_REC_MIXED,                 /**< both parties in one channel */
+	MEDIA_REC_SPLIT,                 /**< side A left, side B right */
+	MEDIA_REC_A,                     /**< side A's peer only */
+	MEDIA_REC_B,
+};
+
+struct rec_file;
+
 /* Start media.threads threads over the port range; addr is the local
    address to bind and advertise. */
 int  media_start(struct media_engine **mep, const char *addr,
@@ -93,6 +161,31 @@ int  media_relay_set_clock(struct media_relay *r, enum media_side side,
 /* Ask for the counters; h runs later on the signalling thread (unless the
    relay is closed first). */
 int  media_relay_stats(struct media_relay *r, media_stats_h *h, void *arg);
+/* Where events of this relay go (NULL: nowhere). */
+void media_relay_set_events(struct media_relay *r, media_event_h *h,
+			    void *arg);
+/* The codec side's peer agreed (after each SDP answer). */
+int  media_relay_set_codec(struct media_relay *r, enum media_side side,
+			   const struct media_codec *c);
+/* What side's peer hears from now on (not CLIPS or TONE: see below). */
+int  media_relay_hear(struct media_relay *r, enum media_side side,
+		      enum media_hear what);
+/* Play n clips in order to side's peer (loop: again and again, as music
+   on hold); the clips are released by the media thread, also on error.
+   A play already running ends with PLAY_DONE interrupted. */
+int  media_relay_play(struct media_relay *r, enum media_side side,
+		      const struct media_clip *clips, size_t n, bool loop,
+		      uint32_t play_id);
+/* A call-progress tone (dsp/tone.h kinds) of a country to side's peer. */
+int  media_relay_tone(struct media_relay *r, enum media_side side,
+		      const char *country, int kind);
+/* Detect in-band DTMF in side's audio as well as RFC 4733 events. */
+int  media_relay_detect_inband(struct media_relay *r, enum media_side side,
+			       bool on);
+/* Send digits to side's peer: RFC 4733 if it agreed telephone-event,
+   else in band. */
+int  media_relay_send_dtmf(struct media_relay *r, enum media_side side,
+			   const char *digits);
 /* Close: the sockets are released and h (may be NULL) gets the final
    counters on the signalling thread; the handle is gone after this call. */
 void media_relay_close(struct media_relay *r, media_stats_h *h, void *arg);

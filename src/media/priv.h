@@ -42,6 +42,14 @@ enum media_msg_type {
 	MEDIA_MSG_STATS,      /**< there: read counters; back: deliver them */
 	MEDIA_MSG_CLOSE,      /**< there: close sockets; back: free ports */
 	MEDIA_MSG_STOP,       /**< the thread ends its loop */
+	/* audio work (proc.c) */
+	MEDIA_MSG_CODEC,      /**< a side's agreed codec */
+	MEDIA_MSG_HEAR,       /**< what a side's peer hears */
+	MEDIA_MSG_PLAY,       /**< clips to a side */
+	MEDIA_MSG_TONE,       /**< a tone to a side */
+	MEDIA_MSG_INBAND,     /**< in-band DTMF detection on or off */
+	MEDIA_MSG_DTMF,       /**< digits to send to a side */
+	MEDIA_MSG_EVENT,      /**< back only: something happened */
 };
 
 struct media_rrelay;     /* a relay as its media thread sees it */
@@ -62,6 +70,21 @@ struct media_msg {
 			media_stats_h *h;
 			void *arg;
 		} cb;
+		struct media_codec codec;
+		enum media_hear hear;
+		struct {
+			struct media_clip *clips;   /**< malloc'd, n of them */
+			size_t n;
+			uint32_t id;
+			bool loop;
+		} play;
+		struct {
+			char country[3];
+			int kind;
+		} tone;
+		bool on;
+		char digits[32];
+		struct media_event ev;
 	} u;
 	struct media_stats stats;     /**< filled by the media thread */
 };

@@ -28,108 +28,11 @@
 #include <string.h>
 #include <sys/epoll.h>
 #include <sys/eventfd.h>
+#include <sys/timerfd.h>
 #include <time.h>
 #include <unistd.h>
 #include "core/log.h"
-#include "media/priv.h"
-#include "media/rtp.h"
-
-enum {
-	BATCH = 32,             /* datagrams per recvmmsg */
-	PKT_MAX = 2048,         /* larger than any MTU we will meet */
-	EVENTS = 256,
-	MEDIA_TICK_US = 500,    /* longest pause of a lightly loaded thread */
-	RELATCH_SILENCE_MS = 2000,
-	CLOCKS = 4,             /* dynamic payload types with a known clock */
-	DEFAULT_CLOCK = 8000,
-};
-
-enum { END_RTP = 0, END_RTCP = 1 };
-
-/* One of a side's two sockets and the peer address it talks to. */
-struct end {
-	union media_sa sdp;       /**< from SDP; only used if sdp_ok */
-	union media_sa latched;   /**< the peer's real source, once seen */
-	uint64_t last_rx_ms;      /**< last accepted packet */
-	int fd;
-	bool sdp_ok;              /**< sdp is somewhere we can send to */
-	bool is_latched;
-};
-
-/* One side of a relay: its sockets, its peer and what came from it. */
-struct side {
-	struct end end[2];
-	union media_sa sig;
-	struct media_rx rx;
-	uint64_t rx_packets, rx_bytes, tx_packets, tx_bytes, rtcp_packets;
-	uint64_t dropped_foreign, dropped_other;
-	float rtcp_loss_pct, rtcp_jitter_ms;   /**< -1: no report yet */
-	struct {
-		uint32_t rate;
-		uint8_t pt;
-	} clk[CLOCKS];
-	uint8_t clk_next;
-	uint8_t last_pt;
-	bool known, mux, send;
-};
-
-struct media_rrelay {
-	struct media_rrelay *prev, *next;  /**< the thread's list */
-	struct media_relay *handle;        /**< opaque token for replies */
-	struct side side[2];
-	bool dead;                         /**< closed, freed after the turn */
-};
-
-struct media_thread {
-	pthread_t tid;
-	unsigned idx;
-	int epfd;
-	int evfd;                          /**< orders are waiting */
-	pthread_mutex_t mu;
-	struct media_msg *head, **tail;    /**< orders, guarded by mu */
-	media_reply_h *reply;
-	void *reply_arg;
-	struct media_rrelay *relays;       /**< owned */
-	struct media_rrelay *dead;         /**< owned, closed this turn */
-	bool stopping;
-	struct media_msg stop;             /**< so that stopping cannot fail */
-	uint64_t now_us, now_ms;           /**< taken once per turn */
-
-	/* one batch, reused by every socket of this thread */
-	uint8_t (*buf)[PKT_MAX];
-	struct mmsghdr rx[BATCH];
-	struct iovec rx_iov[BATCH];
-	union media_sa src[BATCH];
-	struct mmsghdr tx[2][BATCH];       /**< by outgoing end */
-	struct iovec tx_iov[2][BATCH];
-	bool tx_rtp[2][BATCH];
-	unsigned ntx[2];
-};
-
-static socklen_t msa_len(const union media_sa *a)
-{
-	return a->sa.sa_family == AF_INET6 ? sizeof(a->in6) : sizeof(a->in);
-}
-
-static bool msa_ip_eq(const union media_sa *a, const union media_sa *b)
-{
-	if (a->sa.sa_family != b->sa.sa_family)
-		return false;
-	if (a->sa.sa_family == AF_INET)
-		return a->in.sin_addr.s_addr == b->in.sin_addr.s_addr;
-	if (a->sa.sa_family == AF_INET6)
-		return !memcmp(&a->in6.sin6_addr, &b->in6.sin6_addr, 16);
-	return false;
-}
-
-static bool msa_eq(const union media_sa *a, const union media_sa *b)
-{
-	if (!msa_ip_eq(a, b))
-		return false;
-	if (a->sa.sa_family == AF_INET)
-		return a->in.sin_port == b->in.sin_port;
-	return a->in6.sin6_port == b->in6.sin6_port;
-}
+#include "media/relay.h"
 
 /* Somewhere a packet can go: not 0.0.0.0 or ::, not port 0 (a refused
    stream, or the old way of putting a call on hold). */
@@ -250,6 +153,8 @@ static void relay_one(struct media_thread *mt, struct media_rrelay *rr,
 	if (!from_peer)
 		latch(rr, s, e, src);
 	e->last_rx_ms = mt->now_ms;
+	if (rr->proc && kind == MEDIA_PKT_RTP)
+		proc_rx(mt, rr, si, &h, p, len);
 
 	if (kind == MEDIA_PKT_RTP) {
 		s->rx_packets++;
@@ -272,7 +177,10 @@ static void relay_one(struct media_thread *mt, struct media_rrelay *rr,
 		out = o->mux ? END_RTP : END_RTCP;
 	}
 
-	if (!o->send)
+	/* audio work may have taken the packet's place: what the other
+	   side hears is then made on the frame clock (RTCP too: it would
+	   describe a stream that the other side does not get) */
+	if (!o->send || (rr->proc && !proc_pass(rr, si)))
 		return;
 	oe = &o->end[out];
 	dest = end_dest(oe);
@@ -438,6 +346,8 @@ static void relay_add(struct media_thread *mt, struct media_rrelay *rr)
 /* Closes the sockets now; the memory goes at the end of the turn. */
 static void relay_remove(struct media_thread *mt, struct media_rrelay *rr)
 {
+	if (rr->proc)
+		proc_free(mt, rr);
 	if (rr->prev)
 		rr->prev->next = rr->next;
 	else
@@ -535,6 +445,11 @@ static void order(struct media_thread *mt, struct media_msg *m)
 	case MEDIA_MSG_STOP:
 		mt->stopping = true;   /* m is mt->stop: not allocated */
 		break;
+
+	default:
+		if (!proc_order(mt, m))
+			free(m);
+		break;
 	}
 }
 
@@ -569,6 +484,62 @@ static void clock_read(struct media_thread *mt)
 	mt->now_ms = mt->now_us / 1000;
 }
 
+/*
+ * The frame clock: every 20 ms each active relay decodes, plays and
+ * encodes one frame.  A thread that was late (a long turn, a preempted
+ * core) catches up a few frames at once so that generated streams keep
+ * their pace; beyond that the frames are lost, as a network would lose
+ * them, rather than sent in a burst.
+ */
+static void frames(struct media_thread *mt)
+{
+	uint64_t due = 0;
+
+	if (read(mt->tfd, &due, sizeof(due)) != sizeof(due) || !due)
+		return;
+	if (due > MAX_CATCH_UP)
+		due = MAX_CATCH_UP;
+	while (due--) {
+		for (struct media_rrelay *rr = mt->active, *next; rr;
+		     rr = next) {
+			next = proc_next_active(rr);
+			if (!rr->dead)
+				proc_tick(mt, rr);
+		}
+	}
+}
+
+void thread_event(struct media_thread *mt, struct media_rrelay *rr,
+		  const struct media_event *ev)
+{
+	struct media_msg *m = calloc(1, sizeof(*m));
+
+	if (!m)
+		return;   /* an event lost under memory pressure */
+	m->type = MEDIA_MSG_EVENT;
+	m->handle = rr->handle;
+	m->u.ev = *ev;
+	mt->reply(m, mt->reply_arg);
+}
+
+void thread_send(struct media_thread *mt, struct media_rrelay *rr,
+		 unsigned si, unsigned ei, const void *p, size_t len)
+{
+	struct side *s = &rr->side[si];
+	const union media_sa *dest = end_dest(&s->end[ei]);
+
+	(void)mt;
+	if (!s->send || !dest)
+		return;
+	if (sendto(s->end[ei].fd, p, len, MSG_DONTWAIT, &dest->sa,
+		   msa_len(dest)) == (ssize_t)len) {
+		if (ei == END_RTP) {
+			s->tx_packets++;
+			s->tx_bytes += len;
+		}
+	}
+}
+
 static void *thread_main(void *arg)
 {
 	struct media_thread *mt = arg;
@@ -600,6 +571,10 @@ static void *thread_main(void *arg)
 			struct media_rrelay *rr = (struct media_rrelay *)
 				(uintptr_t)(tag & ~(uint64_t)3);
 
+			if (tag == TAG_CLOCK) {
+				frames(mt);
+				continue;
+			}
 			if (!tag || rr->dead)
 				continue;
 			readable(mt, rr, (unsigned)(tag >> 1 & 1),
@@ -627,6 +602,8 @@ static void thread_free(struct media_thread *mt)
 		close(mt->epfd);
 	if (mt->evfd >= 0)
 		close(mt->evfd);
+	if (mt->tfd >= 0)
+		close(mt->tfd);
 	pthread_mutex_destroy(&mt->mu);
 	free(mt->buf);
 	free(mt);
@@ -650,8 +627,9 @@ int media_thread_start(struct media_thread **mtp, unsigned idx,
 	pthread_mutex_init(&mt->mu, NULL);
 	mt->evfd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
 	mt->epfd = epoll_create1(EPOLL_CLOEXEC);
+	mt->tfd = timerfd_create(CLOCK_MONOTONIC, TFD_NONBLOCK | TFD_CLOEXEC);
 	mt->buf = malloc((size_t)BATCH * PKT_MAX);
-	if (mt->evfd < 0 || mt->epfd < 0) {
+	if (mt->evfd < 0 || mt->epfd < 0 || mt->tfd < 0) {
 		err = errno;
 		goto out;
 	}
@@ -660,6 +638,12 @@ int media_thread_start(struct media_thread **mtp, unsigned idx,
 		goto out;
 	}
 	if (epoll_ctl(mt->epfd, EPOLL_CTL_ADD, mt->evfd, &ev)) {
+		err = errno;
+		goto out;
+	}
+	ev.data.u64 = TAG_CLOCK;
+	if (epoll_ctl(mt->epfd, EPOLL_CTL_ADD, mt->tfd, &ev) ||
+	    timerfd_settime(mt->tfd, 0, &frame_clock, NULL)) {
 		err = errno;
 		goto out;
 	}

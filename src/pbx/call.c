@@ -2,6 +2,7 @@
  * @file call.c  A call: one inbound leg, its outbound branches, one relay.
  */
 #include <re.h>
+#include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -11,6 +12,7 @@
 #include "core/random.h"
 #include "core/theap.h"
 #include "media/media.h"
+#include "pbx/app.h"
 #include "pbx/call.h"
 #include "pbx/legsdp.h"
 #include "pbx/priv.h"
@@ -45,6 +47,7 @@ struct call {
 	struct leg *a;
 	struct list outs;
 	struct leg *winner;
+	struct app *app;              /**< a service answered by us, or NULL */
 	struct media_relay *relay;
 	struct sa ra_rtp, ra_rtcp, rb_rtp, rb_rtcp;
 	struct call_origin o;
@@ -57,7 +60,14 @@ struct call {
 	uint16_t best_scode;          /**< most telling failure so far */
 	char best_reason[64];
 	bool ended;
+	bool app_answered;            /**< the app answered the caller */
 };
+
+/* the caller is talking to someone: a callee, or one of our services */
+static bool answered(const struct call *c)
+{
+	return c->winner || c->app_answered;
+}
 
 static int64_t now_ms(void)
 {
@@ -123,6 +133,7 @@ static void ss_to_sa(struct sa *a, const struct sockaddr_storage *ss)
 /* point the relay side of `leg` at what its peer said in SDP */
 static void relay_peer(struct call *c, struct leg *leg, const struct sa *sig)
 {
+	struct media_codec mc;
 	struct media_peer mp;
 	struct sa rtp, rtcp;
 	bool mux = false;
@@ -142,6 +153,12 @@ static void relay_peer(struct call *c, struct leg *leg, const struct sa *sig)
 	mp.send = legsdp_peer_dir(leg->sdp) != SDP_INACTIVE;
 	(void)media_relay_set_peer(c->relay, leg->is_a ? MEDIA_A : MEDIA_B,
 				   &mp);
+	/* once agreed, the relay knows each side's codec and bridges two
+	   different ones */
+	if (legsdp_agreed(leg->sdp, &mc))
+		(void)media_relay_set_codec(c->relay,
+					    leg->is_a ? MEDIA_A : MEDIA_B,
+					    &mc);
 }
 
 /* ---- the end of a call -------------------------------------------------- */
@@ -250,6 +267,8 @@ static void call_destructor(void *arg)
 	theap_cancel(th, &c->t_max);
 	theap_cancel(th, &c->t_refresh);
 	theap_cancel(th, &c->t_trunk);
+	app_stop(c->app);
+	c->app = NULL;
 	list_unlink(&c->le);
 	hash_unlink(&c->he);
 	while (list_head(&c->outs))
@@ -291,7 +310,7 @@ static void call_end(struct call *c, enum cdr_party by, uint16_t scode,
 			  q850_text(cause));
 
 	/* the caller, if not answered yet */
-	if (scode && c->a && c->a->sess && !c->winner)
+	if (scode && c->a && c->a->sess && !answered(c))
 		(void)sipsess_reject(c->a->sess, scode, reason,
 				     "%sContent-Length: 0\r\n\r\n", hdr);
 	else if (scode && c->invite)
@@ -315,8 +334,12 @@ static void call_end(struct call *c, enum cdr_party by, uint16_t scode,
 	cdr->end_ms = t;
 	cdr->hangup_by = by;
 	cdr->q850_cause = cause;
-	cdr->disposition = c->winner ? CDR_ANSWERED : disp;
-	cdr->sip_status = c->winner ? 200 : scode;
+	cdr->disposition = answered(c) ? CDR_ANSWERED : disp;
+	cdr->sip_status = answered(c) ? 200 : scode;
+	if (c->app_answered) {
+		cdr->answer_ms = c->a->answer_ms;
+		legsdp_codec(c->a->sdp, cdr->codec, sizeof(cdr->codec));
+	}
 	if (c->winner) {
 		cdr->answer_ms = c->winner->answer_ms;
 		legsdp_codec(c->winner->sdp, cdr->codec, sizeof(cdr->codec));
@@ -337,7 +360,7 @@ static void call_end(struct call *c, enum cdr_party by, uint16_t scode,
 	tlog_info("pbx/call", c->slug, "call %s %s -> %s ended: %s, %s by "
 		  "%s, cause %u", cdr->uuid, cdr->caller, cdr->callee,
 		  cdr_disposition_name(cdr->disposition),
-		  c->winner ? "answered" : "not answered",
+		  answered(c) ? "answered" : "not answered",
 		  cdr_party_name(by), cause);
 
 	/* the CDR now belongs to the relay's close callback */
@@ -763,7 +786,7 @@ static void leg_close_h(int err, const struct sip_msg *msg, void *arg)
 
 	if (leg->is_a) {
 		/* the caller: CANCEL before the answer, BYE after */
-		if (!c->winner) {
+		if (!answered(c)) {
 			leg->status = 487;
 			call_end(c, CDR_PARTY_CALLER, 0, NULL, 16,
 				 CDR_CANCELLED);
@@ -807,6 +830,15 @@ static int leg_offer_h(struct mbuf **descp, const struct sip_msg *msg,
 	struct mbuf *offer = NULL;
 	int err;
 
+	if (c->app_answered) {
+		/* our own service: we are the far end */
+		err = legsdp_decode(leg->sdp, msg->mb, true);
+		if (!err)
+			err = legsdp_answer_local(leg->sdp, descp);
+		if (!err)
+			relay_peer(c, leg, &leg->t.sig);
+		return err;
+	}
 	if (!o || !o->sess)
 		return EPROTO;
 	err = legsdp_decode(leg->sdp, msg->mb, true);
@@ -830,6 +862,28 @@ static void info_resp(int err, const struct sip_msg *msg, void *arg)
 	(void)arg;
 }
 
+/* The digit of an INFO application/dtmf-relay ("Signal=5") or
+   application/dtmf ("5") body; 0 if it is not one. */
+static char info_digit(const struct sip_hdr *ct, const struct mbuf *mb)
+{
+	struct pl body, sig;
+
+	pl_set_mbuf(&body, mb);
+	if (!pl_strcasecmp(&ct->val, "application/dtmf-relay")) {
+		if (re_regex(body.p, body.l, "Signal=[ \t]*[0-9*#A-Da-d]",
+			     NULL, &sig))
+			return 0;
+	}
+	else if (!pl_strcasecmp(&ct->val, "application/dtmf")) {
+		if (re_regex(body.p, body.l, "[0-9*#A-Da-d]", &sig))
+			return 0;
+	}
+	else {
+		return 0;
+	}
+	return (char)toupper((unsigned char)sig.p[0]);
+}
+
 /* INFO (DTMF from phones that send it so) is passed to the other side */
 static void leg_info_h(struct sip *sip, const struct sip_msg *msg, void *arg)
 {
@@ -840,6 +894,12 @@ static void leg_info_h(struct sip *sip, const struct sip_msg *msg, void *arg)
 	struct mbuf *body;
 
 	(void)sip_reply(sip, msg, 200, "OK");
+	if (leg->call->app && ct && leg->is_a) {
+		char d = info_digit(ct, msg->mb);
+		if (d)
+			(void)app_digit(leg->call->app, d);
+		return;
+	}
 	if (!o || !o->sess || !ct || !mbuf_get_left(msg->mb) ||
 	    pl_strcpy(&ct->val, ctype, sizeof(ctype)))
 		return;
@@ -911,7 +971,7 @@ static void session_refresh(void *arg)
 {
 	struct call *c = arg;
 
-	if (!c->winner)
+	if (!answered(c))
 		return;
 	refresh_leg(c, c->a);
 	refresh_leg(c, c->winner);
@@ -1131,6 +1191,72 @@ static int offer_check(const struct sip_msg *msg)
 	return err;
 }
 
+static void start_timers(struct call *c)
+{
+	struct pbx *p = c->p;
+
+	theap_start(p->d.theap, &c->t_max,
+		    (uint64_t)p->d.conf->call_max_duration_s * 1000,
+		    max_duration, c);
+	theap_start(p->d.theap, &c->t_refresh,
+		    (uint64_t)p->d.conf->call_session_refresh_s * 1000,
+		    session_refresh, c);
+}
+
+/* ---- services we answer ourselves (app.h) ------------------------------- */
+
+static void app_hangup(void *arg)
+{
+	struct call *c = arg;
+
+	call_end(c, CDR_PARTY_CALLEE, 0, NULL, 16, CDR_ANSWERED);
+}
+
+static void media_event(const struct media_event *ev, void *arg)
+{
+	struct call *c = arg;
+
+	if (c->ended)
+		return;
+	if (app_media_event(c->app, ev) == APP_HANG_UP)
+		app_hangup(c);
+}
+
+static int start_app(struct call *c)
+{
+	struct mbuf *desc = NULL;
+	int err;
+
+	err = legsdp_answer_local(c->a->sdp, &desc);
+	if (err) {
+		tlog_info("pbx/call", c->slug, "%s: no codec of the caller's "
+			  "we can play to: %m", app_name(c->r.app), err);
+		mem_deref(desc);
+		call_end(c, CDR_PARTY_SYSTEM, 488, "Not Acceptable Here", 65,
+			 CDR_FAILED);
+		return EPROTO;
+	}
+	relay_peer(c, c->a, &c->a->t.sig);
+	media_relay_set_events(c->relay, media_event, c);
+	err = accept_a(c, 200, "OK", desc);
+	mem_deref(desc);
+	if (!err)
+		err = app_start(&c->app, c->p, c->r.app, c->relay, &c->o,
+				app_hangup, c);
+	if (err) {
+		tlog_warn("pbx/call", c->slug, "%s: %m", app_name(c->r.app),
+			  err);
+		call_end(c, CDR_PARTY_SYSTEM, 500, "Server Internal Error", 41,
+			 CDR_FAILED);
+		return err;
+	}
+	c->app_answered = true;
+	c->a->answer_ms = now_ms();
+	c->a->status = 200;
+	start_timers(c);
+	return 0;
+}
+
 int call_start(struct pbx *p, const struct sip_msg *invite,
 	       const struct call_origin *o, const struct call_route *r)
 {
@@ -1234,6 +1360,9 @@ int call_start(struct pbx *p, const struct sip_msg *invite,
 
 	(void)sip_reply(p->d.sip, invite, 100, "Trying");
 
+	if (r->kind == ROUTE_APP)
+		return start_app(c);
+
 	if (r->kind == ROUTE_TRUNKS) {
 		if (start_trunk_branch(c)) {
 			call_end(c, CDR_PARTY_SYSTEM, 503,
@@ -1257,12 +1386,7 @@ int call_start(struct pbx *p, const struct sip_msg *invite,
 	theap_start(p->d.theap, &c->t_ring,
 		    (uint64_t)p->d.conf->call_ring_timeout_s * 1000,
 		    ring_timeout, c);
-	theap_start(p->d.theap, &c->t_max,
-		    (uint64_t)p->d.conf->call_max_duration_s * 1000,
-		    max_duration, c);
-	theap_start(p->d.theap, &c->t_refresh,
-		    (uint64_t)p->d.conf->call_session_refresh_s * 1000,
-		    session_refresh, c);
+	start_timers(c);
 	return 0;
 
  fail:

@@ -51,7 +51,15 @@ struct call_origin {
 	char peer[128];               /**< for the CDR */
 };
 
-enum route_kind { ROUTE_REJECT = 0, ROUTE_TARGETS, ROUTE_TRUNKS };
+enum route_kind { ROUTE_REJECT = 0, ROUTE_TARGETS, ROUTE_TRUNKS, ROUTE_APP };
+
+/* Services the platform answers itself (app.h). */
+enum call_app {
+	APP_NONE = 0,
+	APP_ECHO,                     /**< *43: what you say comes back */
+	APP_PROMPT_TEST,              /**< *44: a prompt is played */
+	APP_DTMF_TEST,                /**< *45: digits typed are sent back */
+};
 
 /* Where the dialplan sends it. */
 struct call_route {
@@ -70,7 +78,9 @@ struct call_route {
 	int64_t trunk_ids[CALL_MAX_TRUNKS];
 	size_t trunkc;
 	char caller_id[20];           /**< E.164 presented to the carrier */
-	/* both */
+	/* ROUTE_APP */
+	enum call_app app;
+	/* all */
 	char dialled[128];
 	char callee[128];             /**< normalised */
 	const char *context;          /**< internal, inbound, outbound */

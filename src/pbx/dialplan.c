@@ -5,6 +5,7 @@
 #include <string.h>
 #include "core/log.h"
 #include "dir/directory.h"
+#include "pbx/app.h"
 #include "pbx/dialplan.h"
 #include "pbx/e164.h"
 #include "pbx/priv.h"
@@ -191,6 +192,14 @@ void dialplan_from_device(struct pbx *p, const struct call_origin *o,
 	}
 	str_ncpy(r->dialled, d, sizeof(r->dialled));
 	str_ncpy(r->callee, d, sizeof(r->callee));
+
+	/* a service code every tenant has */
+	r->app = app_by_code(d);
+	if (r->app != APP_NONE) {
+		r->kind = ROUTE_APP;
+		r->context = "service";
+		return;
+	}
 
 	/* an extension of the tenant */
 	if (!store_user_find_extension(p->d.st, o->tenant_id, d, &callee)) {

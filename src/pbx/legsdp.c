@@ -5,6 +5,22 @@
 #include <string.h>
 #include "pbx/legsdp.h"
 
+/* What our media engine can decode and encode, in our order of
+   preference when we choose (wideband first). */
+static const struct ourcodec {
+	const char *name;
+	uint32_t srate;
+	uint8_t ch;
+	int pt;                  /**< static type, or -1 */
+	const char *fmtp;
+	enum media_codec_id id;
+} ours[] = {
+	{"opus", 48000, 2, -1, "useinbandfec=1", MEDIA_CODEC_OPUS},
+	{"G722", 8000, 1, 9, NULL, MEDIA_CODEC_G722},
+	{"PCMU", 8000, 1, 0, NULL, MEDIA_CODEC_PCMU},
+	{"PCMA", 8000, 1, 8, NULL, MEDIA_CODEC_PCMA},
+};
+
 struct legsdp {
 	struct sdp_session *sess;
 	struct sdp_media *audio;
@@ -55,6 +71,31 @@ static const char *static_name(int pt, uint32_t *srate)
 	case 18: return "G729";
 	default: return NULL;
 	}
+}
+
+static const char *fmt_name(const struct sdp_format *f, uint32_t *srate)
+{
+	*srate = f->srate;
+	return f->name ? f->name : static_name(f->pt, srate);
+}
+
+static const struct ourcodec *our_codec(const struct sdp_format *f)
+{
+	uint32_t srate;
+	const char *name = fmt_name(f, &srate);
+
+	if (!name)
+		return NULL;
+	for (size_t i = 0; i < sizeof(ours) / sizeof(ours[0]); i++)
+		if (!strcasecmp(name, ours[i].name) &&
+		    srate == ours[i].srate)
+			return &ours[i];
+	return NULL;
+}
+
+static bool is_dtmf(const struct sdp_format *f)
+{
+	return f->name && !strcasecmp(f->name, "telephone-event");
 }
 
 static bool has_formats(const struct legsdp *l)
@@ -168,11 +209,181 @@ enum sdp_dir legsdp_peer_dir(const struct legsdp *l)
 	return flip(sdp_media_rdir(l->audio));
 }
 
+/* A dynamic payload type that no format of l uses yet. */
+static int free_pt(const struct legsdp *l)
+{
+	const struct list *lst = sdp_media_format_lst(l->audio, true);
+
+	for (int pt = 96; pt < 128; pt++) {
+		bool used = false;
+
+		for (struct le *le = list_head(lst); le; le = le->next) {
+			const struct sdp_format *f = le->data;
+			if (f->pt == pt)
+				used = true;
+		}
+		if (!used)
+			return pt;
+	}
+	return -1;
+}
+
+/* Appends the codecs we can transcode to that the offer lacks, and
+   telephone-event: whatever the other leg answers, we can bridge it. */
+static int add_ours(struct legsdp *l)
+{
+	const struct list *lst = sdp_media_format_lst(l->audio, true);
+	bool have[sizeof(ours) / sizeof(ours[0])] = {false};
+	bool dtmf = false;
+	int err = 0;
+
+	for (struct le *le = list_head(lst); le; le = le->next) {
+		const struct ourcodec *oc = our_codec(le->data);
+		if (oc)
+			have[oc - ours] = true;
+		if (is_dtmf(le->data))
+			dtmf = true;
+	}
+	for (size_t i = 0; i < sizeof(ours) / sizeof(ours[0]) && !err;
+	     i++) {
+		char id[8];
+		int pt = ours[i].pt;
+
+		if (have[i])
+			continue;
+		if (pt < 0)
+			pt = free_pt(l);
+		if (pt < 0)
+			break;
+		(void)re_snprintf(id, sizeof(id), "%d", pt);
+		err = sdp_format_add(NULL, l->audio, false, id, ours[i].name,
+				     ours[i].srate, ours[i].ch, NULL, NULL,
+				     NULL, false, "%s",
+				     ours[i].fmtp ? ours[i].fmtp : "");
+	}
+	if (!dtmf && !err) {
+		char id[8];
+		int pt = free_pt(l);
+
+		if (pt >= 0) {
+			(void)re_snprintf(id, sizeof(id), "%d", pt);
+			err = sdp_format_add(NULL, l->audio, false, id,
+					     "telephone-event", 8000, 1, NULL,
+					     NULL, NULL, false, "0-16");
+		}
+	}
+	return err;
+}
+
+/* Our formats := those of the pending offer that we can handle, in the
+   offer's order, with telephone-event if it was offered. */
+static int take_offer_formats(struct legsdp *l)
+{
+	const struct list *lst = sdp_media_format_lst(l->audio, false);
+	int err = 0, n = 0;
+
+	clear_local_formats(l);
+	for (struct le *le = list_head(lst); le && !err; le = le->next) {
+		const struct sdp_format *f = le->data;
+		const struct ourcodec *oc = our_codec(f);
+		uint32_t srate;
+		const char *name = fmt_name(f, &srate);
+
+		if (!oc && !is_dtmf(f))
+			continue;
+		n += oc != NULL;
+		err = sdp_format_add(NULL, l->audio, false, f->id, name,
+				     srate, f->ch ? f->ch : 1, NULL, NULL,
+				     NULL, false, "%s",
+				     f->params ? f->params : "");
+	}
+	if (err)
+		return err;
+	return n ? 0 : EPROTO;
+}
+
+/* Answers l's pending offer with the given local formats. */
+static int answer_offer(struct legsdp *l, enum sdp_dir dir,
+			struct mbuf **mbp)
+{
+	const struct list *lst;
+	bool any = false;
+	int err;
+
+	err = sdp_decode(l->sess, l->offer, true);
+	l->offer->pos = 0;
+	if (err)
+		return EBADMSG;
+	lst = sdp_media_format_lst(l->audio, true);
+	for (struct le *le = list_head(lst); le; le = le->next) {
+		const struct sdp_format *f = le->data;
+		if (f->sup && !is_dtmf(f))
+			any = true;
+	}
+	if (!any)
+		return EPROTO;
+	sdp_media_set_ldir(l->audio, dir);
+	l->answered = true;
+	return sdp_encode(mbp, l->sess, false);
+}
+
+int legsdp_answer_local(struct legsdp *l, struct mbuf **mbp)
+{
+	enum sdp_dir d;
+	int err;
+
+	if (!l || !l->offer)
+		return EPROTO;
+	err = take_offer_formats(l);
+	if (err)
+		return err;
+	/* we send and receive, unless the peer holds */
+	d = legsdp_peer_dir(l);
+	return answer_offer(l, d == SDP_INACTIVE ? SDP_INACTIVE
+			    : d == SDP_SENDONLY ? SDP_RECVONLY
+			    : d == SDP_RECVONLY ? SDP_SENDONLY : SDP_SENDRECV,
+			    mbp);
+}
+
+bool legsdp_agreed(const struct legsdp *l, struct media_codec *mc)
+{
+	const struct list *lst = sdp_media_format_lst(l->audio, false);
+	bool found = false;
+
+	memset(mc, 0, sizeof(*mc));
+	mc->dtmf_pt = -1;
+	if (!l->answered)
+		return false;
+	for (struct le *le = list_head(lst); le; le = le->next) {
+		const struct sdp_format *f = le->data;
+		const struct ourcodec *oc;
+
+		if (!f->sup || f->pt < 0 || f->pt > 127)
+			continue;
+		if (is_dtmf(f)) {
+			if (mc->dtmf_pt < 0)
+				mc->dtmf_pt = (int16_t)f->pt;
+			continue;
+		}
+		if (found)
+			continue;
+		found = true;
+		oc = our_codec(f);
+		mc->id = oc ? oc->id : MEDIA_CODEC_NONE;
+		mc->pt = (uint8_t)f->pt;
+		str_ncpy(mc->fmtp, f->params ? f->params : "",
+			 sizeof(mc->fmtp));
+	}
+	return found;
+}
+
 int legsdp_offer_from(struct legsdp *l, const struct legsdp *from,
 		      struct mbuf **mbp)
 {
 	int err = copy_formats(l, from, false);
 
+	if (!err)
+		err = add_ours(l);
 	if (err)
 		return err;
 	sdp_media_set_ldir(l->audio, legsdp_peer_dir(from));
@@ -182,33 +393,26 @@ int legsdp_offer_from(struct legsdp *l, const struct legsdp *from,
 int legsdp_answer_from(struct legsdp *l, const struct legsdp *from,
 		       struct mbuf **mbp)
 {
-	const struct list *lst;
-	bool any = false;
+	enum sdp_dir dir;
 	int err;
 
 	if (!l->offer)
 		return EPROTO;
+	/* what the other peer wants of us is what we want of this one */
+	dir = legsdp_peer_dir(from) == SDP_INACTIVE ? SDP_INACTIVE
+						    : SDP_SENDRECV;
 	err = copy_formats(l, from, true);
 	if (err)
 		return err;
-	/* align our new formats with the offer they answer */
-	err = sdp_decode(l->sess, l->offer, true);
-	l->offer->pos = 0;
+	err = answer_offer(l, dir, mbp);
+	if (err != EPROTO)
+		return err;
+	/* nothing in common end to end: answer with what we can transcode
+	   to, and the relay bridges the two codecs */
+	err = take_offer_formats(l);
 	if (err)
-		return EBADMSG;
-	lst = sdp_media_format_lst(l->audio, true);
-	for (struct le *le = list_head(lst); le; le = le->next) {
-		const struct sdp_format *f = le->data;
-		if (f->sup)
-			any = true;
-	}
-	if (!any)
-		return EPROTO;
-	/* what the other peer wants of us is what we want of this one */
-	sdp_media_set_ldir(l->audio, legsdp_peer_dir(from) == SDP_INACTIVE
-			   ? SDP_INACTIVE : SDP_SENDRECV);
-	l->answered = true;
-	return sdp_encode(mbp, l->sess, false);
+		return err;
+	return answer_offer(l, dir, mbp);
 }
 
 int legsdp_reoffer(struct legsdp *l, struct mbuf **mbp)

@@ -1,10 +1,12 @@
 /**
  * @file legsdp.h  One leg's side of the offer/answer (RFC 3264).
  *
- * The B2BUA anchors media: each leg sees only our relay address, and the
- * codecs are agreed end to end (no transcoding here), so an offer from
- * one leg is re-issued on the other with the same formats, and the answer
- * travels back the same way.  libre's SDP session does the parsing and
+ * The B2BUA anchors media: each leg sees only our relay address.  An
+ * offer from one leg is re-issued on the other with the same formats,
+ * followed by the codecs our media engine can transcode to; the answer
+ * travels back the same way when the two ends share a codec, and when
+ * they do not, the first leg is answered with a codec of its own offer
+ * that we can transcode (the relay then bridges the two).  libre's SDP session does the parsing and
  * printing; this file only moves formats and directions between the two
  * legs' sessions.  Only the first audio stream is carried; other streams
  * are answered with port 0.
@@ -14,6 +16,7 @@
 
 #include <stdbool.h>
 #include <re.h>
+#include "media/media.h"
 
 struct legsdp;
 
@@ -29,6 +32,11 @@ int  legsdp_offer_from(struct legsdp *l, const struct legsdp *from,
    EPROTO when nothing is in common */
 int  legsdp_answer_from(struct legsdp *l, const struct legsdp *from,
 			struct mbuf **mbp);
+/* answer this leg's pending offer ourselves (we are the far end: echo
+   test, prompts), with the offer's codecs we handle; EPROTO if none */
+int  legsdp_answer_local(struct legsdp *l, struct mbuf **mbp);
+/* the codec agreed with this leg's peer; false before an answer */
+bool legsdp_agreed(const struct legsdp *l, struct media_codec *mc);
 /* an offer to refresh the session (same formats, same direction) */
 int  legsdp_reoffer(struct legsdp *l, struct mbuf **mbp);
 

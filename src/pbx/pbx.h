@@ -35,6 +35,7 @@ struct pbx_deps {
 	struct sipauth *auth;
 	struct media_engine *media;
 	struct theap *theap;
+	struct prompt_lib *prompts;   /**< may be NULL: no prompts */
 };
 
 int  pbx_alloc(struct pbx **pp, const struct pbx_deps *deps);

@@ -43,7 +43,8 @@ def _port_with_free_neighbour():
 
 
 class Baresip:
-    def __init__(self, workdir, account_line, name="baresip", tone=None):
+    def __init__(self, workdir, account_line, name="baresip", tone=None,
+                 codecs=("g711.so",)):
         """tone: a WAV file the phone sends as its microphone; with it the
         phone also records what it receives (and sends) into its
         directory, as dump-*-dec.wav (and -enc.wav)."""
@@ -76,12 +77,14 @@ class Baresip:
                 "%s"
                 "audio_alert\t\tnothing\n"
                 "module_path\t\t%s\n"
-                "module\t\t\tg711.so\n"
+                "%s"
                 "module_app\t\taccount.so\n"
                 "module_app\t\tmenu.so\n"
                 "module_app\t\tctrl_tcp.so\n"
                 "ctrl_tcp_listen\t\t127.0.0.1:%d\n"
-                % (self.sip_port, audio, MODULES, self.ctrl_port))
+                % (self.sip_port, audio, MODULES,
+                   "".join("module\t\t\t%s\n" % m for m in codecs),
+                   self.ctrl_port))
         with open(os.path.join(self.dir, "accounts"), "w") as f:
             f.write(account_line + "\n")
         self.log_path = os.path.join(self.dir, "baresip.log")

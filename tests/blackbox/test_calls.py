@@ -28,16 +28,24 @@ class Phone:
     """A baresip phone with a tone of its own and a call-event log."""
 
     def __init__(self, tmp_path, daemon, user, domain="acme.example",
-                 password=None, auto_answer=False):
+                 password=None, auto_answer=False, codecs=("g711.so",),
+                 tone=None):
+        """codecs: baresip codec modules the phone offers; tone: a WAV
+        to send instead of the phone's own sine."""
         self.user = user
-        tone = os.path.join(str(tmp_path), "tone-%s.wav" % user)
-        write_tone(tone, TONES.get(user, 800), seconds=30)
+        if tone is None:
+            tone = os.path.join(str(tmp_path), "tone-%s.wav" % user)
+            # baresip's aufile wants the codec's own rate
+            opus = any("opus" in c for c in codecs)
+            write_tone(tone, TONES.get(user, 800), seconds=30,
+                       rate=48000 if opus else 8000,
+                       channels=2 if opus else 1)
         account = _account(user, domain, password or "pw" + user,
                            daemon.port)
         if auto_answer:
             account += ";answermode=auto"
         self.ua = Baresip(str(tmp_path), account, name="phone-" + user,
-                          tone=tone)
+                          tone=tone, codecs=codecs)
         self.ua.start()
         _reginfo_ok(self.ua)
 

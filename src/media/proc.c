@@ -1,0 +1,539 @@
+/** @file proc.c  Audio work on a relay: transcoding, playing, tones, echo,
+ * DTMF, on the media thread's 20 ms frame clock.
+ *
+ * A relay gets a proc when the signalling thread first asks for audio
+ * work.  From then on every side has an agreed codec and a "hears": what
+ * its peer is sent.  Packets still pass untouched between the sides while
+ * both hear each other in the same codec; decoding happens only for a
+ * side whose audio someone needs (the other side in another codec, an
+ * echo, a DTMF detector), and encoding only for a side that hears
+ * something we make.  A relay is on the thread's active list, walked by
+ * the frame clock, only while there is such work, so plain calls cost
+ * nothing per frame.
+ *
+ * Streams we make have their own SSRC, sequence and timestamps, as a
+ * new source (RFC 3550): a phone that hears a prompt and then the other
+ * party sees two sources one after the other, which is what it would see
+ * behind any media server.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include "core/log.h"
+#include "media/codec/codec.h"
+#include "media/dsp/dtmf.h"
+#include "media/dsp/tone.h"
+#include "media/relay.h"
+
+enum { RTP_HDR = 12, OUT_MAX = 1500 };
+
+struct pside {
+	struct media_codec codec;       /**< agreed; id NONE = not set */
+	struct media_dec *dec;          /**< owned, made on first need */
+	struct media_enc *enc;
+	enum media_hear hear;
+
+	struct media_clip *clips;       /**< owned array, MEDIA_HEAR_CLIPS */
+	size_t nclips, ci, pos;
+	uint32_t play_id;
+	bool loop;
+
+	struct tone_gen tone;
+
+	/* the stream we send to this side's peer */
+	uint32_t ssrc, ts;
+	uint16_t seq;
+	bool started;
+
+	/* this side's audio in the current frame */
+	int16_t in[AUDIO_FRAME];
+	bool have_in;
+	bool inband;
+
+	/* DTMF from this side's peer, and to it */
+	struct rfc4733_rx ev_rx;
+	struct dtmf_det *det;           /**< owned, while inband */
+	struct rfc4733_tx ev_tx;
+	struct dtmf_gen *gen;           /**< owned, in-band sending */
+	char digits[32];                /**< waiting to be sent */
+	unsigned ndigits;
+	unsigned gap;                   /**< frames of pause between digits */
+};
+
+struct media_proc {
+	struct pside s[2];
+	bool active;                    /**< on the thread's active list */
+};
+
+static bool transcoding(const struct media_proc *pr)
+{
+	const struct media_codec *a = &pr->s[0].codec, *b = &pr->s[1].codec;
+
+	if (a->id == MEDIA_CODEC_NONE || b->id == MEDIA_CODEC_NONE)
+		return false;   /* unknown on one side: pass what comes */
+	return a->id != b->id || a->pt != b->pt;
+}
+
+/* Does anybody need side si's audio decoded? */
+static bool needs_audio(const struct media_proc *pr, unsigned si)
+{
+	const struct pside *s = &pr->s[si], *o = &pr->s[si ^ 1];
+
+	if (s->codec.id == MEDIA_CODEC_NONE)
+		return false;
+	return s->hear == MEDIA_HEAR_ECHO || s->inband ||
+	       (o->hear == MEDIA_HEAR_PEER && transcoding(pr));
+}
+
+static bool dtmf_sending(const struct pside *s)
+{
+	return s->ndigits || s->ev_tx.active || s->gap ||
+	       (s->gen && s->gen->busy);
+}
+
+/* Do we make what side si's peer hears? */
+static bool makes_audio(const struct media_proc *pr, unsigned si)
+{
+	const struct pside *s = &pr->s[si];
+
+	if (s->codec.id == MEDIA_CODEC_NONE)
+		return false;
+	return s->hear != MEDIA_HEAR_PEER || transcoding(pr) ||
+	       dtmf_sending(s);
+}
+
+static void update_active(struct media_thread *mt, struct media_rrelay *rr)
+{
+	struct media_proc *pr = rr->proc;
+	bool want = needs_audio(pr, 0) || needs_audio(pr, 1) ||
+		    makes_audio(pr, 0) || makes_audio(pr, 1);
+
+	if (want == pr->active)
+		return;
+	pr->active = want;
+	if (want) {
+		rr->act_prev = NULL;
+		rr->act_next = mt->active;
+		if (rr->act_next)
+			rr->act_next->act_prev = rr;
+		mt->active = rr;
+		return;
+	}
+	if (rr->act_prev)
+		rr->act_prev->act_next = rr->act_next;
+	else
+		mt->active = rr->act_next;
+	if (rr->act_next)
+		rr->act_next->act_prev = rr->act_prev;
+	rr->act_prev = rr->act_next = NULL;
+}
+
+bool proc_pass(const struct media_rrelay *rr, unsigned si)
+{
+	const struct media_proc *pr = rr->proc;
+
+	return pr->s[si ^ 1].hear == MEDIA_HEAR_PEER && !transcoding(pr);
+}
+
+static void digit_event(struct media_thread *mt, struct media_rrelay *rr,
+			unsigned si, char d, enum media_dtmf_via via)
+{
+	struct media_event ev = {
+		.type = MEDIA_EV_DTMF,
+		.side = (enum media_side)si,
+		.digit = d,
+		.via = via,
+	};
+	thread_event(mt, rr, &ev);
+}
+
+struct det_ctx {
+	struct media_thread *mt;
+	struct media_rrelay *rr;
+	unsigned si;
+};
+
+static void inband_digit(char d, void *arg)
+{
+	struct det_ctx *x = arg;
+
+	digit_event(x->mt, x->rr, x->si, d, MEDIA_DTMF_INBAND);
+}
+
+void proc_rx(struct media_thread *mt, struct media_rrelay *rr, unsigned si,
+	     const struct media_rtp *h, const uint8_t *p, size_t len)
+{
+	struct media_proc *pr = rr->proc;
+	struct pside *s = &pr->s[si];
+
+	if (len <= h->hdr_len)
+		return;
+	if (s->codec.dtmf_pt >= 0 && h->pt == s->codec.dtmf_pt) {
+		char d = rfc4733_rx_packet(&s->ev_rx, h->ts, p + h->hdr_len,
+					   len - h->hdr_len);
+		if (d)
+			digit_event(mt, rr, si, d, MEDIA_DTMF_RFC4733);
+		return;
+	}
+	if (h->pt != s->codec.pt || !needs_audio(pr, si))
+		return;
+	if (!s->dec) {
+		s->dec = media_dec_alloc((enum codec_id)s->codec.id,
+					 s->codec.fmtp);
+		if (!s->dec)
+			return;
+	}
+	media_dec_put(s->dec, h->seq, h->ts, h->ssrc, h->marker,
+		      p + h->hdr_len, len - h->hdr_len, mt->now_us);
+}
+
+/* Ends a running play; the player's clips go back to their owner. */
+static void play_end(struct media_thread *mt, struct media_rrelay *rr,
+		     unsigned si, bool interrupted)
+{
+	struct pside *s = &rr->proc->s[si];
+
+	if (!s->clips)
+		return;
+	for (size_t i = 0; i < s->nclips; i++)
+		if (s->clips[i].release)
+			s->clips[i].release(s->clips[i].arg);
+	free(s->clips);
+	s->clips = NULL;
+	s->nclips = 0;
+	if (mt) {
+		struct media_event ev = {
+			.type = MEDIA_EV_PLAY_DONE,
+			.side = (enum media_side)si,
+			.play_id = s->play_id,
+			.interrupted = interrupted,
+		};
+		thread_event(mt, rr, &ev);
+	}
+}
+
+/* The next frame of the clips; at the end, silence and PLAY_DONE. */
+static void play_frame(struct media_thread *mt, struct media_rrelay *rr,
+		       unsigned si, int16_t *out)
+{
+	struct pside *s = &rr->proc->s[si];
+	size_t have = 0;
+
+	while (have < AUDIO_FRAME && s->clips) {
+		const struct media_clip *c = &s->clips[s->ci];
+		size_t take = c->n - s->pos;
+
+		if (take > AUDIO_FRAME - have)
+			take = AUDIO_FRAME - have;
+		memcpy(out + have, c->pcm + s->pos, take * sizeof(*out));
+		have += take;
+		s->pos += take;
+		if (s->pos < c->n)
+			continue;
+		s->pos = 0;
+		if (++s->ci < s->nclips)
+			continue;
+		s->ci = 0;
+		if (!s->loop) {
+			play_end(mt, rr, si, false);
+			s->hear = MEDIA_HEAR_SILENCE;
+		}
+		else if (!have && !take) {
+			break;   /* clips of no samples at all: no spin */
+		}
+	}
+	memset(out + have, 0, (AUDIO_FRAME - have) * sizeof(*out));
+}
+
+static void put_be16(uint8_t *p, uint16_t v)
+{
+	p[0] = (uint8_t)(v >> 8);
+	p[1] = (uint8_t)v;
+}
+
+static void put_be32(uint8_t *p, uint32_t v)
+{
+	put_be16(p, (uint16_t)(v >> 16));
+	put_be16(p + 2, (uint16_t)v);
+}
+
+/*
+ * Digits to a peer that agreed telephone-event go as RFC 4733 events in
+ * place of audio packets: one digit at a time, 100 ms each with 60 ms of
+ * audio between them.  True when pkt got an event (header included).
+ */
+static bool dtmf_event_frame(struct pside *s, uint8_t *pkt)
+{
+	struct rfc4733_pkt ev;
+
+	if (s->codec.dtmf_pt < 0)
+		return false;
+	if (!s->ev_tx.active && s->gap) {
+		s->gap--;
+		return false;
+	}
+	if (!s->ev_tx.active && s->ndigits) {
+		rfc4733_tx_init(&s->ev_tx, codec_rtp_clock(
+					(enum codec_id)s->codec.id));
+		(void)rfc4733_tx_start(&s->ev_tx, s->digits[0], 100, s->ts);
+		memmove(s->digits, s->digits + 1, s->ndigits);
+		s->ndigits--;
+	}
+	if (!rfc4733_tx_tick(&s->ev_tx, &ev))
+		return false;
+	if (!s->ev_tx.active)
+		s->gap = 3;
+	pkt[0] = 0x80;
+	pkt[1] = (uint8_t)((uint8_t)s->codec.dtmf_pt | (ev.marker ? 0x80 : 0));
+	put_be32(pkt + 4, ev.ts);
+	memcpy(pkt + RTP_HDR, ev.payload, 4);
+	return true;
+}
+
+/* Encodes one frame for side si's peer and sends it. */
+static void send_frame(struct media_thread *mt, struct media_rrelay *rr,
+		       unsigned si, const int16_t *frame)
+{
+	struct pside *s = &rr->proc->s[si];
+	uint8_t pkt[OUT_MAX];
+	int n;
+
+	if (!s->enc) {
+		s->enc = media_enc_alloc((enum codec_id)s->codec.id,
+					 s->codec.fmtp);
+		if (!s->enc)
+			return;
+	}
+	if (!s->started) {
+		s->ssrc = arc4random();
+		s->seq = (uint16_t)arc4random();
+		s->ts = arc4random();
+	}
+	if (dtmf_event_frame(s, pkt)) {
+		n = 4;
+	}
+	else {
+		n = media_enc_frame(s->enc, frame, pkt + RTP_HDR,
+				    sizeof(pkt) - RTP_HDR);
+		if (n <= 0)
+			return;
+		pkt[0] = 0x80;
+		pkt[1] = (uint8_t)(s->codec.pt | (s->started ? 0 : 0x80));
+		put_be32(pkt + 4, s->ts);
+	}
+	put_be16(pkt + 2, s->seq++);
+	put_be32(pkt + 8, s->ssrc);
+	s->ts += codec_frame_ts((enum codec_id)s->codec.id);
+	s->started = true;
+	thread_send(mt, rr, si, 0, pkt, RTP_HDR + (size_t)n);
+}
+
+void proc_tick(struct media_thread *mt, struct media_rrelay *rr)
+{
+	struct media_proc *pr = rr->proc;
+	int16_t out[AUDIO_FRAME];
+	bool tc = transcoding(pr);
+
+	for (unsigned si = 0; si < 2; si++) {
+		struct pside *s = &pr->s[si];
+
+		s->have_in = false;
+		if (needs_audio(pr, si) && s->dec)
+			s->have_in = media_dec_get(s->dec, s->in, mt->now_us);
+		if (s->have_in && s->det) {
+			struct det_ctx x = {mt, rr, si};
+
+			s->det->arg = &x;
+			dtmf_det_frame(s->det, s->in);
+			s->det->arg = NULL;
+		}
+	}
+
+	for (unsigned si = 0; si < 2; si++) {
+		struct pside *s = &pr->s[si], *o = &pr->s[si ^ 1];
+		const int16_t *frame = out;
+
+		if (!makes_audio(pr, si))
+			continue;
+		switch (s->hear) {
+		case MEDIA_HEAR_PEER:
+			if (!tc || !o->have_in) {
+				/* digits still go to a relayed peer */
+				if (!dtmf_sending(s))
+					continue;
+				memset(out, 0, sizeof(out));
+				break;
+			}
+			frame = o->in;
+			break;
+		case MEDIA_HEAR_SILENCE:
+			memset(out, 0, sizeof(out));
+			break;
+		case MEDIA_HEAR_CLIPS:
+			play_frame(mt, rr, si, out);
+			break;
+		case MEDIA_HEAR_TONE:
+			tone_gen_frame(&s->tone, out);
+			break;
+		case MEDIA_HEAR_ECHO:
+			if (!s->have_in)
+				continue;
+			frame = s->in;
+			break;
+		}
+		if (s->codec.dtmf_pt < 0 && s->gen && s->gen->busy) {
+			/* no telephone-event agreed: the digits in band */
+			if (frame != out)
+				memcpy(out, frame, sizeof(out));
+			(void)dtmf_gen_frame(s->gen, out);
+			frame = out;
+		}
+		send_frame(mt, rr, si, frame);
+	}
+	/* a play that ended may have left nothing to do */
+	update_active(mt, rr);
+}
+
+static struct media_proc *proc_get(struct media_rrelay *rr)
+{
+	if (!rr->proc)
+		rr->proc = calloc(1, sizeof(*rr->proc));
+	return rr->proc;
+}
+
+static void set_codec(struct pside *s, const struct media_codec *c)
+{
+	if (c->id != s->codec.id || strcmp(c->fmtp, s->codec.fmtp)) {
+		media_dec_free(s->dec);
+		media_enc_free(s->enc);
+		s->dec = NULL;
+		s->enc = NULL;
+	}
+	if (c->pt != s->codec.pt)
+		s->started = false;   /* a new stream for a new format */
+	s->codec = *c;
+}
+
+bool proc_order(struct media_thread *mt, struct media_msg *m)
+{
+	struct media_rrelay *rr = m->rr;
+	unsigned si = m->side;
+	struct media_proc *pr;
+	struct pside *s;
+
+	switch (m->type) {
+	case MEDIA_MSG_CODEC:
+	case MEDIA_MSG_HEAR:
+	case MEDIA_MSG_PLAY:
+	case MEDIA_MSG_TONE:
+	case MEDIA_MSG_INBAND:
+	case MEDIA_MSG_DTMF:
+		break;
+	default:
+		return false;
+	}
+
+	pr = proc_get(rr);
+	if (!pr) {
+		log_warn("media", "no memory for audio work on a relay");
+		if (m->type == MEDIA_MSG_PLAY) {
+			for (size_t i = 0; i < m->u.play.n; i++)
+				if (m->u.play.clips[i].release)
+					m->u.play.clips[i].release(
+						m->u.play.clips[i].arg);
+			free(m->u.play.clips);
+		}
+		free(m);
+		return true;
+	}
+	s = &pr->s[si];
+
+	switch (m->type) {
+	case MEDIA_MSG_CODEC:
+		set_codec(s, &m->u.codec);
+		break;
+	case MEDIA_MSG_HEAR:
+		play_end(mt, rr, si, true);
+		s->hear = m->u.hear;
+		break;
+	case MEDIA_MSG_PLAY:
+		play_end(mt, rr, si, true);
+		s->clips = m->u.play.clips;
+		s->nclips = m->u.play.n;
+		s->ci = s->pos = 0;
+		s->loop = m->u.play.loop;
+		s->play_id = m->u.play.id;
+		s->hear = MEDIA_HEAR_CLIPS;
+		break;
+	case MEDIA_MSG_TONE:
+		play_end(mt, rr, si, true);
+		tone_gen_start(&s->tone, tone_plan(m->u.tone.country,
+					(enum tone_kind)m->u.tone.kind));
+		s->hear = MEDIA_HEAR_TONE;
+		break;
+	case MEDIA_MSG_INBAND:
+		s->inband = m->u.on;
+		if (m->u.on && !s->det) {
+			s->det = calloc(1, sizeof(*s->det));
+			if (s->det &&
+			    dtmf_det_start(s->det, inband_digit, NULL)) {
+				free(s->det);
+				s->det = NULL;
+			}
+		}
+		else if (!m->u.on && s->det) {
+			dtmf_det_stop(s->det);
+			free(s->det);
+			s->det = NULL;
+		}
+		break;
+	case MEDIA_MSG_DTMF:
+		if (s->codec.dtmf_pt >= 0) {
+			size_t n = strlen(m->u.digits);
+
+			if (n > sizeof(s->digits) - s->ndigits)
+				n = sizeof(s->digits) - s->ndigits;
+			memcpy(s->digits + s->ndigits, m->u.digits, n);
+			s->ndigits += (unsigned)n;
+			break;
+		}
+		if (!s->gen) {
+			s->gen = calloc(1, sizeof(*s->gen));
+			if (s->gen)
+				dtmf_gen_start(s->gen, DTMF_GEN_ON_MS,
+					       DTMF_GEN_OFF_MS);
+		}
+		if (s->gen)
+			(void)dtmf_gen_put(s->gen, m->u.digits);
+		break;
+	default:
+		break;
+	}
+	update_active(mt, rr);
+	free(m);
+	return true;
+}
+
+void proc_free(struct media_thread *mt, struct media_rrelay *rr)
+{
+	struct media_proc *pr = rr->proc;
+
+	if (pr->active) {
+		pr->s[0].hear = pr->s[1].hear = MEDIA_HEAR_PEER;
+		pr->s[0].inband = pr->s[1].inband = false;
+		pr->s[0].codec.id = pr->s[1].codec.id = MEDIA_CODEC_NONE;
+		update_active(mt, rr);
+	}
+	for (unsigned si = 0; si < 2; si++) {
+		/* no event: the handle is closing */
+		play_end(NULL, rr, si, true);
+		media_dec_free(pr->s[si].dec);
+		media_enc_free(pr->s[si].enc);
+		if (pr->s[si].det)
+			dtmf_det_stop(pr->s[si].det);
+		free(pr->s[si].det);
+		free(pr->s[si].gen);
+	}
+	free(pr);
+	rr->proc = NULL;
+}

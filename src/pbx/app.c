@@ -1,0 +1,184 @@
+/**
+ * @file app.c  The service codes: echo, prompt and DTMF tests.
+ */
+#include <re.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include "core/log.h"
+#include "core/theap.h"
+#include "media/dsp/dtmf.h"
+#include "pbx/app.h"
+#include "pbx/apprompt.h"
+#include "pbx/priv.h"
+
+enum {
+	DTMF_FIRST_MS = 15000,        /* the caller reads the digits off */
+	DTMF_INTER_MS = 5000,
+	DTMF_BACK_MS = 200,           /* per digit sent back, with its gap */
+	DTMF_TAIL_MS = 1500,          /* then hang up */
+	PLAY_GREETING = 1,
+};
+
+struct app {
+	struct pbx *p;                /**< borrowed */
+	struct media_relay *r;        /**< borrowed: the call's */
+	enum call_app kind;
+	struct dtmf_collect col;
+	struct theap_entry t;
+	void (*hangup)(void *arg);
+	void *hangup_arg;
+	bool collecting;
+};
+
+static const struct {
+	const char *code;
+	enum call_app app;
+	const char *name;
+} codes[] = {
+	{"*43", APP_ECHO, "echo test"},
+	{"*44", APP_PROMPT_TEST, "prompt test"},
+	{"*45", APP_DTMF_TEST, "DTMF test"},
+};
+
+enum call_app app_by_code(const char *dialled)
+{
+	for (size_t i = 0; i < sizeof(codes) / sizeof(codes[0]); i++)
+		if (!strcmp(dialled, codes[i].code))
+			return codes[i].app;
+	return APP_NONE;
+}
+
+const char *app_name(enum call_app app)
+{
+	for (size_t i = 0; i < sizeof(codes) / sizeof(codes[0]); i++)
+		if (codes[i].app == app)
+			return codes[i].name;
+	return "none";
+}
+
+static uint64_t mono_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
+}
+
+static void end_now(void *arg)
+{
+	struct app *a = arg;
+
+	a->hangup(a->hangup_arg);
+}
+
+/* The collection ended: the digits go back, then the call ends. */
+static void dtmf_done(struct app *a)
+{
+	const char *digits = a->col.digits;
+
+	a->collecting = false;
+	theap_cancel(a->p->d.theap, &a->t);
+	log_info("pbx/app", "DTMF test collected \"%s\" (%s)", digits,
+		 dtmf_collect_reason_name(a->col.reason));
+	if (*digits)
+		(void)media_relay_send_dtmf(a->r, MEDIA_A, digits);
+	theap_start(a->p->d.theap, &a->t,
+		    DTMF_TAIL_MS + DTMF_BACK_MS * strlen(digits), end_now, a);
+}
+
+static void dtmf_tick(void *arg)
+{
+	struct app *a = arg;
+
+	if (dtmf_collect_tick(&a->col, mono_ms()) != DTMF_COLLECT_RUNNING) {
+		dtmf_done(a);
+		return;
+	}
+	theap_start(a->p->d.theap, &a->t, 250, dtmf_tick, a);
+}
+
+int app_start(struct app **ap, struct pbx *p, enum call_app kind,
+	      struct media_relay *r, const struct call_origin *o,
+	      void (*hangup)(void *arg), void *hangup_arg)
+{
+	struct app *a;
+	int err = 0;
+
+	a = calloc(1, sizeof(*a));
+	if (!a)
+		return ENOMEM;
+	a->p = p;
+	a->r = r;
+	a->kind = kind;
+	a->hangup = hangup;
+	a->hangup_arg = hangup_arg;
+
+	switch (kind) {
+	case APP_ECHO:
+		err = media_relay_hear(r, MEDIA_A, MEDIA_HEAR_ECHO);
+		break;
+	case APP_PROMPT_TEST:
+		err = apprompt_greeting(p, r, o, PLAY_GREETING);
+		break;
+	case APP_DTMF_TEST: {
+		struct dtmf_collect_cfg cfg = {
+			.max_digits = 16,
+			.first_ms = DTMF_FIRST_MS,
+			.inter_ms = DTMF_INTER_MS,
+			.term = "#",
+		};
+		err = dtmf_collect_start(&a->col, &cfg, mono_ms());
+		if (!err)
+			err = media_relay_detect_inband(r, MEDIA_A, true);
+		if (!err) {
+			a->collecting = true;
+			theap_start(p->d.theap, &a->t, 250, dtmf_tick, a);
+		}
+		break;
+	}
+	default:
+		err = EINVAL;
+		break;
+	}
+	if (err) {
+		app_stop(a);
+		return err;
+	}
+	*ap = a;
+	return 0;
+}
+
+enum app_next app_digit(struct app *a, char digit)
+{
+	if (!a || !a->collecting)
+		return APP_GO_ON;
+	if (dtmf_collect_digit(&a->col, digit, mono_ms()) !=
+	    DTMF_COLLECT_RUNNING)
+		dtmf_done(a);
+	return APP_GO_ON;
+}
+
+enum app_next app_media_event(struct app *a, const struct media_event *ev)
+{
+	if (!a || ev->side != MEDIA_A)
+		return APP_GO_ON;
+	switch (ev->type) {
+	case MEDIA_EV_DTMF:
+		return app_digit(a, ev->digit);
+	case MEDIA_EV_PLAY_DONE:
+		/* the prompt test ends with its prompt */
+		if (a->kind == APP_PROMPT_TEST && !ev->interrupted)
+			return APP_HANG_UP;
+		return APP_GO_ON;
+	}
+	return APP_GO_ON;
+}
+
+void app_stop(struct app *a)
+{
+	if (!a)
+		return;
+	theap_cancel(a->p->d.theap, &a->t);
+	free(a);
+}

@@ -1,0 +1,19 @@
+/**
+ * @file apprompt.h  Prompts for the services: from the prompt library to
+ * clips on a relay (kept apart so app.c needs no prompt internals).
+ */
+#ifndef CENTREX_PBX_APPROMPT_H
+#define CENTREX_PBX_APPROMPT_H
+
+#include <stdint.h>
+#include "media/media.h"
+#include "pbx/call.h"
+
+struct pbx;
+
+/* *44: a greeting, then the caller's extension digit by digit, in the
+   tenant's language; PLAY_DONE with play_id when it has been heard. */
+int apprompt_greeting(struct pbx *p, struct media_relay *r,
+		      const struct call_origin *o, uint32_t play_id);
+
+#endif

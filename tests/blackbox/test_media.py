@@ -1,0 +1,135 @@
+"""The media engine with real softphones: the service numbers every
+tenant has (*43 echo, *44 prompt, *45 DTMF), transcoding between phones
+that share no codec, and refusing a call we cannot carry.
+
+Each baresip phone sends a tone (or typed digits) as its microphone and
+records what it hears; the assertions are about that audio and about the
+digits the phone receives back.
+"""
+import os
+import time
+
+import pytest
+
+from audio import contains, dominant, write_dtmf
+from test_calls import TONES, Phone, phones, wait_cdrs  # noqa: F401
+from test_baresip import BARESIP, MODULES
+
+pytestmark = pytest.mark.skipif(
+    BARESIP is None or not os.path.isdir(MODULES),
+    reason="baresip not installed")
+
+SOUNDS = "/usr/share/asterisk/sounds"
+EN = os.path.join(SOUNDS, "en_US_f_Allison", "hello-world.wav")
+FR = os.path.join(SOUNDS, "fr_CA_f_June", "hello-world.wav")
+
+
+def talk(a, seconds):
+    a.wait_event("CALL_ESTABLISHED")
+    time.sleep(seconds)
+    a.cmd("hangup")
+    a.wait_event("CALL_CLOSED")
+
+
+def digits_back(phone, n, timeout=15):
+    """The next n digits the phone received as DTMF."""
+    got = ""
+    while len(got) < n:
+        e = phone.wait_event("CALL_DTMF_START", timeout=timeout)
+        got += e.get("param", "")
+    return got
+
+
+def test_echo_test(centrexd, phones):
+    """*43 answers at once and sends back what the phone says: the
+    phone's recording is its own tone; the CDR is answered, to *43."""
+    (a,) = phones(centrexd, "1001")
+    a.dial("*43")
+    talk(a, 3)
+    freq, ratio, loud = dominant(a.recording(), list(TONES.values()))
+    assert freq == TONES["1001"] and ratio > 50 and loud > 8000, \
+        (freq, ratio, loud)
+    c = wait_cdrs(centrexd, 1)[0]
+    assert c["disposition"] == "answered" and c["callee"] == "*43", c
+    assert c["billsec"] >= 2, c
+
+
+def test_prompt_test(centrexd, phones):
+    """*44 plays the greeting and the caller's extension, then hangs up
+    by itself.  1001 works at the Paris site, whose language is French:
+    the recording holds the French "hello world" prompt (its loudness
+    contour matches the prompt file's), not the English one, and the call
+    was ended by us."""
+    (a,) = phones(centrexd, "1001")
+    a.dial("*44")
+    a.wait_event("CALL_ESTABLISHED")
+    a.wait_event("CALL_CLOSED", timeout=20)
+    fr, en = contains(a.recording(), FR), contains(a.recording(), EN)
+    assert fr > 0.9 and en < 0.85, (fr, en)
+    c = wait_cdrs(centrexd, 1)[0]
+    assert c["disposition"] == "answered" and c["hangup_by"] == "callee", c
+
+
+def test_dtmf_rfc4733_reaches_the_collector(centrexd, phones):
+    """*45 collects digits until '#' and sends them back: digits typed on
+    the phone (RFC 4733 events) come back as DTMF the phone receives,
+    then the service hangs up."""
+    (a,) = phones(centrexd, "1001")
+    a.dial("*45")
+    a.wait_event("CALL_ESTABLISHED")
+    time.sleep(0.5)
+    for d in "2580#":
+        a.cmd("sndcode", d)
+        time.sleep(0.3)
+    assert digits_back(a, 4) == "2580"
+    a.wait_event("CALL_CLOSED", timeout=15)
+
+
+def test_dtmf_in_band_reaches_the_collector(centrexd, phones, tmp_path):
+    """The same service with digits in the audio itself (a phone whose
+    microphone plays DTMF tones): spandsp's detector finds them."""
+    mic = str(tmp_path / "typed.wav")
+    write_dtmf(mic, "1379#")
+    (a,) = phones(centrexd, "1001", tone=mic)
+    a.dial("*45")
+    a.wait_event("CALL_ESTABLISHED")
+    assert digits_back(a, 4) == "1379"
+    a.wait_event("CALL_CLOSED", timeout=15)
+
+
+def test_opus_phone_calls_g711_phone(centrexd, phones):
+    """A phone that only speaks Opus calls one that only speaks G.711:
+    we answer each in its own codec and transcode, and each still hears
+    the other's tone."""
+    (a,) = phones(centrexd, "1001", codecs=("opus.so",))
+    (b,) = phones(centrexd, "1002", codecs=("g711.so",))
+    a.dial("1002")
+    b.wait_event("CALL_INCOMING")
+    b.cmd("accept")
+    b.wait_event("CALL_ESTABLISHED")
+    talk(a, 4)
+    b.wait_event("CALL_CLOSED")
+    freq, ratio, loud = dominant(b.recording(), list(TONES.values()))
+    assert freq == TONES["1001"] and ratio > 50 and loud > 8000, \
+        (freq, ratio, loud)
+    freq, ratio, loud = dominant(a.recording(), list(TONES.values()))
+    assert freq == TONES["1002"] and ratio > 50 and loud > 8000, \
+        (freq, ratio, loud)
+    c = wait_cdrs(centrexd, 1)[0]
+    assert c["disposition"] == "answered", c
+    # each leg's record says what that phone spoke
+    legs = {leg["dir"]: leg["codec"].lower() for leg in c["legs"]}
+    assert legs["in"].startswith("opus/48000"), c["legs"]
+    assert legs["out"].startswith("pcm"), c["legs"]
+
+
+def test_no_common_codec_is_488(centrexd, phones):
+    """A phone offering only GSM (which we cannot decode) reaches the
+    echo test: 488, and a failed CDR."""
+    (a,) = phones(centrexd, "1001", codecs=("gsm.so",))
+    a.dial("*43")
+    e = a.wait_event("CALL_CLOSED")
+    assert "488" in e.get("param", "") or "Acceptable" in \
+        e.get("param", ""), e
+    c = wait_cdrs(centrexd, 1)[0]
+    assert c["disposition"] == "failed" and c["sip_status"] == 488, c
