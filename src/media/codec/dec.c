@@ -389,7 +389,9 @@ static bool fill(struct media_dec *d, unsigned want, uint64_t now_us)
 }
 
 /* After a burst the delay may be far over its target: skip the oldest
-   packets rather than play them late, down to the target. */
+   packets rather than play them late, down to the target.  If it is
+   still far over with nothing left to skip, the baseline itself is wrong
+   (one packet stamped far ahead of its time): start it again from here. */
 static void skip_ahead(struct media_dec *d, uint64_t now_us)
 {
 	struct jbuf *jb = &d->jb;
@@ -408,6 +410,8 @@ static void skip_ahead(struct media_dec *d, uint64_t now_us)
 		jb->dropped++;
 		jbuf_pop(jb, p);
 	}
+	if (jbuf_delay_us(jb, now_us, 0) > SKIP_OVER_US)
+		jbuf_rebase(jb, now_us, target);
 }
 
 static void take(struct media_dec *d, int16_t *out, unsigned n)

@@ -234,3 +234,9 @@ int64_t jbuf_delay_us(const struct jbuf *jb, uint64_t now_us,
 
 	return (int64_t)now_us + queued_us - ts_us(jb, jb->next_ts) - min;
 }
+
+void jbuf_rebase(struct jbuf *jb, uint64_t now_us, int64_t delay_us)
+{
+	jb->min_cur = (int64_t)now_us - ts_us(jb, jb->next_ts) - delay_us;
+	jb->min_prev = jb->min_cur;
+}

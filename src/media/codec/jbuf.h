@@ -100,5 +100,8 @@ int64_t jbuf_target_us(const struct jbuf *jb);
 int64_t jbuf_delay_us(const struct jbuf *jb, uint64_t now_us,
 		      int64_t queued_us);
 int64_t jbuf_jitter_us(const struct jbuf *jb);
+/* Move the delay baseline so that the delay now (nothing queued) is
+   delay_us. */
+void jbuf_rebase(struct jbuf *jb, uint64_t now_us, int64_t delay_us);
 
 #endif
