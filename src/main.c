@@ -12,6 +12,7 @@
  */
 #include <re.h>
 #include <errno.h>
+#include <glob.h>
 #include <getopt.h>
 #include <signal.h>
 #include <sodium.h>
@@ -36,6 +37,7 @@
 #include "sip/location.h"
 #include "media/media.h"
 #include "media/prompt/prompt.h"
+#include "media/prompt/wav.h"
 #include "pbx/pbx.h"
 #include "sip/auth.h"
 #include "sip/registrar.h"
@@ -235,6 +237,75 @@ static int media_address(const struct conf *c, char *buf, size_t size)
 	return re_snprintf(buf, size, "%j", &a) < 0 ? EINVAL : 0;
 }
 
+/* An uploaded prompt (already converted by the API) into the library. */
+static void prompt_load(struct daemon *d, int64_t tid, const char *lang,
+			const char *name)
+{
+	char path[1024];
+	const char *why = NULL;
+	uint8_t *buf = NULL;
+	int16_t *pcm = NULL;
+	size_t len = 0, n = 0;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/prompts/%lld/%s/%s.wav",
+		 d->conf.media_data_dir, (long long)tid, lang, name);
+	f = fopen(path, "rb");
+	if (f && !fseek(f, 0, SEEK_END) && (len = (size_t)ftell(f)) > 0 &&
+	    !fseek(f, 0, SEEK_SET) && (buf = malloc(len)) &&
+	    fread(buf, 1, len, f) == len &&
+	    !wav_to_audio(buf, len, 0, &pcm, &n, &why))
+		(void)prompt_lib_put(d->prompts, (uint64_t)tid, lang, name,
+				     pcm, n);
+	else
+		log_warn("main", "prompt %s: cannot load: %s", path,
+			 why ? why : strerror(errno));
+	if (f)
+		fclose(f);
+	free(buf);
+}
+
+static void prompt_changed(int64_t tid, const char *lang, const char *name,
+			   bool removed, void *arg)
+{
+	struct daemon *d = arg;
+
+	if (!d->prompts)
+		return;
+	if (removed)
+		(void)prompt_lib_remove(d->prompts, (uint64_t)tid, lang, name);
+	else
+		prompt_load(d, tid, lang, name);
+}
+
+/* Uploaded prompts live in <data_dir>/prompts/<tenant>/<lang>/<name>.wav
+   (names may hold one '/': "queue/position"); put them back at start. */
+static void prompts_reload(struct daemon *d)
+{
+	char root[512], dir[1024];
+	glob_t g;
+
+	snprintf(root, sizeof(root), "%s/prompts", d->conf.media_data_dir);
+	for (int depth = 0; depth < 2; depth++) {
+		snprintf(dir, sizeof(dir), "%s/*/*/%s*.wav", root,
+			 depth ? "*/" : "");
+		if (glob(dir, 0, NULL, &g))
+			continue;
+		for (size_t i = 0; i < g.gl_pathc; i++) {
+			char lang[16], name[256];
+			long long tid;
+			const char *rel = g.gl_pathv[i] + strlen(root) + 1;
+
+			if (sscanf(rel, "%lld/%15[^/]/%255s", &tid, lang,
+				   name) != 3 || strlen(name) < 5)
+				continue;
+			name[strlen(name) - 4] = '\0';   /* ".wav" */
+			prompt_load(d, tid, lang, name);
+		}
+		globfree(&g);
+	}
+}
+
 static int start_calls(struct daemon *d, char *err, size_t errsz)
 {
 	struct pbx_deps deps;
@@ -257,6 +328,8 @@ static int start_calls(struct daemon *d, char *err, size_t errsz)
 	if (e)
 		log_warn("main", "prompts: %s; services will be silent",
 			 strerror(e));
+	else
+		prompts_reload(d);
 	e = media_start(&d->media, addr, lo, hi,
 			(unsigned)d->conf.media_threads);
 	if (e) {
@@ -374,6 +447,7 @@ static int start(struct daemon *d)
 	if (e)
 		goto fail;
 	api_service_set_trunks_hook(d->api, pbx_trunks_changed, d->pbx);
+	api_service_set_prompts_hook(d->api, prompt_changed, d);
 
 	e = ctl_alloc(&d->ctl, d->conf.ctl_socket, err, sizeof(err));
 	if (e)

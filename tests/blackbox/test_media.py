@@ -11,7 +11,7 @@ import time
 
 import pytest
 
-from audio import contains, dominant, write_dtmf
+from audio import contains, dominant, write_dtmf, write_tone
 from test_calls import TONES, Phone, phones, wait_cdrs  # noqa: F401
 from test_baresip import BARESIP, MODULES
 
@@ -133,3 +133,26 @@ def test_no_common_codec_is_488(centrexd, phones):
         e.get("param", ""), e
     c = wait_cdrs(centrexd, 1)[0]
     assert c["disposition"] == "failed" and c["sip_status"] == 488, c
+
+
+def test_uploaded_prompt_replaces_the_system_one(centrexd, phones,
+                                                 tmp_path):
+    """A tenant admin uploads its own French "hello-world" (a 440 Hz
+    tone here): the next *44 call plays the upload, not the recording
+    that ships with the platform."""
+    from test_prompts_api import upload
+    from apiclient import ApiClient
+    wav = str(tmp_path / "mine.wav")
+    write_tone(wav, 440, seconds=1.5)
+    api = ApiClient(centrexd.http_port)
+    api.login("admin@acme.example", "admin-demo")
+    with open(wav, "rb") as f:
+        r = upload(api, f.read(), name="hello-world", language="fr")
+    assert r.status in (200, 201), r
+    (a,) = phones(centrexd, "1001")
+    a.dial("*44")
+    a.wait_event("CALL_ESTABLISHED")
+    a.wait_event("CALL_CLOSED", timeout=20)
+    freq, ratio, loud = dominant(a.recording(), [440, 1000, 600])
+    assert freq == 440 and loud > 4000, (freq, ratio, loud)
+    assert contains(a.recording(), FR) < 0.85
