@@ -110,7 +110,8 @@ def test_tenant_lifecycle(op, acme):
     r = op.post("/tenants", body)
     assert r.status == 201, r
     t = r.json()
-    assert t == dict(body, id=t["id"]), t
+    assert t == dict(body, id=t["id"], language="en",
+                     recording_retention_days=0), t
     loc = r.header("Location")
     assert loc == "/api/v1/tenants/%d" % t["id"], loc
     assert op.ok("GET", loc) == t
