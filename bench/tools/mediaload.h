@@ -1,0 +1,44 @@
+/*
+ * mediaload.h: what the parts of the media load driver share (clocks,
+ * CPU time of one thread, audio to send, the KEY=VALUE report).
+ * mediaload.c drives the relay (transcoding, players), mediacost.c the
+ * pieces that have no relay API yet (mixer, codecs, recording writer).
+ */
+#ifndef CENTREX_BENCH_MEDIALOAD_H
+#define CENTREX_BENCH_MEDIALOAD_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+/* command-line settings of one run */
+struct ml_opts {
+	unsigned n;             /**< calls, players or recordings */
+	double warm_s;          /**< before the measured window */
+	double window_s;        /**< the measured window */
+	unsigned port_lo, port_hi;
+	unsigned late_ms;       /**< a packet this late (or more) is late */
+	const char *speech;     /**< WAV of what the phones say; NULL: made up */
+	const char *clip;       /**< WAV the players loop; NULL: made up */
+	const char *codec;      /**< players: "pcmu" or "opus" */
+	const char *dir;        /**< recordings go here */
+	unsigned channels;      /**< of a recording: 1 mixed, 2 split */
+};
+
+void ml_die(const char *what);
+void ml_fail(const char *fmt, ...);
+uint64_t ml_now_ns(void);
+void ml_sleep_until(uint64_t t_ns);
+/* utime+stime of thread tid of this process (0: the whole process), ns */
+uint64_t ml_cpu_ns(int tid);
+/* the thread of this process whose name is comm, or 0 */
+int ml_find_thread(const char *comm);
+/* 16 kHz mono audio: the WAV at path (at most max_s seconds), or, with
+   no path, seconds of a made-up voice-like signal; malloc'd */
+int16_t *ml_audio(const char *path, unsigned max_s, size_t *np);
+/* G.711 mu-law of one sample */
+uint8_t ml_ulaw(int16_t s);
+
+int ml_mix(const struct ml_opts *o);      /* mediacost.c */
+int ml_record(const struct ml_opts *o);
+
+#endif
