@@ -9,6 +9,24 @@
 
 #include "store/store.h"
 
+/*
+ * The newer tables (user features, ring groups: features.c, groups.c)
+ * use SQL that both backends read alike, so each query is written once
+ * and handed to the backend's run(): parameters are $1..$n, bound from
+ * store_arg values; each result row comes back as text columns (NULL
+ * reads as "", numbers as decimal text), which is all those files need.
+ */
+struct store_arg {
+	const char *text;          /**< bound as text unless NULL */
+	int64_t num;               /**< bound when text is NULL */
+};
+#define STORE_TEXT(s) ((struct store_arg){.text = (s)})
+#define STORE_NUM(n)  ((struct store_arg){.text = NULL, .num = (n)})
+enum { STORE_RUN_MAX_ARGS = 16 };
+
+/* one row of run(): ncols texts; non-zero stops the walk and is returned */
+typedef int (store_cols_h)(int ncols, const char *const *cols, void *arg);
+
 struct store_backend {
 	const char *scheme;       /**< URL prefix, e.g. "sqlite:" */
 	const char *id_column;    /**< primary key DDL for migrations */
@@ -155,6 +173,11 @@ struct store_backend {
 	int  (*binding_apply)(void *db, const struct store_binding *v,
 			      size_t n);
 	int  (*binding_purge_expired_all)(void *db, int64_t now);
+	/* one statement of the files that write their SQL once for both
+	   backends (store_run below) */
+	int  (*run)(void *db, const char *sql, const struct store_arg *args,
+		    int nargs, store_cols_h *row, void *arg,
+		    int64_t *changesp);
 };
 
 extern const struct store_backend store_backend_sqlite;
@@ -173,6 +196,24 @@ int  store_cdr_party_parse(const char *word);
 /* length of the valid UTF-8 sequence at p (RFC 3629), 0 if there is
    none (store.c) */
 size_t store_utf8_seq(const unsigned char *p);
+
+/* store.c: a statement through the backend's run(); changesp (may be
+   NULL) gets the rows an INSERT, UPDATE or DELETE touched */
+int  store_run(struct store *st, const char *sql,
+	       const struct store_arg *args, int nargs, store_cols_h *row,
+	       void *arg, int64_t *changesp);
+
+/* like store_run, for exactly one row: ENOENT when there is none */
+int  store_run_one(struct store *st, const char *sql,
+		   const struct store_arg *args, int nargs, store_cols_h *row,
+		   void *arg);
+/* like store_run, for a write that must touch a row: ENOENT when it
+   touched none (no such row, or an INSERT ... SELECT found nothing) */
+int  store_run_change(struct store *st, const char *sql,
+		      const struct store_arg *args, int nargs);
+/* columns of a store_run row */
+int64_t store_col_int(const char *v);
+#define STORE_COL_TEXT(dst, v) snprintf((dst), sizeof(dst), "%s", (v))
 
 /* migrations.c */
 struct store_migration {

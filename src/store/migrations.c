@@ -269,6 +269,76 @@ const struct store_migration store_migrations[] = {
 	 " PRIMARY KEY (class_id, position),"
 	 " FOREIGN KEY (tenant_id, class_id) REFERENCES moh_classes"
 	 " (tenant_id, id) ON DELETE CASCADE);"},
+
+	/* Every row here carries its tenant in the key to its parent, as
+	   route_trunks does, so a user's features or a group's member can
+	   only ever belong to the tenant of that user; the unique index on
+	   users (tenant_id, id) is what those keys point at.  No row in
+	   user_features or tenant_features means the defaults (store.h).
+	   Forward targets and a group's fallback are text ("" = none, an
+	   extension, or E.164) checked by features/, not keys: a target
+	   may be outside. */
+	{7, "user features, forward policy and park, ring groups",
+	 "CREATE UNIQUE INDEX users_tenant_id ON users (tenant_id, id);"
+
+	 "CREATE TABLE user_features ("
+	 " tenant_id BIGINT NOT NULL,"
+	 " user_id BIGINT NOT NULL,"
+	 " forward_always TEXT NOT NULL DEFAULT '',"
+	 " forward_busy TEXT NOT NULL DEFAULT '',"
+	 " forward_noanswer TEXT NOT NULL DEFAULT '',"
+	 " forward_unreachable TEXT NOT NULL DEFAULT '',"
+	 " forward_noanswer_s INTEGER NOT NULL DEFAULT 20,"
+	 " dnd INTEGER NOT NULL DEFAULT 0,"
+	 " call_waiting INTEGER NOT NULL DEFAULT 1,"
+	 " twinning TEXT NOT NULL DEFAULT 'off',"
+	 " twinning_delay_s INTEGER NOT NULL DEFAULT 10,"
+	 " pickup_group TEXT NOT NULL DEFAULT '',"
+	 " PRIMARY KEY (user_id),"
+	 " FOREIGN KEY (tenant_id, user_id) REFERENCES users (tenant_id, id)"
+	 "  ON DELETE CASCADE);"
+	 "CREATE INDEX user_features_pickup ON user_features"
+	 " (tenant_id, pickup_group);"
+
+	 "CREATE TABLE tenant_features ("
+	 " tenant_id BIGINT PRIMARY KEY REFERENCES tenants(id)"
+	 "  ON DELETE CASCADE,"
+	 " forward_external INTEGER NOT NULL,"
+	 " allowed_prefixes TEXT NOT NULL,"
+	 " blocked_prefixes TEXT NOT NULL,"
+	 " park_first INTEGER NOT NULL,"
+	 " park_count INTEGER NOT NULL,"
+	 " park_timeout_s INTEGER NOT NULL);"
+
+	 "CREATE TABLE ring_groups ("
+	 " id %ID%,"
+	 " tenant_id BIGINT NOT NULL REFERENCES tenants(id) ON DELETE CASCADE,"
+	 " name TEXT NOT NULL,"
+	 " extension TEXT,"
+	 " strategy TEXT NOT NULL,"
+	 " member_timeout_s INTEGER NOT NULL,"
+	 " group_timeout_s INTEGER NOT NULL,"
+	 " fallback TEXT NOT NULL DEFAULT '',"
+	 " rr_cursor INTEGER NOT NULL DEFAULT 0,"
+	 " created_at BIGINT NOT NULL,"
+	 " UNIQUE (tenant_id, name),"
+	 " UNIQUE (tenant_id, extension),"
+	 " UNIQUE (tenant_id, id));"
+
+	 "CREATE TABLE ring_group_members ("
+	 " tenant_id BIGINT NOT NULL,"
+	 " group_id BIGINT NOT NULL,"
+	 " user_id BIGINT NOT NULL,"
+	 " position INTEGER NOT NULL,"
+	 " logged_in INTEGER NOT NULL DEFAULT 1,"
+	 " last_answer_ms BIGINT NOT NULL DEFAULT 0,"
+	 " PRIMARY KEY (group_id, user_id),"
+	 " FOREIGN KEY (tenant_id, group_id) REFERENCES ring_groups"
+	 "  (tenant_id, id) ON DELETE CASCADE,"
+	 " FOREIGN KEY (tenant_id, user_id) REFERENCES users (tenant_id, id)"
+	 "  ON DELETE CASCADE);"
+	 "CREATE INDEX ring_group_members_user ON ring_group_members"
+	 " (tenant_id, user_id);"},
 };
 
 const size_t store_migrations_len =

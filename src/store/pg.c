@@ -1353,7 +1353,8 @@ static int be_binding_purge_expired_all(void *p, int64_t now)
 	.recording_expired_all = be_recording_expired_all,            \
 	.binding_foreach_all = be_binding_foreach_all,                \
 	.binding_apply = be_binding_apply,                            \
-	.binding_purge_expired_all = be_binding_purge_expired_all
+	.binding_purge_expired_all = be_binding_purge_expired_all,   \
+	.run = be_run
 
 #define NUMBER_COLUMNS "id, tenant_id, e164, target_type, target_id, label"
 
@@ -2278,6 +2279,45 @@ static int be_recording_expired_all(void *p, int64_t now_ms,
 		"t.recording_retention_days ELSE $2::bigint END) "
 		"ORDER BY r.start_ms, r.id LIMIT $3::bigint", &q, &r);
 	RETURN_EACH_ROW(r, err, struct store_recording, recording_row, h, arg);
+}
+
+/* ---- statements written once for both backends (backend.h) ---------- */
+
+static int be_run(void *p, const char *sql, const struct store_arg *args,
+		  int nargs, store_cols_h *row, void *arg, int64_t *changesp)
+{
+	struct pg_db *d = p;
+	const char *cols[STORE_RUN_MAX_ARGS * 2];
+	struct params q = {0};
+	PGresult *r = NULL;
+	int err, n;
+
+	if (nargs > MAX_PARAMS)
+		return EINVAL;
+	for (int i = 0; i < nargs; i++) {
+		if (args[i].text)
+			p_text(&q, args[i].text);
+		else
+			p_int(&q, args[i].num);
+	}
+	err = query(d, sql, &q, &r);
+	if (err)
+		return err;
+	n = PQnfields(r);
+	if (n > (int)(sizeof(cols) / sizeof(cols[0]))) {
+		PQclear(r);
+		return EINVAL;
+	}
+	/* the whole result is here: a row handler may query again */
+	for (int i = 0; row && !err && i < PQntuples(r); i++) {
+		for (int c = 0; c < n; c++)
+			cols[c] = PQgetvalue(r, i, c);
+		err = row(n, cols, arg);
+	}
+	if (!err && changesp)
+		*changesp = strtoll(PQcmdTuples(r), NULL, 10);
+	PQclear(r);
+	return err;
 }
 
 const struct store_backend store_backend_pg = {

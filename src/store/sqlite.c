@@ -2083,6 +2083,62 @@ static int be_recording_expired_all(void *p, int64_t now_ms,
 	RETURN_EACH_ROW(s, st, struct store_recording, recording_row, h, arg);
 }
 
+/* ---- statements written once for both backends (backend.h) ---------- */
+
+/* $1..$n are named parameters to SQLite: each is bound by its name, so
+   the SQL may use them in any order, or one several times */
+static void bind_args(sqlite3_stmt *st, const struct store_arg *args,
+		      int nargs)
+{
+	char name[16];
+
+	for (int i = 0; i < nargs && i < STORE_RUN_MAX_ARGS; i++) {
+		int idx;
+
+		snprintf(name, sizeof(name), "$%d", i + 1);
+		idx = sqlite3_bind_parameter_index(st, name);
+		if (!idx)
+			continue;
+		if (args[i].text)
+			bind_text(st, idx, args[i].text);
+		else
+			sqlite3_bind_int64(st, idx, args[i].num);
+	}
+}
+
+static int be_run(void *p, const char *sql, const struct store_arg *args,
+		  int nargs, store_cols_h *row, void *arg, int64_t *changesp)
+{
+	struct sqlite_db *s = p;
+	const char *cols[STORE_RUN_MAX_ARGS * 2];
+	sqlite3_stmt *st = NULL;
+	int err, rc, n;
+
+	err = prepare(s, &st, sql);
+	if (err)
+		return err;
+	bind_args(st, args, nargs);
+	n = sqlite3_column_count(st);
+	if (n > (int)(sizeof(cols) / sizeof(cols[0]))) {
+		sqlite3_finalize(st);
+		return EINVAL;
+	}
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		for (int i = 0; i < n; i++) {
+			const unsigned char *v = sqlite3_column_text(st, i);
+			cols[i] = v ? (const char *)v : "";
+		}
+		if (row && (err = row(n, cols, arg)))
+			break;
+	}
+	if (!err)
+		err = map_rc(s->db, rc);
+	sqlite3_finalize(st);
+	if (!err && changesp)
+		*changesp = sqlite3_changes(s->db);
+	return err;
+}
+
 const struct store_backend store_backend_sqlite = {
 	.scheme = "sqlite:",
 	.id_column = "INTEGER PRIMARY KEY AUTOINCREMENT",
@@ -2165,4 +2221,5 @@ const struct store_backend store_backend_sqlite = {
 	.binding_foreach_all = be_binding_foreach_all,
 	.binding_apply = be_binding_apply,
 	.binding_purge_expired_all = be_binding_purge_expired_all,
+	.run = be_run,
 };

@@ -156,6 +156,58 @@ int store_migrate(struct store *st, int *versionp)
 	return 0;
 }
 
+int store_run(struct store *st, const char *sql,
+	      const struct store_arg *args, int nargs, store_cols_h *row,
+	      void *arg, int64_t *changesp)
+{
+	if (!st || !sql || nargs < 0 || nargs > STORE_RUN_MAX_ARGS)
+		return EINVAL;
+	return st->be->run(st->db, sql, args, nargs, row, arg, changesp);
+}
+
+struct one_row {
+	store_cols_h *row;
+	void *arg;
+	bool seen;
+};
+
+static int first_row(int n, const char *const *cols, void *arg)
+{
+	struct one_row *o = arg;
+
+	if (o->seen)
+		return 0;
+	o->seen = true;
+	return o->row(n, cols, o->arg);
+}
+
+int store_run_one(struct store *st, const char *sql,
+		  const struct store_arg *args, int nargs, store_cols_h *row,
+		  void *arg)
+{
+	struct one_row o = {row, arg, false};
+	int err;
+
+	if (!row)
+		return EINVAL;
+	err = store_run(st, sql, args, nargs, first_row, &o, NULL);
+	return err ? err : o.seen ? 0 : ENOENT;
+}
+
+int store_run_change(struct store *st, const char *sql,
+		     const struct store_arg *args, int nargs)
+{
+	int64_t changes = 0;
+	int err = store_run(st, sql, args, nargs, NULL, NULL, &changes);
+
+	return err ? err : changes ? 0 : ENOENT;
+}
+
+int64_t store_col_int(const char *v)
+{
+	return v ? strtoll(v, NULL, 10) : 0;
+}
+
 int store_count_tenants_all(struct store *st, int64_t *countp)
 {
 	return st->be->count_tenants_all(st->db, countp);
@@ -199,11 +251,24 @@ int store_site_create(struct store *st, int64_t tenant_id,
 	return st->be->site_create(st->db, tenant_id, s);
 }
 
+/* an extension is one thing of the tenant: a user's or a ring group's
+   (the table keeps users unique among themselves, this the rest) */
+static bool group_has_extension(struct store *st, int64_t tenant_id,
+				const char *extension)
+{
+	struct store_group g;
+
+	return extension[0] &&
+	       !store_group_find_extension(st, tenant_id, extension, &g);
+}
+
 int store_user_create(struct store *st, int64_t tenant_id,
 		      struct store_user *u)
 {
 	if (tenant_id <= 0 || !u)
 		return EINVAL;
+	if (group_has_extension(st, tenant_id, u->extension))
+		return EEXIST;
 	return st->be->user_create(st->db, tenant_id, u);
 }
 
@@ -312,6 +377,9 @@ int store_user_list(struct store *st, int64_t tenant_id, int64_t after_id,
 int store_user_update(struct store *st, int64_t tenant_id,
 		      const struct store_user *u)
 {
+	if (u && tenant_id > 0 &&
+	    group_has_extension(st, tenant_id, u->extension))
+		return EEXIST;
 	TENANT_SCOPED(user_update, u);
 }
 

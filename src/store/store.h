@@ -432,6 +432,151 @@ int  store_recording_expired_all(struct store *st, int64_t now_ms,
 				 int default_days, int limit,
 				 store_recording_h *h, void *arg);
 
+/* ---- PBX user features, forward policy, park, ring groups ------------ */
+/*
+ * These are stored as given: the checks (destinations exist, no
+ * forwarding loop, the tenant's policy allows an outside number) are in
+ * features/features.h, which the API and the call layer's feature codes
+ * both go through.  A destination is "" (none), an extension of the
+ * tenant (a user's or a ring group's) or an E.164 number ("+...").
+ * Written by features.c and groups.c of this folder.
+ */
+
+/** What a user set for their calls; a user who never set anything
+    reads as the defaults of store_user_features_default(). */
+struct store_user_features {
+	int64_t tenant_id;
+	int64_t user_id;
+	char forward_always[20];      /**< destination, "" = off */
+	char forward_busy[20];
+	char forward_noanswer[20];
+	char forward_unreachable[20]; /**< no device registered */
+	int forward_noanswer_s;       /**< ring this long first: 5..120, 20 */
+	bool dnd;                     /**< callers get busy (or forward_busy) */
+	bool call_waiting;            /**< a second call may ring; true */
+	char twinning[16];            /**< "off", "simultaneous" or
+					   "sequential": also ring the user's
+					   mobile_number */
+	int twinning_delay_s;         /**< sequential: the mobile rings after
+					   this: 0..60, 10 */
+	char pickup_group[32];        /**< users of the same name may pick up
+					   each other's ringing calls; "" =
+					   none */
+};
+
+/** A tenant's limits on forwarding outside, and its park slots. */
+struct store_tenant_features {
+	int64_t tenant_id;
+	bool forward_external;        /**< outside numbers allowed at all */
+	char allowed_prefixes[1100];  /**< comma-separated E.164 prefixes;
+					   "" = anything not blocked */
+	char blocked_prefixes[1100];  /**< comma-separated; a longer allowed
+					   prefix wins over a blocked one */
+	int park_first;               /**< first slot, dialled as is: 700 */
+	int park_count;               /**< slots: park_first .. +count-1 */
+	int park_timeout_s;           /**< then the call rings the parker */
+};
+
+/** A ring (hunt) group. */
+struct store_group {
+	int64_t id;
+	int64_t tenant_id;
+	char name[64];
+	char extension[32];           /**< "" = none (reached by a number) */
+	char strategy[16];            /**< ring_all, sequential, round_robin,
+					   longest_idle */
+	int member_timeout_s;         /**< per member (hunting strategies) */
+	int group_timeout_s;          /**< then the call goes to fallback */
+	char fallback[20];            /**< destination; "" = busy */
+	int rr_cursor;                /**< round_robin: position of the last
+					   member offered */
+};
+
+/** A user in a ring group. */
+struct store_group_member {
+	int64_t tenant_id;
+	int64_t group_id;
+	int64_t user_id;
+	int position;                 /**< order of hunting, lowest first */
+	bool logged_in;               /**< only logged-in members ring */
+	int64_t last_answer_ms;       /**< unix ms of the last call answered
+					   through the group, 0 = never */
+	char extension[32];           /**< the user's, read only */
+	char name[128];               /**< the user's, read only */
+};
+
+typedef int (store_group_h)(const struct store_group *g, void *arg);
+typedef int (store_member_h)(const struct store_group_member *m, void *arg);
+
+void store_user_features_default(struct store_user_features *f);
+/* the defaults when the tenant set nothing: outside forwarding allowed
+   except to premium-rate and satellite prefixes (docs/features.md), park
+   slots 700-709, 60 s */
+void store_tenant_features_default(struct store_tenant_features *f);
+
+/* ENOENT: no such user in the tenant; a user with no row reads as the
+   defaults */
+int  store_user_features_get(struct store *st, int64_t tenant_id,
+			     int64_t user_id, struct store_user_features *f);
+/* insert or replace the row of f->user_id; ENOENT: no such user */
+int  store_user_features_put(struct store *st, int64_t tenant_id,
+			     const struct store_user_features *f);
+/* users of the tenant whose pickup group is `name` (not ""), by id */
+int  store_pickup_group_users(struct store *st, int64_t tenant_id,
+			      const char *name, store_user_h *h, void *arg);
+/* ENOENT: no such tenant; a tenant with no row reads as the defaults */
+int  store_tenant_features_get(struct store *st, int64_t tenant_id,
+			       struct store_tenant_features *f);
+int  store_tenant_features_put(struct store *st, int64_t tenant_id,
+			       const struct store_tenant_features *f);
+
+/* groups: EEXIST for a name or extension already used in the tenant (by
+   a group; store_extension_owner() tells users apart) */
+int  store_group_create(struct store *st, int64_t tenant_id,
+			struct store_group *g);
+int  store_group_get(struct store *st, int64_t tenant_id, int64_t id,
+		     struct store_group *g);
+int  store_group_find_extension(struct store *st, int64_t tenant_id,
+				const char *extension, struct store_group *g);
+int  store_group_list(struct store *st, int64_t tenant_id, int64_t after_id,
+		      int limit, store_group_h *h, void *arg);
+int  store_group_update(struct store *st, int64_t tenant_id,
+			const struct store_group *g);
+int  store_group_delete(struct store *st, int64_t tenant_id, int64_t id);
+/* round_robin: remember the position of the member last offered */
+int  store_group_set_cursor(struct store *st, int64_t tenant_id,
+			    int64_t group_id, int position);
+
+/* members: put adds or changes one (ENOENT: no such group or user in
+   the tenant); lists are in hunting order (position, then user id) */
+int  store_group_member_put(struct store *st, int64_t tenant_id,
+			    struct store_group_member *m);
+int  store_group_member_get(struct store *st, int64_t tenant_id,
+			    int64_t group_id, int64_t user_id,
+			    struct store_group_member *m);
+int  store_group_member_delete(struct store *st, int64_t tenant_id,
+			       int64_t group_id, int64_t user_id);
+int  store_group_member_list(struct store *st, int64_t tenant_id,
+			     int64_t group_id, store_member_h *h, void *arg);
+/* the members a call rings: logged in, in hunting order */
+int  store_group_member_ready(struct store *st, int64_t tenant_id,
+			      int64_t group_id, store_member_h *h,
+			      void *arg);
+/* longest_idle: a member answered a call of the group at at_ms */
+int  store_group_member_answered(struct store *st, int64_t tenant_id,
+				 int64_t group_id, int64_t user_id,
+				 int64_t at_ms);
+/* log a user in or out of a group (feature code); ENOENT: not a member */
+int  store_group_member_login(struct store *st, int64_t tenant_id,
+			      int64_t group_id, int64_t user_id,
+			      bool logged_in);
+
+/* who holds an extension in the tenant: *user_id or *group_id set (the
+   other 0); ENOENT: nobody */
+int  store_extension_owner(struct store *st, int64_t tenant_id,
+			   const char *extension, int64_t *user_id,
+			   int64_t *group_id);
+
 int  store_binding_foreach_all(struct store *st, store_binding_h *h,
 			       void *arg);
 int  store_binding_apply(struct store *st, const struct store_binding *v,
