@@ -26,40 +26,8 @@
 #include <sys/eventfd.h>
 #include <unistd.h>
 #include "core/log.h"
-#include "media/priv.h"
-
-enum { MAX_THREADS = 64, MAX_CLOCK_HZ = 1000000 };
-
-struct media_relay {
-	struct media_relay *prev, *next;  /**< the engine's list */
-	struct media_engine *me;          /**< borrowed: owner */
-	struct media_rrelay *rr;          /**< the thread's; never read here */
-	unsigned thread;
-	uint32_t pair[2];                 /**< port pair of each side */
-	bool closing;
-	media_event_h *ev_h;              /**< where events go */
-	void *ev_arg;
-	struct media_msg bye;             /**< the close order: cannot fail */
-};
-
-struct media_engine {
-	struct media_thread **thr;        /**< owned */
-	unsigned *load;                   /**< relays per thread */
-	unsigned nthr;
-	union media_sa addr;              /**< port 0 */
-	unsigned port0;                   /**< first even port */
-	uint32_t npairs;
-	uint32_t *freeq;                  /**< ring of free pair numbers */
-	uint32_t fhead, fcount;
-	unsigned nrelays;                 /**< allocated and not closed */
-	struct media_relay *handles;      /**< owned, closing ones included */
-
-	int evfd;                         /**< answers are waiting */
-	bool listening;
-	bool stopping;                    /**< threads gone: no more orders */
-	pthread_mutex_t mu;
-	struct media_msg *rhead, **rtail; /**< answers, guarded by mu */
-};
+#include "media/handle.h"
+#include "record/record.h"
 
 static void pair_put(struct media_engine *me, uint32_t pair)
 {
@@ -153,6 +121,26 @@ static void reply(struct media_msg *m, void *arg)
 		(void)!write(me->evfd, &one, sizeof(one));
 }
 
+/* The old thread has let go of r: the new one takes it, then the orders
+   that waited. */
+static void arrived(struct media_engine *me, struct media_relay *r,
+		    struct media_msg *m)
+{
+	struct media_msg *h = r->held;
+
+	r->moving = false;
+	m->type = MEDIA_MSG_ADOPT;
+	media_thread_send(me->thr[r->thread], m);
+	r->held = NULL;
+	r->held_tail = &r->held;
+	while (h) {
+		struct media_msg *next = h->next;
+
+		media_thread_send(me->thr[r->thread], h);
+		h = next;
+	}
+}
+
 static void handle_unlink(struct media_engine *me, struct media_relay *r)
 {
 	if (r->prev)
@@ -173,6 +161,10 @@ static void answer(struct media_engine *me, struct media_msg *m)
 		if (!r->closing && h)
 			h(&m->stats, arg);
 		free(m);
+		return;
+	}
+	if (m->type == MEDIA_MSG_MOVE) {
+		arrived(me, r, m);
 		return;
 	}
 	if (m->type == MEDIA_MSG_EVENT) {
@@ -338,16 +330,26 @@ void media_stop(struct media_engine *me)
 	while (m) {
 		struct media_msg *next = m->next;
 
-		if (m->type == MEDIA_MSG_CLOSE)
-			answer(me, m);
-		else
+		if (m->type == MEDIA_MSG_CLOSE) {
+			answer(me, m);   /* m is the handle's: freed with it */
+		}
+		else {
+			if (m->type == MEDIA_MSG_MOVE)
+				media_rrelay_free(m->rr);   /* on no thread */
 			free(m);
+		}
 		m = next;
 	}
 	while (me->handles) {
 		struct media_relay *r = me->handles;
 
 		me->handles = r->next;
+		while (r->moving && r->held) {
+			struct media_msg *h = r->held;
+
+			r->held = h->next;
+			media_msg_discard(h);
+		}
 		free(r);
 	}
 
@@ -368,7 +370,7 @@ unsigned media_ports_free(const struct media_engine *me)
 	return me ? 2 * me->fcount : 0;
 }
 
-static unsigned least_loaded(const struct media_engine *me)
+unsigned least_loaded(const struct media_engine *me)
 {
 	unsigned best = 0;
 
@@ -557,14 +559,11 @@ int media_relay_set_peer(struct media_relay *r, enum media_side side,
 	m->handle = r;
 	m->side = side;
 	m->u.peer = pa;
-	media_thread_send(r->me->thr[r->thread], m);
-	return 0;
+	return order_send(r, m);
 }
 
-/* A new order about side of r; NULL with *errp set if it cannot be. */
-static struct media_msg *order_new(struct media_relay *r,
-				   enum media_side side,
-				   enum media_msg_type type, int *errp)
+struct media_msg *order_new(struct media_relay *r, enum media_side side,
+			    enum media_msg_type type, int *errp)
 {
 	struct media_msg *m;
 
@@ -589,11 +588,44 @@ static struct media_msg *order_new(struct media_relay *r,
 	return m;
 }
 
-static int order_send(struct media_relay *r, struct media_msg *m)
+int order_send(struct media_relay *r, struct media_msg *m)
 {
+	if (r->moving) {
+		m->next = NULL;
+		*r->held_tail = m;
+		r->held_tail = &m->next;
+		return 0;
+	}
 	media_thread_send(r->me->thr[r->thread], m);
 	return 0;
 }
+
+int relay_move(struct media_relay *r, unsigned to)
+{
+	struct media_engine *me = r->me;
+	struct media_msg *m;
+
+	if (r->thread == to)
+		return 0;
+	if (!r->moving) {
+		m = calloc(1, sizeof(*m));
+		if (!m)
+			return ENOMEM;
+		m->type = MEDIA_MSG_MOVE;
+		m->rr = r->rr;
+		m->handle = r;
+		media_thread_send(me->thr[r->thread], m);
+		r->moving = true;
+		r->held = NULL;
+		r->held_tail = &r->held;
+	}
+	/* already on its way: it is adopted by the newest target */
+	me->load[r->thread]--;
+	r->thread = to;
+	me->load[to]++;
+	return 0;
+}
+
 
 int media_relay_set_clock(struct media_relay *r, enum media_side side,
 			  uint8_t pt, uint32_t rate)
@@ -753,8 +785,7 @@ int media_relay_stats(struct media_relay *r, media_stats_h *h, void *arg)
 	m->handle = r;
 	m->u.cb.h = h;
 	m->u.cb.arg = arg;
-	media_thread_send(r->me->thr[r->thread], m);
-	return 0;
+	return order_send(r, m);
 }
 
 void media_relay_close(struct media_relay *r, media_stats_h *h, void *arg)
@@ -770,5 +801,51 @@ void media_relay_close(struct media_relay *r, media_stats_h *h, void *arg)
 	r->bye.handle = r;
 	r->bye.u.cb.h = h;
 	r->bye.u.cb.arg = arg;
-	media_thread_send(r->me->thr[r->thread], &r->bye);
+	(void)order_send(r, &r->bye);
+}
+
+int media_relay_record(struct media_relay *r, struct rec_file *f,
+		       enum media_rec_mode mode, rec_done_h *done, void *arg)
+{
+	struct media_msg *m;
+	int err;
+
+	if (!f)
+		return EINVAL;
+	m = mode > MEDIA_REC_B ? NULL
+			       : order_new(r, MEDIA_A, MEDIA_MSG_REC_START, &err);
+	if (!m) {
+		if (mode > MEDIA_REC_B)
+			err = EINVAL;
+		rec_close(f, done, arg);   /* the file is ours: end it */
+		return err;
+	}
+	m->u.rec.f = f;
+	m->u.rec.mode = mode;
+	m->u.rec.done = done;
+	m->u.rec.arg = arg;
+	return order_send(r, m);
+}
+
+int media_relay_record_pause(struct media_relay *r, bool paused)
+{
+	struct media_msg *m;
+	int err;
+
+	m = order_new(r, MEDIA_A, MEDIA_MSG_REC_PAUSE, &err);
+	if (!m)
+		return err;
+	m->u.on = paused;
+	return order_send(r, m);
+}
+
+int media_relay_record_stop(struct media_relay *r)
+{
+	struct media_msg *m;
+	int err;
+
+	m = order_new(r, MEDIA_A, MEDIA_MSG_REC_STOP, &err);
+	if (!m)
+		return err;
+	return order_send(r, m);
 }

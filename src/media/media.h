@@ -51,6 +51,7 @@ struct media_side_stats {
 	double   jitter_ms;               /**< RFC 3550 interarrival jitter of what we received */
 	double   rtcp_loss_pct;           /**< loss the peer reported in RTCP (of what we sent), -1 = none */
 	double   rtcp_jitter_ms;          /**< jitter the peer reported in RTCP, -1 = none */
+	double   rtt_ms;                  /**< round trip to the peer from RTCP, -1 = none */
 	bool     latched;
 	struct sockaddr_storage latched_addr;
 	uint8_t  last_pt;                 /**< payload type last received */
@@ -102,6 +103,7 @@ enum media_hear {
 	MEDIA_HEAR_CLIPS,                /**< media_relay_play */
 	MEDIA_HEAR_TONE,                 /**< media_relay_tone */
 	MEDIA_HEAR_ECHO,                 /**< its own audio, back */
+	MEDIA_HEAR_CONF,                 /**< its conference (media_conf_join) */
 };
 
 enum media_event_type {
@@ -130,6 +132,9 @@ enum media_rec_mode {
 };
 
 struct rec_file;
+struct rec_result;
+typedef void (rec_done_h)(const struct rec_result *res, void *arg);
+struct media_conf;
 
 /* Start media.threads threads over the port range; addr is the local
    address to bind and advertise. */
@@ -186,6 +191,45 @@ int  media_relay_detect_inband(struct media_relay *r, enum media_side side,
    else in band. */
 int  media_relay_send_dtmf(struct media_relay *r, enum media_side side,
 			   const char *digits);
+/*
+ * Recording.  The relay writes what the peers send, each 20 ms, into f
+ * (opened by rec_open with 2 channels for MEDIA_REC_SPLIT, else 1) and
+ * owns f from then on: f is closed, and done runs on the signalling
+ * thread, at media_relay_record_stop() or when the relay closes.  A
+ * paused recording writes nothing, so the file is shorter than the call.
+ * One recording per relay: a second start stops the first.
+ */
+int  media_relay_record(struct media_relay *r, struct rec_file *f,
+			enum media_rec_mode mode, rec_done_h *done,
+			void *arg);
+int  media_relay_record_pause(struct media_relay *r, bool paused);
+int  media_relay_record_stop(struct media_relay *r);
+
+/*
+ * Conferences.  A conference mixes the sides that joined it (up to
+ * MEDIA_CONF_MAX): each hears the sum of the others, on the frame clock
+ * of the one media thread that runs the conference.  A relay joining a
+ * conference of another thread is moved to that thread first; orders
+ * sent meanwhile wait and follow it, so this is invisible to the caller
+ * but for a frame or two of audio.  A side that leaves, or whose
+ * conference is freed, hears silence until told otherwise.  Take a side
+ * out (media_conf_leave) before closing its relay: the handle counts
+ * members by relay.
+ */
+enum { MEDIA_CONF_MAX = 20 };
+
+int  media_conf_alloc(struct media_engine *me, struct media_conf **cp);
+/* ENOSPC: the conference is full; EALREADY: the side is in it. */
+int  media_conf_join(struct media_conf *c, struct media_relay *r,
+		     enum media_side side);
+int  media_conf_leave(struct media_conf *c, struct media_relay *r,
+		      enum media_side side);
+/* A muted side is heard by nobody; it still hears the others. */
+int  media_conf_mute(struct media_conf *c, struct media_relay *r,
+		     enum media_side side, bool muted);
+unsigned media_conf_count(const struct media_conf *c);
+void media_conf_free(struct media_conf *c);
+
 /* Close: the sockets are released and h (may be NULL) gets the final
    counters on the signalling thread; the handle is gone after this call. */
 void media_relay_close(struct media_relay *r, media_stats_h *h, void *arg);

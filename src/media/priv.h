@@ -50,9 +50,23 @@ enum media_msg_type {
 	MEDIA_MSG_INBAND,     /**< in-band DTMF detection on or off */
 	MEDIA_MSG_DTMF,       /**< digits to send to a side */
 	MEDIA_MSG_EVENT,      /**< back only: something happened */
+	/* moving a relay to another thread (a conference) */
+	MEDIA_MSG_MOVE,       /**< there: let go of it; back: adopt it */
+	MEDIA_MSG_ADOPT,      /**< the new thread takes it */
+	/* recording (proc.c) */
+	MEDIA_MSG_REC_START,
+	MEDIA_MSG_REC_PAUSE,
+	MEDIA_MSG_REC_STOP,
+	/* conferences (mixing.c) */
+	MEDIA_MSG_CONF_NEW,   /**< the thread takes a conference */
+	MEDIA_MSG_CONF_JOIN,
+	MEDIA_MSG_CONF_LEAVE,
+	MEDIA_MSG_CONF_MUTE,
+	MEDIA_MSG_CONF_FREE,
 };
 
 struct media_rrelay;     /* a relay as its media thread sees it */
+struct media_rconf;      /* a conference as its media thread sees it */
 
 struct media_msg {
 	struct media_msg *next;
@@ -85,6 +99,17 @@ struct media_msg {
 		bool on;
 		char digits[32];
 		struct media_event ev;
+		struct {
+			struct rec_file *f;
+			enum media_rec_mode mode;
+			rec_done_h *done;
+			void *arg;
+		} rec;
+		struct {
+			struct media_rconf *rc;   /**< CONF_NEW only */
+			uint32_t id;              /**< the others: which one */
+			bool muted;
+		} conf;
 	} u;
 	struct media_stats stats;     /**< filled by the media thread */
 };
@@ -108,7 +133,18 @@ void media_thread_send(struct media_thread *mt, struct media_msg *m);
    of B).  The thread owns them from MEDIA_MSG_ADD on. */
 struct media_rrelay *media_rrelay_alloc(const int fds[4],
 					struct media_relay *handle);
-/* Frees a relay that never reached its thread, closing the sockets. */
+/* Frees a relay that is on no thread (never reached one, or was moving
+   when the engine stopped), closing the sockets and ending its audio
+   work. */
 void media_rrelay_free(struct media_rrelay *rr);
+/* Frees an order that will never be carried out, releasing what it
+   carries (clips, a recording). */
+void media_msg_discard(struct media_msg *m);
+
+/* Conferences are named by id in orders, never by pointer: an order
+   that waited for a moving relay may arrive after its conference was
+   freed, and must then find nothing rather than freed memory. */
+struct media_rconf *media_rconf_alloc(uint32_t id);
+void media_rconf_free(struct media_rconf *rc);
 
 #endif

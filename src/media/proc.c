@@ -24,6 +24,7 @@
 #include "media/dsp/dtmf.h"
 #include "media/dsp/tone.h"
 #include "media/relay.h"
+#include "record/record.h"
 
 enum { RTP_HDR = 12, OUT_MAX = 1500 };
 
@@ -39,6 +40,7 @@ struct pside {
 	bool loop;
 
 	struct tone_gen tone;
+	struct media_rconf *conf;       /**< MEDIA_HEAR_CONF: whose member */
 
 	/* the stream we send to this side's peer */
 	uint32_t ssrc, ts;
@@ -60,10 +62,34 @@ struct pside {
 	unsigned gap;                   /**< frames of pause between digits */
 };
 
+/* A recording of the relay: what the two peers send. */
+struct prec {
+	struct rec_file *f;             /**< owned; NULL: none */
+	enum media_rec_mode mode;
+	rec_done_h *done;
+	void *arg;
+	bool paused;
+};
+
 struct media_proc {
 	struct pside s[2];
+	struct prec rec;
 	bool active;                    /**< on the thread's active list */
 };
+
+static bool recorded(const struct media_proc *pr, unsigned si)
+{
+	if (!pr->rec.f)
+		return false;
+	switch (pr->rec.mode) {
+	case MEDIA_REC_A:
+		return si == MEDIA_A;
+	case MEDIA_REC_B:
+		return si == MEDIA_B;
+	default:
+		return true;
+	}
+}
 
 static bool transcoding(const struct media_proc *pr)
 {
@@ -81,7 +107,8 @@ static bool needs_audio(const struct media_proc *pr, unsigned si)
 
 	if (s->codec.id == MEDIA_CODEC_NONE)
 		return false;
-	return s->hear == MEDIA_HEAR_ECHO || s->inband ||
+	return s->hear == MEDIA_HEAR_ECHO || s->inband || s->conf ||
+	       recorded(pr, si) ||
 	       (o->hear == MEDIA_HEAR_PEER && transcoding(pr));
 }
 
@@ -102,6 +129,18 @@ static bool makes_audio(const struct media_proc *pr, unsigned si)
 	       dtmf_sending(s);
 }
 
+static void active_unlink(struct media_thread *mt, struct media_rrelay *rr)
+{
+	if (rr->act_prev)
+		rr->act_prev->act_next = rr->act_next;
+	else
+		mt->active = rr->act_next;
+	if (rr->act_next)
+		rr->act_next->act_prev = rr->act_prev;
+	rr->act_prev = rr->act_next = NULL;
+	rr->proc->active = false;
+}
+
 static void update_active(struct media_thread *mt, struct media_rrelay *rr)
 {
 	struct media_proc *pr = rr->proc;
@@ -119,13 +158,7 @@ static void update_active(struct media_thread *mt, struct media_rrelay *rr)
 		mt->active = rr;
 		return;
 	}
-	if (rr->act_prev)
-		rr->act_prev->act_next = rr->act_next;
-	else
-		mt->active = rr->act_next;
-	if (rr->act_next)
-		rr->act_next->act_prev = rr->act_prev;
-	rr->act_prev = rr->act_next = NULL;
+	active_unlink(mt, rr);
 }
 
 bool proc_pass(const struct media_rrelay *rr, unsigned si)
@@ -328,6 +361,51 @@ static void send_frame(struct media_thread *mt, struct media_rrelay *rr,
 	thread_send(mt, rr, si, 0, pkt, RTP_HDR + (size_t)n);
 }
 
+static int16_t sat16(int32_t v)
+{
+	return (int16_t)(v > INT16_MAX ? INT16_MAX : v < INT16_MIN ? INT16_MIN
+							       : v);
+}
+
+/* One frame into the recording: silence for a side that sent nothing,
+   so that both parties stay in step with the call's time. */
+static void rec_frame(struct media_proc *pr)
+{
+	static const int16_t zero[AUDIO_FRAME];
+	const int16_t *a = pr->s[0].have_in ? pr->s[0].in : zero;
+	const int16_t *b = pr->s[1].have_in ? pr->s[1].in : zero;
+	int16_t buf[2 * AUDIO_FRAME];
+
+	switch (pr->rec.mode) {
+	case MEDIA_REC_MIXED:
+		for (unsigned i = 0; i < AUDIO_FRAME; i++)
+			buf[i] = sat16((int32_t)a[i] + b[i]);
+		(void)rec_write(pr->rec.f, buf, AUDIO_FRAME);
+		break;
+	case MEDIA_REC_SPLIT:
+		for (unsigned i = 0; i < AUDIO_FRAME; i++) {
+			buf[2 * i] = a[i];
+			buf[2 * i + 1] = b[i];
+		}
+		(void)rec_write(pr->rec.f, buf, AUDIO_FRAME);
+		break;
+	case MEDIA_REC_A:
+		(void)rec_write(pr->rec.f, a, AUDIO_FRAME);
+		break;
+	case MEDIA_REC_B:
+		(void)rec_write(pr->rec.f, b, AUDIO_FRAME);
+		break;
+	}
+}
+
+static void rec_end(struct media_proc *pr)
+{
+	if (!pr->rec.f)
+		return;
+	rec_close(pr->rec.f, pr->rec.done, pr->rec.arg);
+	memset(&pr->rec, 0, sizeof(pr->rec));
+}
+
 void proc_tick(struct media_thread *mt, struct media_rrelay *rr)
 {
 	struct media_proc *pr = rr->proc;
@@ -380,18 +458,37 @@ void proc_tick(struct media_thread *mt, struct media_rrelay *rr)
 				continue;
 			frame = s->in;
 			break;
+		case MEDIA_HEAR_CONF:
+			continue;   /* the mixer sends, after every relay */
 		}
-		if (s->codec.dtmf_pt < 0 && s->gen && s->gen->busy) {
-			/* no telephone-event agreed: the digits in band */
-			if (frame != out)
-				memcpy(out, frame, sizeof(out));
-			(void)dtmf_gen_frame(s->gen, out);
-			frame = out;
-		}
-		send_frame(mt, rr, si, frame);
+		proc_output(mt, rr, si, frame);
 	}
+	if (pr->rec.f && !pr->rec.paused)
+		rec_frame(pr);
 	/* a play that ended may have left nothing to do */
 	update_active(mt, rr);
+}
+
+void proc_output(struct media_thread *mt, struct media_rrelay *rr,
+		 unsigned si, const int16_t *frame)
+{
+	struct pside *s = &rr->proc->s[si];
+	int16_t out[AUDIO_FRAME];
+
+	if (s->codec.dtmf_pt < 0 && s->gen && s->gen->busy) {
+		/* no telephone-event agreed: the digits in band */
+		memcpy(out, frame, sizeof(out));
+		(void)dtmf_gen_frame(s->gen, out);
+		frame = out;
+	}
+	send_frame(mt, rr, si, frame);
+}
+
+const int16_t *proc_input(const struct media_rrelay *rr, unsigned si)
+{
+	const struct pside *s = &rr->proc->s[si];
+
+	return s->have_in ? s->in : NULL;
 }
 
 static struct media_proc *proc_get(struct media_rrelay *rr)
@@ -428,6 +525,9 @@ bool proc_order(struct media_thread *mt, struct media_msg *m)
 	case MEDIA_MSG_TONE:
 	case MEDIA_MSG_INBAND:
 	case MEDIA_MSG_DTMF:
+	case MEDIA_MSG_REC_START:
+	case MEDIA_MSG_REC_PAUSE:
+	case MEDIA_MSG_REC_STOP:
 		break;
 	default:
 		return false;
@@ -436,17 +536,16 @@ bool proc_order(struct media_thread *mt, struct media_msg *m)
 	pr = proc_get(rr);
 	if (!pr) {
 		log_warn("media", "no memory for audio work on a relay");
-		if (m->type == MEDIA_MSG_PLAY) {
-			for (size_t i = 0; i < m->u.play.n; i++)
-				if (m->u.play.clips[i].release)
-					m->u.play.clips[i].release(
-						m->u.play.clips[i].arg);
-			free(m->u.play.clips);
-		}
-		free(m);
+		media_msg_discard(m);
 		return true;
 	}
 	s = &pr->s[si];
+	/* anything else to hear takes the side out of its conference */
+	if (s->conf && (m->type == MEDIA_MSG_HEAR || m->type == MEDIA_MSG_PLAY ||
+			m->type == MEDIA_MSG_TONE)) {
+		mixing_gone(mt, s->conf, rr, si);
+		s->conf = NULL;
+	}
 
 	switch (m->type) {
 	case MEDIA_MSG_CODEC:
@@ -487,6 +586,19 @@ bool proc_order(struct media_thread *mt, struct media_msg *m)
 			s->det = NULL;
 		}
 		break;
+	case MEDIA_MSG_REC_START:
+		rec_end(pr);
+		pr->rec.f = m->u.rec.f;
+		pr->rec.mode = m->u.rec.mode;
+		pr->rec.done = m->u.rec.done;
+		pr->rec.arg = m->u.rec.arg;
+		break;
+	case MEDIA_MSG_REC_PAUSE:
+		pr->rec.paused = m->u.on;
+		break;
+	case MEDIA_MSG_REC_STOP:
+		rec_end(pr);
+		break;
 	case MEDIA_MSG_DTMF:
 		if (s->codec.dtmf_pt >= 0) {
 			size_t n = strlen(m->u.digits);
@@ -518,6 +630,12 @@ void proc_free(struct media_thread *mt, struct media_rrelay *rr)
 {
 	struct media_proc *pr = rr->proc;
 
+	for (unsigned si = 0; si < 2; si++) {
+		if (pr->s[si].conf && mt)
+			mixing_gone(mt, pr->s[si].conf, rr, si);
+		pr->s[si].conf = NULL;
+	}
+	rec_end(pr);
 	if (pr->active) {
 		pr->s[0].hear = pr->s[1].hear = MEDIA_HEAR_PEER;
 		pr->s[0].inband = pr->s[1].inband = false;
@@ -536,4 +654,55 @@ void proc_free(struct media_thread *mt, struct media_rrelay *rr)
 	}
 	free(pr);
 	rr->proc = NULL;
+}
+
+bool proc_conf_join(struct media_thread *mt, struct media_rrelay *rr,
+		    unsigned si, struct media_rconf *rc)
+{
+	struct media_proc *pr = proc_get(rr);
+	struct pside *s;
+
+	if (!pr)
+		return false;
+	s = &pr->s[si];
+	play_end(mt, rr, si, true);
+	if (s->conf && s->conf != rc)
+		mixing_gone(mt, s->conf, rr, si);
+	s->conf = rc;
+	s->hear = MEDIA_HEAR_CONF;
+	update_active(mt, rr);
+	return true;
+}
+
+void proc_conf_left(struct media_thread *mt, struct media_rrelay *rr,
+		    unsigned si)
+{
+	struct pside *s = &rr->proc->s[si];
+
+	s->conf = NULL;
+	s->hear = MEDIA_HEAR_SILENCE;
+	update_active(mt, rr);
+}
+
+void proc_detach(struct media_thread *mt, struct media_rrelay *rr)
+{
+	struct media_proc *pr = rr->proc;
+
+	if (!pr)
+		return;
+	for (unsigned si = 0; si < 2; si++) {
+		if (!pr->s[si].conf)
+			continue;
+		mixing_gone(mt, pr->s[si].conf, rr, si);
+		pr->s[si].conf = NULL;
+		pr->s[si].hear = MEDIA_HEAR_SILENCE;
+	}
+	if (pr->active)
+		active_unlink(mt, rr);
+}
+
+void proc_attach(struct media_thread *mt, struct media_rrelay *rr)
+{
+	if (rr->proc)
+		update_active(mt, rr);
 }

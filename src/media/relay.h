@@ -52,6 +52,9 @@ struct side {
 	uint64_t rx_packets, rx_bytes, tx_packets, tx_bytes, rtcp_packets;
 	uint64_t dropped_foreign, dropped_other;
 	float rtcp_loss_pct, rtcp_jitter_ms;   /**< -1: no report yet */
+	float rtt_ms;                          /**< -1: not measured yet */
+	uint32_t sr_mid;          /**< last SR relayed to this peer (NTP middle) */
+	uint64_t sr_at_us;        /**< when */
 	struct {
 		uint32_t rate;
 		uint8_t pt;
@@ -68,6 +71,7 @@ struct media_rrelay {
 	struct media_proc *proc;           /**< owned; NULL: a plain relay */
 	struct media_rrelay *act_prev, *act_next;  /**< the active list */
 	bool dead;                         /**< closed, freed after the turn */
+	bool away;                         /**< moved off this thread this turn */
 };
 
 struct media_thread {
@@ -82,6 +86,10 @@ struct media_thread {
 	struct media_rrelay *relays;       /**< owned */
 	struct media_rrelay *dead;         /**< owned, closed this turn */
 	struct media_rrelay *active;       /**< relays with a proc, for the tick */
+	struct media_rconf *confs;         /**< owned: conferences mixed here */
+	struct media_msg *leaving;         /**< relays moved away this turn
+					      (their MOVE orders), handed
+					      back at the end of the turn */
 	int tfd;                           /**< the 20 ms frame clock */
 	bool stopping;
 	struct media_msg stop;             /**< so that stopping cannot fail */
@@ -155,6 +163,32 @@ void proc_tick(struct media_thread *mt, struct media_rrelay *rr);
 bool proc_order(struct media_thread *mt, struct media_msg *m);
 /* The relay is closing: release what its proc holds. */
 void proc_free(struct media_thread *mt, struct media_rrelay *rr);
+/* Conferences (mixing.c) and proc.c between them.  A side in a
+   conference has its audio decoded each frame (proc_input) and is sent
+   what the mixer makes for it (proc_output). */
+const int16_t *proc_input(const struct media_rrelay *rr, unsigned si);
+void proc_output(struct media_thread *mt, struct media_rrelay *rr,
+		 unsigned si, const int16_t *frame);
+/* False when the relay has no memory for audio work. */
+bool proc_conf_join(struct media_thread *mt, struct media_rrelay *rr,
+		    unsigned si, struct media_rconf *rc);
+/* The side is out of its conference and hears silence. */
+void proc_conf_left(struct media_thread *mt, struct media_rrelay *rr,
+		    unsigned si);
+/* A relay leaving the thread (moved): out of its conferences and off
+   the active list; proc_attach puts it on the new thread's list. */
+void proc_detach(struct media_thread *mt, struct media_rrelay *rr);
+void proc_attach(struct media_thread *mt, struct media_rrelay *rr);
+
+bool mixing_order(struct media_thread *mt, struct media_msg *m);
+/* One frame of every conference of the thread, after the relays'. */
+void mixing_tick(struct media_thread *mt);
+/* Side si of rr leaves rc without being told (closing, moving). */
+void mixing_gone(struct media_thread *mt, struct media_rconf *rc,
+		 struct media_rrelay *rr, unsigned si);
+/* The thread ends: its conferences go. */
+void mixing_stop(struct media_thread *mt);
+
 /* Posts an event to the signalling thread. */
 void thread_event(struct media_thread *mt, struct media_rrelay *rr,
 		  const struct media_event *ev);

@@ -84,6 +84,8 @@ static void read_block(const uint8_t *b, struct media_rtcp_report *rep)
 	rep->ssrc = be32(b);
 	rep->fraction = b[4];
 	rep->jitter = be32(b + 12);
+	rep->lsr = be32(b + 16);
+	rep->dlsr = be32(b + 20);
 }
 
 bool media_rtcp_parse(const uint8_t *p, size_t n, uint32_t want_ssrc,
@@ -91,6 +93,8 @@ bool media_rtcp_parse(const uint8_t *p, size_t n, uint32_t want_ssrc,
 {
 	struct media_rtcp_report first = {0}, match = {0};
 	size_t off = 0;
+	uint32_t sr_mid = 0;
+	bool sr = false;
 
 	memset(rep, 0, sizeof(*rep));
 
@@ -114,8 +118,15 @@ bool media_rtcp_parse(const uint8_t *p, size_t n, uint32_t want_ssrc,
 			return true;
 
 		rc = q[0] & 0x1f;
-		if (q[1] == 200)        /* SR: header, SSRC, sender info */
+		if (q[1] == 200 && len >= 28) {
+			/* SR: header, SSRC, sender info */
 			head = 28;
+			if (!sr) {
+				sr = true;
+				sr_mid = (uint32_t)be16(q + 10) << 16 |
+					 be16(q + 12);
+			}
+		}
 		else if (q[1] == 201)   /* RR: header, SSRC */
 			head = 8;
 		else
@@ -135,6 +146,8 @@ bool media_rtcp_parse(const uint8_t *p, size_t n, uint32_t want_ssrc,
 	}
 
 	*rep = match.found ? match : first;
+	rep->sr = sr;
+	rep->sr_ntp_mid = sr_mid;
 	return true;
 }
 

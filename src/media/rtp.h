@@ -35,6 +35,10 @@ struct media_rtcp_report {
 	uint32_t ssrc;         /**< the source the block is about */
 	uint8_t  fraction;     /**< fraction lost, 1/256 units */
 	uint32_t jitter;       /**< timestamp units of that source */
+	uint32_t lsr;          /**< middle of the last SR's NTP time, 0: none */
+	uint32_t dlsr;         /**< since that SR, 1/65536 s */
+	bool     sr;           /**< the datagram holds a sender report */
+	uint32_t sr_ntp_mid;   /**< its NTP timestamp's middle 32 bits */
 };
 
 /* Which of RTP or RTCP a datagram on a multiplexed port is (RFC 5761). */

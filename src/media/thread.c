@@ -33,6 +33,7 @@
 #include <unistd.h>
 #include "core/log.h"
 #include "media/relay.h"
+#include "record/record.h"
 
 /* Somewhere a packet can go: not 0.0.0.0 or ::, not port 0 (a refused
    stream, or the old way of putting a call on hold). */
@@ -107,6 +108,29 @@ static void latch(struct media_rrelay *rr, struct side *s, struct end *e,
 	}
 }
 
+/*
+ * Round trip to a peer (RFC 3550 6.4.1): a sender report relayed to it
+ * is remembered by its NTP time; when the peer's report block names that
+ * time (LSR), the round trip is the time since we relayed it minus the
+ * delay the peer says it held it (DLSR).  This measures us to the peer
+ * and back, which is this leg's share of the call's delay.
+ */
+static void rtt_update(struct media_thread *mt, struct side *s,
+		       struct side *o, const struct media_rtcp_report *rep)
+{
+	if (rep->found && rep->lsr && rep->lsr == s->sr_mid) {
+		double ms = (double)(mt->now_us - s->sr_at_us) / 1000.0 -
+			    (double)rep->dlsr * 1000.0 / 65536.0;
+
+		if (ms >= 0.0 && ms < 60000.0)
+			s->rtt_ms = (float)ms;
+	}
+	if (rep->sr) {
+		o->sr_mid = rep->sr_ntp_mid;
+		o->sr_at_us = mt->now_us;
+	}
+}
+
 /* Looks at datagram i of the batch that came in on end ei of side si and
    queues it for the other side if it may pass. */
 static void relay_one(struct media_thread *mt, struct media_rrelay *rr,
@@ -166,6 +190,7 @@ static void relay_one(struct media_thread *mt, struct media_rrelay *rr,
 	}
 	else {
 		s->rtcp_packets++;
+		rtt_update(mt, s, o, &rep);
 		if (rep.found) {
 			/* the report is about what we relayed to this peer,
 			   i.e. the other side's stream and clock */
@@ -268,6 +293,7 @@ static void stats_fill(const struct media_rrelay *rr, struct media_stats *st)
 		d->jitter_ms = media_rx_jitter_ms(&s->rx);
 		d->rtcp_loss_pct = s->rtcp_loss_pct;
 		d->rtcp_jitter_ms = s->rtcp_jitter_ms;
+		d->rtt_ms = s->rtt_ms;
 		d->latched = e->is_latched;
 		if (e->is_latched)
 			memcpy(&d->latched_addr, &e->latched,
@@ -291,6 +317,7 @@ struct media_rrelay *media_rrelay_alloc(const int fds[4],
 		s->end[END_RTCP].fd = fds[2 * i + 1];
 		s->rtcp_loss_pct = -1.0f;
 		s->rtcp_jitter_ms = -1.0f;
+		s->rtt_ms = -1.0f;
 	}
 	return rr;
 }
@@ -317,8 +344,35 @@ void media_rrelay_free(struct media_rrelay *rr)
 {
 	if (!rr)
 		return;
+	if (rr->proc)
+		proc_free(NULL, rr);   /* detached: on no thread's lists */
 	rrelay_close_fds(rr, -1);
 	free(rr);
+}
+
+void media_msg_discard(struct media_msg *m)
+{
+	switch (m->type) {
+	case MEDIA_MSG_PLAY:
+		for (size_t i = 0; i < m->u.play.n; i++)
+			if (m->u.play.clips[i].release)
+				m->u.play.clips[i].release(
+					m->u.play.clips[i].arg);
+		free(m->u.play.clips);
+		break;
+	case MEDIA_MSG_REC_START:
+		rec_close(m->u.rec.f, m->u.rec.done, m->u.rec.arg);
+		break;
+	case MEDIA_MSG_CONF_NEW:
+		media_rconf_free(m->u.conf.rc);
+		break;
+	case MEDIA_MSG_CLOSE:
+	case MEDIA_MSG_STOP:
+		return;   /* not allocated */
+	default:
+		break;
+	}
+	free(m);
 }
 
 static void relay_add(struct media_thread *mt, struct media_rrelay *rr)
@@ -343,26 +397,54 @@ static void relay_add(struct media_thread *mt, struct media_rrelay *rr)
 	}
 }
 
-/* Closes the sockets now; the memory goes at the end of the turn. */
-static void relay_remove(struct media_thread *mt, struct media_rrelay *rr)
+static void relay_unlink(struct media_thread *mt, struct media_rrelay *rr)
 {
-	if (rr->proc)
-		proc_free(mt, rr);
 	if (rr->prev)
 		rr->prev->next = rr->next;
 	else
 		mt->relays = rr->next;
 	if (rr->next)
 		rr->next->prev = rr->prev;
+	rr->prev = rr->next = NULL;
+}
+
+/* Moving to another thread: the relay leaves every list and the epoll
+   set of this one now, and is handed back at the end of the turn (reap),
+   when nothing of this turn can touch it any more. */
+static void relay_leave(struct media_thread *mt, struct media_msg *m)
+{
+	struct media_rrelay *rr = m->rr;
+
+	proc_detach(mt, rr);
+	relay_unlink(mt, rr);
+	for (unsigned i = 0; i < 4; i++)
+		(void)epoll_ctl(mt->epfd, EPOLL_CTL_DEL,
+				rr->side[i >> 1].end[i & 1].fd, NULL);
+	rr->away = true;
+	m->next = mt->leaving;
+	mt->leaving = m;
+}
+
+/* Closes the sockets now; the memory goes at the end of the turn. */
+static void relay_remove(struct media_thread *mt, struct media_rrelay *rr)
+{
+	if (rr->proc)
+		proc_free(mt, rr);
+	relay_unlink(mt, rr);
 	rrelay_close_fds(rr, mt->epfd);
 	rr->dead = true;
-	rr->prev = NULL;
 	rr->next = mt->dead;
 	mt->dead = rr;
 }
 
 static void reap(struct media_thread *mt)
 {
+	while (mt->leaving) {
+		struct media_msg *m = mt->leaving;
+
+		mt->leaving = m->next;
+		mt->reply(m, mt->reply_arg);
+	}
 	while (mt->dead) {
 		struct media_rrelay *rr = mt->dead;
 
@@ -446,8 +528,19 @@ static void order(struct media_thread *mt, struct media_msg *m)
 		mt->stopping = true;   /* m is mt->stop: not allocated */
 		break;
 
+	case MEDIA_MSG_MOVE:
+		relay_leave(mt, m);
+		break;
+
+	case MEDIA_MSG_ADOPT:
+		m->rr->away = false;
+		relay_add(mt, m->rr);
+		proc_attach(mt, m->rr);
+		free(m);
+		break;
+
 	default:
-		if (!proc_order(mt, m))
+		if (!proc_order(mt, m) && !mixing_order(mt, m))
 			free(m);
 		break;
 	}
@@ -506,6 +599,7 @@ static void frames(struct media_thread *mt)
 			if (!rr->dead)
 				proc_tick(mt, rr);
 		}
+		mixing_tick(mt);
 	}
 }
 
@@ -575,7 +669,7 @@ static void *thread_main(void *arg)
 				frames(mt);
 				continue;
 			}
-			if (!tag || rr->dead)
+			if (!tag || rr->dead || rr->away)
 				continue;
 			readable(mt, rr, (unsigned)(tag >> 1 & 1),
 				 (unsigned)(tag & 1));
@@ -702,6 +796,7 @@ void media_thread_stop(struct media_thread *mt)
 	   that each gets its answer and each socket is closed by one path;
 	   the engine discards the answers. */
 	orders(mt);
+	mixing_stop(mt);
 	while (mt->relays)
 		relay_remove(mt, mt->relays);
 	reap(mt);

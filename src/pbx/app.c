@@ -11,6 +11,7 @@
 #include "pbx/app.h"
 #include "pbx/apprompt.h"
 #include "pbx/priv.h"
+#include "pbx/rooms.h"
 
 enum {
 	DTMF_FIRST_MS = 15000,        /* the caller reads the digits off */
@@ -29,6 +30,7 @@ struct app {
 	void (*hangup)(void *arg);
 	void *hangup_arg;
 	bool collecting;
+	struct room *room;            /**< APP_CONFERENCE: a reference */
 };
 
 static const struct {
@@ -39,13 +41,24 @@ static const struct {
 	{"*43", APP_ECHO, "echo test"},
 	{"*44", APP_PROMPT_TEST, "prompt test"},
 	{"*45", APP_DTMF_TEST, "DTMF test"},
+	{"*47", APP_CONFERENCE, "conference"},   /* and the room */
 };
 
-enum call_app app_by_code(const char *dialled)
+enum call_app app_by_code(const char *dialled, char *arg, size_t argsize)
 {
+	size_t n;
+
 	for (size_t i = 0; i < sizeof(codes) / sizeof(codes[0]); i++)
-		if (!strcmp(dialled, codes[i].code))
+		if (codes[i].app != APP_CONFERENCE &&
+		    !strcmp(dialled, codes[i].code))
 			return codes[i].app;
+	/* *47 and a room number of 1 to 6 digits */
+	n = strlen(dialled);
+	if (n >= 4 && n <= 9 && !strncmp(dialled, "*47", 3) &&
+	    strspn(dialled + 3, "0123456789") == n - 3 && n - 3 < argsize) {
+		memcpy(arg, dialled + 3, n - 2);
+		return APP_CONFERENCE;
+	}
 	return APP_NONE;
 }
 
@@ -99,7 +112,8 @@ static void dtmf_tick(void *arg)
 }
 
 int app_start(struct app **ap, struct pbx *p, enum call_app kind,
-	      struct media_relay *r, const struct call_origin *o,
+	      const char *arg, struct media_relay *r,
+	      const struct call_origin *o,
 	      void (*hangup)(void *arg), void *hangup_arg)
 {
 	struct app *a;
@@ -137,6 +151,12 @@ int app_start(struct app **ap, struct pbx *p, enum call_app kind,
 		}
 		break;
 	}
+	case APP_CONFERENCE:
+		err = rooms_join(p, o->tenant_id, arg, r, MEDIA_A, &a->room);
+		if (!err)
+			log_info("pbx/app", "room %s: %u in it", arg,
+				 rooms_count(a->room));
+		break;
 	default:
 		err = EINVAL;
 		break;
@@ -180,5 +200,6 @@ void app_stop(struct app *a)
 	if (!a)
 		return;
 	theap_cancel(a->p->d.theap, &a->t);
+	rooms_leave(a->room, a->r, MEDIA_A);
 	free(a);
 }

@@ -6,6 +6,8 @@
  *        in the tenant's language, then the call ends
  *   *45  DTMF test: digits typed (RFC 4733, in band or SIP INFO) are
  *        collected until '#' and sent back as DTMF, then the call ends
+ *   *47N meet-me conference room N (1 to 6 digits) of the tenant: every
+ *        caller in the room hears all the others (rooms.c)
  *
  * The call (call.c) does the SIP side: it answers the caller with one of
  * the caller's own codecs and hands the relay's caller side to the app,
@@ -24,13 +26,16 @@ struct app;
 
 enum app_next { APP_GO_ON, APP_HANG_UP };
 
-enum call_app app_by_code(const char *dialled);
+/* The app a dialled code asks for; arg gets what follows a prefix code
+   (the room of *47N). */
+enum call_app app_by_code(const char *dialled, char *arg, size_t argsize);
 const char *app_name(enum call_app app);
 
 /* Starts app on side A of relay r (the caller, answered already);
    hangup(arg) is how the app ends the call on its own. */
 int  app_start(struct app **ap, struct pbx *p, enum call_app app,
-	       struct media_relay *r, const struct call_origin *o,
+	       const char *arg, struct media_relay *r,
+	       const struct call_origin *o,
 	       void (*hangup)(void *arg), void *hangup_arg);
 /* A media event of the call's relay. */
 enum app_next app_media_event(struct app *a, const struct media_event *ev);

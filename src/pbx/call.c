@@ -1241,8 +1241,8 @@ static int start_app(struct call *c)
 	err = accept_a(c, 200, "OK", desc);
 	mem_deref(desc);
 	if (!err)
-		err = app_start(&c->app, c->p, c->r.app, c->relay, &c->o,
-				app_hangup, c);
+		err = app_start(&c->app, c->p, c->r.app, c->r.app_arg,
+				c->relay, &c->o, app_hangup, c);
 	if (err) {
 		tlog_warn("pbx/call", c->slug, "%s: %m", app_name(c->r.app),
 			  err);

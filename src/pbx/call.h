@@ -59,6 +59,7 @@ enum call_app {
 	APP_ECHO,                     /**< *43: what you say comes back */
 	APP_PROMPT_TEST,              /**< *44: a prompt is played */
 	APP_DTMF_TEST,                /**< *45: digits typed are sent back */
+	APP_CONFERENCE,               /**< *47N: meet-me room N */
 };
 
 /* Where the dialplan sends it. */
@@ -80,6 +81,7 @@ struct call_route {
 	char caller_id[20];           /**< E.164 presented to the carrier */
 	/* ROUTE_APP */
 	enum call_app app;
+	char app_arg[8];              /**< the room of *47N */
 	/* all */
 	char dialled[128];
 	char callee[128];             /**< normalised */

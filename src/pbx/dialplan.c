@@ -194,7 +194,7 @@ void dialplan_from_device(struct pbx *p, const struct call_origin *o,
 	str_ncpy(r->callee, d, sizeof(r->callee));
 
 	/* a service code every tenant has */
-	r->app = app_by_code(d);
+	r->app = app_by_code(d, r->app_arg, sizeof(r->app_arg));
 	if (r->app != APP_NONE) {
 		r->kind = ROUTE_APP;
 		r->context = "service";

@@ -27,6 +27,8 @@ static void destructor(void *arg)
 	hash_flush(p->per_tenant);
 	p->per_tenant = mem_deref(p->per_tenant);
 	p->legs = mem_deref(p->legs);
+	/* the calls are gone, and each took its room reference with it */
+	p->rooms = mem_deref(p->rooms);
 }
 
 /* extensions we can honour when a caller requires them */
@@ -189,6 +191,8 @@ int pbx_alloc(struct pbx **pp, const struct pbx_deps *deps)
 		err = hash_alloc(&p->legs, 16384);
 	if (!err)
 		err = hash_alloc(&p->per_tenant, 256);
+	if (!err)
+		err = hash_alloc(&p->rooms, 64);
 	if (!err)
 		err = sipsess_listen(&p->sock, p->d.sip, 16384, invite_h, p);
 	if (!err)

@@ -17,6 +17,7 @@ struct pbx {
 	struct hash *legs;            /**< by leg Call-ID: in-dialog requests */
 	struct list all;              /**< every call */
 	struct hash *per_tenant;      /**< struct tenant_calls, by tenant */
+	struct hash *rooms;           /**< conference rooms in use (rooms.c) */
 	unsigned count;
 	bool stopping;
 	char contact_user[32];        /**< Contact user of our legs */

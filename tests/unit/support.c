@@ -41,3 +41,27 @@ void support_rmdir(const char *dir)
 	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
 	assert_int_equal(system(cmd), 0);
 }
+
+static struct {
+	struct tmr tmr;
+	bool *flag;
+	uint64_t deadline;
+} lp;
+
+static void poll_tmr(void *arg)
+{
+	(void)arg;
+	if ((lp.flag && *lp.flag) || tmr_jiffies() >= lp.deadline)
+		re_cancel();
+	else
+		tmr_start(&lp.tmr, 1, poll_tmr, NULL);
+}
+
+void support_run_until(bool *flag, unsigned ms)
+{
+	lp.flag = flag;
+	lp.deadline = tmr_jiffies() + ms;
+	tmr_start(&lp.tmr, 0, poll_tmr, NULL);
+	re_main(NULL);
+	tmr_cancel(&lp.tmr);
+}

@@ -36,29 +36,9 @@ static void stats_h(const struct media_stats *st, void *arg)
 	w->calls++;
 }
 
-static struct {
-	struct tmr tmr;
-	bool *flag;
-	uint64_t deadline;
-} lp;
-
-static void poll_tmr(void *arg)
-{
-	(void)arg;
-	if ((lp.flag && *lp.flag) || tmr_jiffies() >= lp.deadline)
-		re_cancel();
-	else
-		tmr_start(&lp.tmr, 1, poll_tmr, NULL);
-}
-
-/* Runs the libre loop until *flag or ms have passed. */
 static void run_until(bool *flag, unsigned ms)
 {
-	lp.flag = flag;
-	lp.deadline = tmr_jiffies() + ms;
-	tmr_start(&lp.tmr, 0, poll_tmr, NULL);
-	re_main(NULL);
-	tmr_cancel(&lp.tmr);
+	support_run_until(flag, ms);
 }
 
 static void get_stats(struct media_relay *r, struct media_stats *st)
