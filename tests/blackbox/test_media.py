@@ -11,7 +11,7 @@ import time
 
 import pytest
 
-from audio import contains, dominant, write_dtmf, write_tone
+from audio import contains, dominant, tone_report, write_dtmf, write_tone
 from test_calls import TONES, Phone, phones, wait_cdrs  # noqa: F401
 from test_baresip import BARESIP, MODULES
 
@@ -156,3 +156,28 @@ def test_uploaded_prompt_replaces_the_system_one(centrexd, phones,
     freq, ratio, loud = dominant(a.recording(), [440, 1000, 600])
     assert freq == 440 and loud > 4000, (freq, ratio, loud)
     assert contains(a.recording(), FR) < 0.85
+
+
+def test_three_phones_in_a_conference(centrexd, phones):
+    """1001, 1002 and 1003 dial the same meet-me room (*47 and a number):
+    each one's recording holds the tones of the other two, and not its
+    own.  The CDRs say the three calls were answered, to the room."""
+    a, b, c = phones(centrexd, "1001", "1002", "1003")
+    for p in (a, b, c):
+        p.dial("*4712")
+        p.wait_event("CALL_ESTABLISHED")
+    time.sleep(4)
+    for p in (a, b, c):
+        p.cmd("hangup")
+        p.wait_event("CALL_CLOSED")
+    for me, p in (("1001", a), ("1002", b), ("1003", c)):
+        powers, loud, _ = tone_report(p.recording(), list(TONES.values()))
+        others = [f for n, f in TONES.items() if n != me]
+        own = powers[TONES[me]]
+        assert loud > 8000, (me, loud)
+        for f in others:
+            # each other party is clearly there, the phone itself is not
+            assert powers[f] > 20 * max(own, 1e-9), (me, powers)
+    got = wait_cdrs(centrexd, 3)
+    assert all(x["callee"] == "*4712" and x["disposition"] == "answered"
+               for x in got), got
