@@ -42,6 +42,17 @@ api_handler_h recordings_list, recordings_get, recordings_audio,
 /* res_tokens.c */
 api_handler_h tokens_list_tenant, tokens_create_tenant, tokens_revoke_tenant,
 	tokens_list_op, tokens_create_op, tokens_revoke_op;
+/* res_features.c; features_problem_answer: features.h's verdict as a
+   problem+json answer (400, 404, 409, 422, 503) */
+api_handler_h features_get, features_update, forward_policy_get,
+	forward_policy_update, park_get, park_update;
+struct features_problem;
+void features_problem_answer(struct api_resp *resp,
+			     const struct features_problem *pr);
+/* res_groups.c */
+api_handler_h groups_list, groups_create, groups_get, groups_update,
+	groups_delete, members_list, members_create, members_put, members_get,
+	members_update, members_delete;
 /* openapi.c */
 api_handler_h openapi_get, health_get;
 
