@@ -6,7 +6,7 @@ BUILD      ?= build
 RUN_DIR    ?= run
 SIP_LISTEN ?= udp:127.0.0.1:5060,tcp:127.0.0.1:5060
 
-.PHONY: all setup build run test unit fuzz bench bench-calls sample-config clean
+.PHONY: all setup build run test unit fuzz bench bench-calls bench-media sample-config clean
 
 all: build
 
@@ -36,6 +36,10 @@ bench:
 bench-calls:
 	@tools/setup.sh bench
 	@bench/calls.sh
+
+# media: transcoding, players, mixer, recording on one media thread (bench/README.md)
+bench-media:
+	@bench/media.sh
 
 # regenerate etc/centrex.conf from the daemon's settings table
 sample-config: build

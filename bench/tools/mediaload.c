@@ -3,7 +3,7 @@
  * Used by bench/media.sh; one invocation is one step of one measurement.
  *
  * usage: mediaload transcode -n CALLS  [common options] [-w WAV]
- *        mediaload play      -n PLAYERS [common options] [-m WAV] [-c pcmu|opus]
+ *        mediaload play      -n PLAYERS [common options] [-m WAV] [-c pcmu|opus] [-q]
  *        mediaload mix       [-t SECONDS] [-w WAV]
  *        mediaload record    -n RECORDINGS -d DIR [-t SECONDS] [-C 1|2] [-w WAV]
  * common: -t SECONDS (measured window, 5)  -W SECONDS (warm-up before it, 1)
@@ -42,11 +42,16 @@
  *               sequence numbers
  *   late        window packets at least -L ms behind their stream's own
  *               20 ms schedule (kernel receive time stamps)
+ *   skipped     frames a stream never sent: its last packet is that many
+ *               20 ms slots behind the schedule of its best-placed packet
+ *               (a media thread more than three frames late drops frames;
+ *               the relay's sequence numbers do not show that)
  *   udp_*       UDP receive/send buffer errors of the network namespace
  *               (/proc/net/snmp) over the whole step: every drop on
  *               loopback, whoever's socket
  *   media_cpu   utime+stime of the media thread over the window, % of one
- *               core; driver_cpu: the rest of this process
+ *               core; media_wait: time it was ready to run but had no CPU
+ *               (schedstat); driver_cpu: the rest of this process
  *
  * Output: KEY=VALUE lines on stdout; exit 0 when the step ran (whatever
  * it measured), 1 when it could not.
@@ -55,7 +60,6 @@
 #include <arpa/inet.h>
 #include <errno.h>
 #include <opus/opus.h>
-#include <poll.h>
 #include <pthread.h>
 #include <stdarg.h>
 #include <stdatomic.h>
@@ -81,6 +85,7 @@
 #define SPEECH_FRAMES 250           /* 5 s of audio, looped per stream */
 #define TAIL_NS       300000000ull  /* senders go on after the window */
 #define DRAIN_NS      300000000ull
+#define QUANTUM_NS    1000000ull     /* the driver wakes at most once a ms */
 
 enum fmt { FMT_NONE = 0, FMT_PCMU, FMT_OPUS };
 
@@ -88,7 +93,7 @@ enum fmt { FMT_NONE = 0, FMT_PCMU, FMT_OPUS };
 struct ostream {
 	uint64_t got, win, late;
 	uint64_t bad_pt, bad_len, bad_ts, gaps;
-	int64_t anchor_ns, late_max_ns;
+	int64_t anchor_ns, late_max_ns, last_ns;
 	uint32_t ts;
 	uint16_t seq;
 	bool have;
@@ -247,7 +252,11 @@ static void tx_add(struct txq *q, struct istream *s)
 }
 
 /* Packet k is stream k % S's, due at t0 + k / S * 20 ms + (k % S) *
-   20 ms / S: each stream once per 20 ms, phases spread evenly. */
+   20 ms / S: each stream once per 20 ms, phases spread evenly.  The
+   sender wakes at most once per QUANTUM_NS and sends what is due: a
+   wake-up per packet would take the CPU from the media thread we
+   measure (on two cores, the scheduler's wake-up preemption alone
+   cost it a third of its time). */
 static void *sender(void *arg)
 {
 	static struct txq q[2];
@@ -274,7 +283,7 @@ static void *sender(void *arg)
 		tx_flush(&q[1]);
 		if (due >= g.send_end)
 			break;
-		ml_sleep_until(due);
+		ml_sleep_until(due > now + QUANTUM_NS ? due : now + QUANTUM_NS);
 	}
 	return NULL;
 }
@@ -327,6 +336,7 @@ static void out_packet(struct ostream *o, enum fmt want, const uint8_t *p,
 	k = (int64_t)o->got++;
 	if (k == 0 || t - k * (int64_t)FRAME_NS < o->anchor_ns)
 		o->anchor_ns = t - k * (int64_t)FRAME_NS;
+	o->last_ns = t;
 	if (t < (int64_t)g.w0 || t >= (int64_t)g.w1)
 		return;
 	o->win++;
@@ -357,12 +367,12 @@ static void *receiver(void *arg)
 	mm = b->mm;
 	for (unsigned i = 0; i < BATCH; i++)
 		b->iov[i] = (struct iovec){b->buf[i], PKT_MAX};
+	/* a batch at a time, a pause of QUANTUM_NS when the socket runs dry
+	   (as in sender(): few wake-ups); arrival times come from the
+	   kernel, so the pause does not show in them */
 	while (!atomic_load(&g.rx_stop)) {
-		struct pollfd pfd = {.fd = s->fd, .events = POLLIN};
 		int n;
 
-		if (poll(&pfd, 1, 50) <= 0)
-			continue;
 		for (unsigned i = 0; i < BATCH; i++)
 			mm[i].msg_hdr = (struct msghdr){
 				.msg_name = &b->src[i],
@@ -391,6 +401,8 @@ static void *receiver(void *arg)
 			out_packet(&g.legs[li - 1].out[s->side], s->want,
 				   b->buf[i], mm[i].msg_len, t);
 		}
+		if (n < BATCH)
+			ml_sleep_until(ml_now_ns() + QUANTUM_NS);
 	}
 	free(b);
 	return NULL;
@@ -544,7 +556,8 @@ static double relays_setup(struct media_engine *me, const int16_t *clip,
 				err = media_relay_play(l->r, MEDIA_A, &c, 1,
 						       true, i + 1);
 			stream_init(&l->in[0], l->r, MEDIA_A, FMT_PCMU, i);
-			g.ins[g.nins++] = &l->in[0];
+			if (!g.o.quiet_caller)
+				g.ins[g.nins++] = &l->in[0];
 		}
 		if (err)
 			ml_fail("relay %u: set-up: %s", i, strerror(err));
@@ -593,13 +606,13 @@ static struct udp_cnt udp_read(void)
 
 /* ---- one step ------------------------------------------------------------ */
 
-static void report(double setup_s, double media_cpu_s, double self_cpu_s,
-		   struct udp_cnt u0, struct udp_cnt u1)
+static void report(double setup_s, double media_cpu_s, double media_wait_s,
+		   double self_cpu_s, struct udp_cnt u0, struct udp_cnt u1)
 {
 	uint64_t sent = 0, rx = 0, loss_in = 0, back = 0, expect_win;
 	uint64_t win = 0, missing = 0, short_n = 0, silent = 0, late = 0;
 	uint64_t bad_pt = 0, bad_len = 0, bad_ts = 0, gaps = 0, foreign = 0;
-	uint64_t other = 0, nout = 0;
+	uint64_t other = 0, nout = 0, skipped = 0;
 	int64_t late_max = 0;
 	double w = g.o.window_s;
 
@@ -629,6 +642,10 @@ static void report(double setup_s, double media_cpu_s, double self_cpu_s,
 			}
 			if (!o->win)
 				silent++;
+			if (o->got)
+				skipped += (uint64_t)(o->last_ns - o->anchor_ns -
+					(int64_t)(o->got - 1) * (int64_t)FRAME_NS +
+					(int64_t)FRAME_NS / 2) / FRAME_NS;
 			late += o->late;
 			if (o->late_max_ns > late_max)
 				late_max = o->late_max_ns;
@@ -650,6 +667,7 @@ static void report(double setup_s, double media_cpu_s, double self_cpu_s,
 	       (unsigned long long)(expect_win * nout),
 	       (unsigned long long)win, (unsigned long long)missing,
 	       (unsigned long long)short_n, (unsigned long long)silent);
+	printf("out_skipped=%llu\n", (unsigned long long)skipped);
 	printf("out_pps=%.0f\n", w > 0 ? (double)win / w : 0);
 	printf("back_loss=%llu\nbad_pt=%llu\nbad_len=%llu\nbad_ts=%llu\n"
 	       "gaps=%llu\n", (unsigned long long)back,
@@ -664,8 +682,9 @@ static void report(double setup_s, double media_cpu_s, double self_cpu_s,
 	       (unsigned long long)(u1.rcvbuf - u0.rcvbuf),
 	       (unsigned long long)(u1.sndbuf - u0.sndbuf),
 	       (unsigned long long)(u1.inerr - u0.inerr));
-	printf("media_cpu_pct=%.1f\ndriver_cpu_pct=%.1f\n",
-	       100 * media_cpu_s / w, 100 * self_cpu_s / w);
+	printf("media_cpu_pct=%.1f\nmedia_wait_pct=%.1f\n"
+	       "driver_cpu_pct=%.1f\n", 100 * media_cpu_s / w,
+	       100 * media_wait_s / w, 100 * self_cpu_s / w);
 	printf("lag_max_ms=%.1f\n", (double)g.lag_max_ns / 1e6);
 }
 
@@ -676,7 +695,7 @@ static int relay_step(const struct ml_opts *o, bool transcode)
 	int16_t *clip = NULL;
 	size_t clip_n = 0;
 	pthread_t snd;
-	uint64_t m0, m1, p0, p1;
+	uint64_t m0, m1, p0, p1, q0, q1;
 	struct udp_cnt u0, u1;
 	struct rlimit rl;
 	struct timespec rt, mt;
@@ -748,9 +767,11 @@ static int relay_step(const struct ml_opts *o, bool transcode)
 
 	ml_sleep_until(g.w0);
 	m0 = ml_cpu_ns(tid);
+	q0 = ml_wait_ns(tid);
 	p0 = ml_cpu_ns(0);
 	ml_sleep_until(g.w1);
 	m1 = ml_cpu_ns(tid);
+	q1 = ml_wait_ns(tid);
 	p1 = ml_cpu_ns(0);
 
 	pthread_join(snd, NULL);
@@ -763,7 +784,7 @@ static int relay_step(const struct ml_opts *o, bool transcode)
 			pthread_join(g.s[i].thr, NULL);
 	u1 = udp_read();
 
-	report(setup_s, (double)(m1 - m0) / 1e9,
+	report(setup_s, (double)(m1 - m0) / 1e9, (double)(q1 - q0) / 1e9,
 	       (double)((p1 - p0) - (m1 - m0)) / 1e9, u0, u1);
 	media_stop(me);
 	for (unsigned i = 0; i < 2; i++)
@@ -782,7 +803,7 @@ static void usage(void)
 	fprintf(stderr,
 		"usage: mediaload transcode|play|mix|record [-n N] [-t S] "
 		"[-W S] [-p LO-HI] [-L MS]\n"
-		"                 [-w WAV] [-m WAV] [-c pcmu|opus] [-d DIR] "
+		"                 [-w WAV] [-m WAV] [-c pcmu|opus] [-q] [-d DIR] "
 		"[-C 1|2]\n");
 	exit(2);
 }
@@ -801,7 +822,7 @@ int main(int argc, char **argv)
 		usage();
 	mode = argv[1];
 	optind = 2;
-	while ((c = getopt(argc, argv, "n:t:W:p:L:w:m:c:d:C:")) != -1) {
+	while ((c = getopt(argc, argv, "n:t:W:p:L:w:m:c:d:C:q")) != -1) {
 		switch (c) {
 		case 'n': o.n = (unsigned)atoi(optarg); break;
 		case 't': o.window_s = atof(optarg); break;
@@ -816,6 +837,7 @@ int main(int argc, char **argv)
 		case 'c': o.codec = optarg; break;
 		case 'd': o.dir = optarg; break;
 		case 'C': o.channels = (unsigned)atoi(optarg); break;
+		case 'q': o.quiet_caller = true; break;
 		default: usage();
 		}
 	}

@@ -7,6 +7,7 @@
 #ifndef CENTREX_BENCH_MEDIALOAD_H
 #define CENTREX_BENCH_MEDIALOAD_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -20,6 +21,7 @@ struct ml_opts {
 	const char *speech;     /**< WAV of what the phones say; NULL: made up */
 	const char *clip;       /**< WAV the players loop; NULL: made up */
 	const char *codec;      /**< players: "pcmu" or "opus" */
+	bool quiet_caller;      /**< players: the caller sends nothing */
 	const char *dir;        /**< recordings go here */
 	unsigned channels;      /**< of a recording: 1 mixed, 2 split */
 };
@@ -30,6 +32,8 @@ uint64_t ml_now_ns(void);
 void ml_sleep_until(uint64_t t_ns);
 /* utime+stime of thread tid of this process (0: the whole process), ns */
 uint64_t ml_cpu_ns(int tid);
+/* time thread tid waited for a CPU while runnable, ns; 0 if unknown */
+uint64_t ml_wait_ns(int tid);
 /* the thread of this process whose name is comm, or 0 */
 int ml_find_thread(const char *comm);
 /* 16 kHz mono audio: the WAV at path (at most max_s seconds), or, with

@@ -105,6 +105,24 @@ static int thread_named(const char *comm)
 }
 
 /* a new thread names itself: give it a second */
+/* time thread tid spent runnable but waiting for a CPU, ns
+   (/proc/.../schedstat: on CPU, waiting, slices) */
+uint64_t ml_wait_ns(int tid)
+{
+	char path[64];
+	unsigned long long run = 0, wait = 0;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/proc/self/task/%d/schedstat", tid);
+	f = fopen(path, "r");
+	if (!f)
+		return 0;
+	if (fscanf(f, "%llu %llu", &run, &wait) != 2)
+		wait = 0;
+	fclose(f);
+	return wait;
+}
+
 int ml_find_thread(const char *comm)
 {
 	int tid = 0;
