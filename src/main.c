@@ -35,6 +35,7 @@
 #include "provision/import.h"
 #include "sip/ban.h"
 #include "sip/location.h"
+#include "record/record.h"
 #include "media/media.h"
 #include "media/prompt/prompt.h"
 #include "media/prompt/wav.h"
@@ -67,6 +68,7 @@ struct daemon {
 	struct sipauth *auth;
 	struct media_engine *media;
 	struct prompt_lib *prompts;   /**< sound sets, uploads, MOH, speech */
+	struct recwriter *recorder;   /**< call recordings to disk */
 	struct pbx *pbx;
 	struct ctl *ctl;
 	struct api_service *api;
@@ -330,6 +332,14 @@ static int start_calls(struct daemon *d, char *err, size_t errsz)
 			 strerror(e));
 	else
 		prompts_reload(d);
+	e = recwriter_start(&d->recorder, &(struct recwriter_conf){
+		.store_url = d->conf.store_url,
+		.data_dir = d->conf.media_data_dir,
+		.retention_days = d->conf.record_retention_days,
+	});
+	if (e)
+		log_warn("main", "recordings: cannot start the writer: %s; "
+			 "calls will not be recorded", strerror(e));
 	e = media_start(&d->media, addr, lo, hi,
 			(unsigned)d->conf.media_threads);
 	if (e) {
@@ -341,7 +351,7 @@ static int start_calls(struct daemon *d, char *err, size_t errsz)
 		.conf = &d->conf, .sip = sipstack_sip(d->sip), .dir = d->dir,
 		.loc = d->loc, .st = d->store, .writer = d->writer,
 		.auth = d->auth, .media = d->media, .theap = d->theap,
-		.prompts = d->prompts,
+		.prompts = d->prompts, .recorder = d->recorder,
 	};
 	e = pbx_alloc(&d->pbx, &deps);
 	if (e) {
@@ -448,6 +458,7 @@ static int start(struct daemon *d)
 		goto fail;
 	api_service_set_trunks_hook(d->api, pbx_trunks_changed, d->pbx);
 	api_service_set_prompts_hook(d->api, prompt_changed, d);
+	api_service_set_pbx(d->api, d->pbx);
 
 	e = ctl_alloc(&d->ctl, d->conf.ctl_socket, err, sizeof(err));
 	if (e)
@@ -492,6 +503,10 @@ static void stop(struct daemon *d)
 	d->pbx = mem_deref(d->pbx);
 	d->sip = mem_deref(d->sip);          /* no more SIP requests */
 	media_stop(d->media);
+	/* after the media threads: relays closed their recordings, whose
+	   rows are completed now */
+	recwriter_stop(d->recorder);
+	d->recorder = NULL;
 	/* after the media threads: players held prompt references */
 	d->prompts = prompt_lib_free(d->prompts);
 	d->media = NULL;

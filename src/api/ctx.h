@@ -18,6 +18,7 @@ struct location;
 struct sessions;
 struct authworker;
 struct ratelimit;
+struct pbx;
 
 struct api_ctx {
 	const struct conf *conf;         /**< borrowed */
@@ -35,6 +36,8 @@ struct api_ctx {
 	void (*prompts_changed)(int64_t tenant_id, const char *lang,
 				const char *name, bool removed, void *arg);
 	void *prompts_arg;
+	/* the call layer, for live calls (may be NULL: none) */
+	struct pbx *pbx;
 };
 
 #endif

@@ -33,6 +33,8 @@ api_handler_h routes_list, routes_create, routes_get, routes_update,
 	routes_delete;
 /* res_cdrs.c */
 api_handler_h cdrs_list;
+/* res_calls.c */
+api_handler_h calls_list, calls_record;
 /* res_prompts.c */
 api_handler_h prompts_list, prompts_upload, prompts_get, prompts_audio,
 	prompts_delete;

@@ -249,6 +249,25 @@ static const char schemas_json[] =
 "  \"state\":{\"type\":\"string\",\"enum\":[\"recording\",\"done\","
 "  \"failed\"]},"
 "  \"created_at\":{\"type\":\"integer\"}}},"
+"\"Call\":{\"type\":\"object\",\"properties\":{"
+"  \"uuid\":{\"type\":\"string\",\"description\":\"the uuid its CDR "
+"will carry\"},"
+"  \"caller\":{\"type\":\"string\"},\"callee\":{\"type\":\"string\"},"
+"  \"context\":{\"type\":\"string\"},"
+"  \"state\":{\"type\":\"string\",\"enum\":[\"ringing\",\"talking\"]},"
+"  \"start\":{\"type\":\"string\",\"format\":\"date-time\"},"
+"  \"answer\":{\"type\":\"string\"},"
+"  \"recording\":{\"type\":[\"object\",\"null\"],\"properties\":{"
+"    \"id\":{\"type\":\"integer\"},\"paused\":{\"type\":\"boolean\"}}}}},"
+"\"RecordingAction\":{\"type\":\"object\",\"additionalProperties\":"
+"  false,\"required\":[\"action\"],\"properties\":{"
+"  \"action\":{\"type\":\"string\",\"enum\":[\"start\",\"pause\","
+"  \"resume\",\"stop\"]},"
+"  \"mode\":{\"type\":\"string\",\"enum\":[\"mixed\",\"split\"],"
+"  \"default\":\"mixed\"}}},"
+"\"RecordingActionResult\":{\"type\":\"object\",\"properties\":{"
+"  \"call_uuid\":{\"type\":\"string\"},\"action\":{\"type\":\"string\"},"
+"  \"recording_id\":{\"type\":\"integer\"}}},"
 "\"AudioWav\":{\"type\":\"string\",\"format\":\"binary\","
 "  \"description\":\"a RIFF/WAVE file\"},"
 "\"TokenRequest\":{\"type\":\"object\",\"additionalProperties\":false,"
@@ -324,10 +343,19 @@ static json_t *operation(const struct api_route *rt)
 		const char *e = strchr(p, '}');
 		if (!e)
 			break;
-		json_array_append_new(params, json_pack(
-			"{s:s%, s:s, s:b, s:{s:s, s:i}}", "name", p + 1,
-			(size_t)(e - p - 1), "in", "path", "required", 1,
-			"schema", "type", "integer", "minimum", 1));
+		/* ids are numbers; a call is named by its uuid */
+		if (e - p > 5 && !strncmp(e - 5, "_uuid", 5))
+			json_array_append_new(params, json_pack(
+				"{s:s%, s:s, s:b, s:{s:s, s:s}}", "name",
+				p + 1, (size_t)(e - p - 1), "in", "path",
+				"required", 1, "schema", "type", "string",
+				"format", "uuid"));
+		else
+			json_array_append_new(params, json_pack(
+				"{s:s%, s:s, s:b, s:{s:s, s:i}}", "name",
+				p + 1, (size_t)(e - p - 1), "in", "path",
+				"required", 1, "schema", "type", "integer",
+				"minimum", 1));
 		p = e + 1;
 	}
 	if (!strcmp(rt->method, "GET") && strstr(rt->result ? rt->result : "",

@@ -22,7 +22,7 @@
 /* pattern segments "{x}" capture; returns true on a full match */
 static bool match(const char *pattern, const char *path, struct api_req *req)
 {
-	static char store[API_MAX_PARAMS][24];
+	static char store[API_MAX_PARAMS][40];   /* ids, and uuids (36) */
 	size_t n = 0;
 
 	while (*pattern && *path) {

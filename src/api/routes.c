@@ -167,6 +167,13 @@ const struct api_route api_routes[] = {
 	{"DELETE", T "/routes/{route_id}", PERM_TENANT_ADMIN, 0, -1,
 	 routes_delete, "Delete an outbound route", "routes", NULL, NULL},
 
+	{"GET", T "/calls", PERM_TENANT_READ, 0, -1, calls_list,
+	 "The calls in progress (tenant admins and supervisors)", "calls",
+	 NULL, "CallList"},
+	{"POST", T "/calls/{call_uuid}/recording", PERM_TENANT_READ, 0, -1,
+	 calls_record, "Start, pause, resume or stop recording a call "
+	 "(tenant admins and supervisors)", "calls", "RecordingAction",
+	 "RecordingActionResult"},
 	{"GET", T "/cdrs", PERM_CDR_READ, 0, -1, cdrs_list,
 	 "Call detail records of calls that started in [from, to), oldest "
 	 "first; format=csv for all of them at once in Asterisk's cdr-csv "

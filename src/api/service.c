@@ -90,3 +90,9 @@ void api_service_set_prompts_hook(struct api_service *as,
 	as->ctx.prompts_changed = h;
 	as->ctx.prompts_arg = arg;
 }
+
+void api_service_set_pbx(struct api_service *as, struct pbx *p)
+{
+	if (as)
+		as->ctx.pbx = p;
+}

@@ -17,6 +17,7 @@ struct store;
 struct directory;
 struct location;
 struct api_service;
+struct pbx;
 
 int  api_service_alloc(struct api_service **asp, const struct conf *conf,
 		       struct store *st, struct directory *dir,
@@ -35,5 +36,8 @@ void api_service_set_prompts_hook(struct api_service *as,
 					    const char *name, bool removed,
 					    void *arg),
 				  void *arg);
+
+/* the call layer whose calls the API lists and records (may be NULL) */
+void api_service_set_pbx(struct api_service *as, struct pbx *p);
 
 #endif

@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <sodium.h>
 #include "cdr/cdr.h"
+#include "core/random.h"
 #include "store/writer.h"
 
 const char *cdr_disposition_name(enum cdr_disposition d)
@@ -55,21 +56,6 @@ void cdr_finish(struct cdr *c)
 				      : 0;
 }
 
-/* a random (version 4) UUID, for a record the call layer left unnamed:
-   the store knows records by (tenant, uuid) */
-static void make_uuid(char out[37])
-{
-	unsigned char b[16];
-
-	randombytes_buf(b, sizeof(b));
-	b[6] = (unsigned char)((b[6] & 0x0f) | 0x40);
-	b[8] = (unsigned char)((b[8] & 0x3f) | 0x80);
-	snprintf(out, 37, "%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-"
-		 "%02x%02x%02x%02x%02x%02x", b[0], b[1], b[2], b[3], b[4],
-		 b[5], b[6], b[7], b[8], b[9], b[10], b[11], b[12], b[13],
-		 b[14], b[15]);
-}
-
 /* Durations are worked out here again from the timestamps, so what is
    stored always agrees with them. */
 int cdr_submit(struct store_writer *w, struct cdr *c)
@@ -81,7 +67,7 @@ int cdr_submit(struct store_writer *w, struct cdr *c)
 		return EINVAL;
 	}
 	if (!c->uuid[0])
-		make_uuid(c->uuid);
+		random_uuid(c->uuid);
 	cdr_finish(c);
 	return store_writer_submit_cdr(w, c);
 }

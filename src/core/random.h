@@ -14,5 +14,7 @@
 #define CENTREX_CORE_RANDOM_H
 
 void random_init(void);
+/* A random (version 4) UUID in its 36-character text form, any thread. */
+void random_uuid(char out[37]);
 
 #endif

@@ -16,6 +16,7 @@
 #include "pbx/call.h"
 #include "pbx/legsdp.h"
 #include "pbx/priv.h"
+#include "pbx/recording.h"
 #include "pbx/trunks.h"
 
 enum { TRUNK_SILENCE_MS = 4000 };   /* no answer at all: next trunk */
@@ -61,6 +62,8 @@ struct call {
 	char best_reason[64];
 	bool ended;
 	bool app_answered;            /**< the app answered the caller */
+	int64_t rec_id;               /**< recording in progress, 0 = none */
+	bool rec_paused;
 };
 
 /* the caller is talking to someone: a callee, or one of our services */
@@ -1087,20 +1090,6 @@ bool call_is_retransmission(struct pbx *p, const struct sip_msg *msg)
 	return true;
 }
 
-static void make_uuid(char *buf)
-{
-	uint8_t b[16];
-
-	rand_bytes(b, sizeof(b));
-	b[6] = (uint8_t)((b[6] & 0x0f) | 0x40);
-	b[8] = (uint8_t)((b[8] & 0x3f) | 0x80);
-	(void)re_snprintf(buf, 37, "%02x%02x%02x%02x-%02x%02x-%02x%02x-"
-			  "%02x%02x-%02x%02x%02x%02x%02x%02x",
-			  b[0], b[1], b[2], b[3], b[4], b[5], b[6], b[7],
-			  b[8], b[9], b[10], b[11], b[12], b[13], b[14],
-			  b[15]);
-}
-
 static void reject_new(struct pbx *p, const struct sip_msg *msg,
 		       uint16_t scode, const char *reason, uint16_t cause)
 {
@@ -1115,7 +1104,7 @@ static void fill_cdr(struct call *c, const struct call_origin *o,
 {
 	struct cdr *cdr = c->cdr;
 
-	make_uuid(cdr->uuid);
+	random_uuid(cdr->uuid);
 	cdr->tenant_id = o->tenant_id;
 	cdr->site_id = o->site_id;
 	cdr->caller_user_id = o->user_id;
@@ -1141,7 +1130,7 @@ static void cdr_for_refusal(struct pbx *p, const struct sip_msg *msg,
 
 	if (!cdr)
 		return;
-	make_uuid(cdr->uuid);
+	random_uuid(cdr->uuid);
 	cdr->tenant_id = o->tenant_id;
 	cdr->site_id = o->site_id;
 	cdr->caller_user_id = o->user_id;
@@ -1405,4 +1394,79 @@ void call_end_all(struct pbx *p)
 		call_end(c, CDR_PARTY_SYSTEM, 503, "Service Unavailable", 41,
 			 CDR_FAILED);
 	}
+}
+
+/* ---- the API's view ----------------------------------------------------- */
+
+static struct call *call_by_uuid(struct pbx *p, int64_t tenant_id,
+				 const char *uuid)
+{
+	for (struct le *le = list_head(&p->all); le; le = le->next) {
+		struct call *c = le->data;
+
+		if (!c->ended && c->cdr && c->o.tenant_id == tenant_id &&
+		    !strcmp(c->cdr->uuid, uuid))
+			return c;
+	}
+	return NULL;
+}
+
+void call_foreach(struct pbx *p, int64_t tenant_id, call_info_h *h,
+		  void *arg)
+{
+	for (struct le *le = list_head(&p->all); le; le = le->next) {
+		struct call *c = le->data;
+		struct call_info ci;
+
+		if (c->ended || !c->cdr || c->o.tenant_id != tenant_id)
+			continue;
+		memset(&ci, 0, sizeof(ci));
+		str_ncpy(ci.uuid, c->cdr->uuid, sizeof(ci.uuid));
+		str_ncpy(ci.caller, c->cdr->caller, sizeof(ci.caller));
+		str_ncpy(ci.callee, c->cdr->callee, sizeof(ci.callee));
+		str_ncpy(ci.context, c->cdr->context, sizeof(ci.context));
+		ci.state = answered(c) ? "talking" : "ringing";
+		ci.start_ms = c->cdr->start_ms;
+		ci.answer_ms = answered(c) ? c->a->answer_ms : 0;
+		ci.recording_id = c->rec_id;
+		ci.recording_paused = c->rec_paused;
+		h(&ci, arg);
+	}
+}
+
+int call_record(struct pbx *p, int64_t tenant_id, const char *uuid,
+		enum call_rec_action action, enum media_rec_mode mode,
+		int64_t *idp)
+{
+	struct call *c = call_by_uuid(p, tenant_id, uuid);
+	int err = 0;
+
+	if (!c)
+		return ENOENT;
+	if (!answered(c) || !c->relay)
+		return EBUSY;
+	if (action == CALL_REC_START ? c->rec_id != 0 : c->rec_id == 0)
+		return EALREADY;
+	switch (action) {
+	case CALL_REC_START:
+		err = recording_start(p, tenant_id, uuid, c->relay, mode,
+				      &c->rec_id);
+		c->rec_paused = false;
+		break;
+	case CALL_REC_PAUSE:
+	case CALL_REC_RESUME:
+		err = media_relay_record_pause(c->relay,
+					       action == CALL_REC_PAUSE);
+		if (!err)
+			c->rec_paused = action == CALL_REC_PAUSE;
+		break;
+	case CALL_REC_STOP:
+		err = media_relay_record_stop(c->relay);
+		break;
+	}
+	if (idp)
+		*idp = c->rec_id;
+	if (action == CALL_REC_STOP && !err)
+		c->rec_id = 0;
+	return err;
 }

@@ -22,6 +22,7 @@
 #include <stdint.h>
 #include <re.h>
 #include "cdr/cdr.h"
+#include "pbx/calls.h"
 
 struct pbx;
 struct trunk;

@@ -24,6 +24,7 @@ struct sipauth;
 struct media_engine;
 struct theap;
 struct pbx;
+struct recwriter;
 
 struct pbx_deps {
 	const struct conf *conf;
@@ -36,6 +37,7 @@ struct pbx_deps {
 	struct media_engine *media;
 	struct theap *theap;
 	struct prompt_lib *prompts;   /**< may be NULL: no prompts */
+	struct recwriter *recorder;   /**< may be NULL: no recordings */
 };
 
 int  pbx_alloc(struct pbx **pp, const struct pbx_deps *deps);

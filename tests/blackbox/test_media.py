@@ -7,12 +7,16 @@ records what it hears; the assertions are about that audio and about the
 digits the phone receives back.
 """
 import os
+import struct
 import time
+import wave
 
 import pytest
 
-from audio import contains, dominant, tone_report, write_dtmf, write_tone
-from test_calls import TONES, Phone, phones, wait_cdrs  # noqa: F401
+from audio import (contains, dominant, goertzel_power, tone_report,
+                   write_dtmf, write_tone)
+from test_calls import TONES, Phone, admin, phones, wait_cdrs  # noqa: F401
+from apiclient import ApiClient
 from test_baresip import BARESIP, MODULES
 
 pytestmark = pytest.mark.skipif(
@@ -181,3 +185,88 @@ def test_three_phones_in_a_conference(centrexd, phones):
     got = wait_cdrs(centrexd, 3)
     assert all(x["callee"] == "*4712" and x["disposition"] == "answered"
                for x in got), got
+
+
+def live_calls(api):
+    r = api.get("/tenants/1/calls")
+    assert r.status == 200, r
+    return r.json()["items"]
+
+
+def channel(data, ch, nch):
+    """Samples of one channel of 16-bit PCM interleaved frames."""
+    vals = struct.unpack("<%dh" % (len(data) // 2), data)
+    return list(vals[ch::nch])
+
+
+def test_recording_a_call(centrexd, phones, tmp_path):
+    """An admin records a call between 1001 and 1002 through the API, as
+    two channels, pausing it for a while: the recording is linked to the
+    call's CDR, holds 1001's tone on the left and 1002's on the right, and
+    is shorter than the call by the pause.  Bad requests say what is
+    wrong: unknown action, a call not ringing any more, another tenant."""
+    api = admin(centrexd)
+    a, b = phones(centrexd, "1001", "1002")
+    a.dial("1002")
+    b.wait_event("CALL_INCOMING")
+    (ringing,) = live_calls(api)
+    assert ringing["state"] == "ringing", ringing
+    path = "/tenants/1/calls/%s/recording" % ringing["uuid"]
+    r = api.post(path, {"action": "start"})
+    assert r.status == 409 and r.field == "action", r
+    b.cmd("accept")
+    a.wait_event("CALL_ESTABLISHED")
+    (call,) = live_calls(api)
+    assert call["state"] == "talking" and call["recording"] is None, call
+
+    r = api.post(path, {"action": "dance"})
+    assert r.status == 422 and r.field == "action", r
+    r = api.post(path, {"action": "start", "mode": "stereo"})
+    assert r.status == 422 and r.field == "mode", r
+    r = api.post(path, {"action": "stop"})
+    assert r.status == 409, r
+    r = api.post(path, {"action": "start", "mode": "split"})
+    assert r.status == 200, r
+    rec_id = r.json()["recording_id"]
+    assert api.post(path, {"action": "start"}).status == 409
+    time.sleep(2)
+    assert api.post(path, {"action": "pause"}).status == 200
+    assert live_calls(api)[0]["recording"] == {"id": rec_id, "paused": True}
+    time.sleep(2)
+    assert api.post(path, {"action": "resume"}).status == 200
+    time.sleep(2)
+    # another tenant's admin cannot see or touch the call
+    other = ApiClient(centrexd.http_port)
+    other.login("admin@globex.example", "admin-demo")
+    r = other.post(path.replace("/tenants/1/", "/tenants/2/"),
+                   {"action": "stop"})
+    assert r.status == 404, r
+    assert other.get("/tenants/2/calls").json()["items"] == []
+    a.cmd("hangup")
+    b.wait_event("CALL_CLOSED")
+
+    cdr = wait_cdrs(centrexd, 1)[0]
+    assert cdr["uuid"] == call["uuid"] and cdr["recordings"] == [rec_id], cdr
+    deadline = time.monotonic() + 5
+    while True:
+        rec = api.get("/tenants/1/recordings/%d" % rec_id).json()
+        if rec["state"] != "recording" or time.monotonic() > deadline:
+            break
+        time.sleep(0.2)
+    assert rec["state"] == "done" and rec["channels"] == 2, rec
+    assert rec["call_uuid"] == call["uuid"] and rec["mode"] == "split", rec
+    # about 4 s recorded of a 6 s call
+    assert 3300 <= rec["duration_ms"] <= 4800, rec
+    r = api.get("/tenants/1/recordings/%d/audio" % rec_id)
+    assert r.status == 200 and r.content_type == "audio/wav", r
+    out = tmp_path / "rec.wav"
+    out.write_bytes(r.body)
+    with wave.open(str(out), "rb") as w:
+        assert w.getnchannels() == 2 and w.getframerate() == 16000
+        data = w.readframes(w.getnframes())
+    left, right = channel(data, 0, 2), channel(data, 1, 2)
+    f1, f2 = TONES["1001"], TONES["1002"]
+    assert goertzel_power(left, 16000, f1) > \
+        50 * goertzel_power(left, 16000, f2)
+    assert goertzel_power(right, 16000, f2) > \
+        50 * goertzel_power(right, 16000, f1)
