@@ -69,3 +69,25 @@ int apprompt_greeting(struct pbx *p, struct media_relay *r,
 	}
 	return media_relay_play(r, MEDIA_A, clips, n, false, play_id);
 }
+
+int apprompt_moh(struct pbx *p, struct media_relay *r, enum media_side side,
+		 int64_t tenant_id, const char *class_name)
+{
+	struct media_clip clips[MAX_CLIPS];
+	struct prompt_list l = {0};
+	size_t n = 0;
+	int err;
+
+	if (!p->d.prompts)
+		return ENOENT;
+	err = prompt_moh(p->d.prompts, (uint64_t)tenant_id,
+			 class_name && *class_name ? class_name : "default", &l);
+	if (err)
+		return err;
+	for (size_t i = 0; i < l.n; i++)
+		add(clips, &n, prompt_ref(l.v[i]));
+	prompt_list_release(&l);
+	if (!n)
+		return ENOENT;
+	return media_relay_play(r, side, clips, n, true, 0);
+}

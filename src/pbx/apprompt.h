@@ -15,5 +15,10 @@ struct pbx;
    tenant's language; PLAY_DONE with play_id when it has been heard. */
 int apprompt_greeting(struct pbx *p, struct media_relay *r,
 		      const struct call_origin *o, uint32_t play_id);
+/* Music on hold of the tenant's class (its own, else the system's) to
+   side of r, looping until the side is given something else to hear.
+   ENOENT: no music at all. */
+int apprompt_moh(struct pbx *p, struct media_relay *r, enum media_side side,
+		 int64_t tenant_id, const char *class_name);
 
 #endif

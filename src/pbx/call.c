@@ -13,6 +13,7 @@
 #include "core/theap.h"
 #include "media/media.h"
 #include "pbx/app.h"
+#include "pbx/apprompt.h"
 #include "pbx/call.h"
 #include "pbx/legsdp.h"
 #include "pbx/priv.h"
@@ -63,6 +64,7 @@ struct call {
 	bool ended;
 	bool app_answered;            /**< the app answered the caller */
 	int64_t rec_id;               /**< recording in progress, 0 = none */
+	struct leg *held_by;          /**< the side that put the call on hold */
 	bool rec_paused;
 };
 
@@ -820,6 +822,41 @@ static void leg_close_h(int err, const struct sip_msg *msg, void *arg)
 /* ---- mid-call offers ------------------------------------------------------ */
 
 /*
+ * Hold: a phone that puts the call on hold (sendonly or inactive) is
+ * answered as usual, and the other party hears the tenant's music on
+ * hold instead of silence; resuming (sendrecv again) gives it back the
+ * holder's voice.  The other party's phone is not told: for it the call
+ * goes on, with music.  True when that is what happened, so the offer is
+ * not passed on.  Without music (no MOH files), the hold is passed on to
+ * the other party's phone as before.
+ */
+static bool hold_music(struct call *c, struct leg *leg, struct leg *o)
+{
+	enum sdp_dir dir = legsdp_peer_dir(leg->sdp);
+	bool hold = dir == SDP_SENDONLY || dir == SDP_INACTIVE;
+	enum media_side os = o->is_a ? MEDIA_A : MEDIA_B;
+
+	if (hold && !c->held_by) {
+		if (apprompt_moh(c->p, c->relay, os, c->o.tenant_id, NULL))
+			return false;
+		c->held_by = leg;
+		tlog_info("pbx/call", c->slug, "call %s: on hold, music to "
+			  "the %s", c->cdr->uuid, o->is_a ? "caller"
+							  : "callee");
+		return true;
+	}
+	if (c->held_by != leg)
+		return false;
+	if (!hold) {
+		(void)media_relay_hear(c->relay, os, MEDIA_HEAR_PEER);
+		c->held_by = NULL;
+		tlog_info("pbx/call", c->slug, "call %s: resumed",
+			  c->cdr->uuid);
+	}
+	return true;   /* still on hold, or resumed: nothing to pass on */
+}
+
+/*
  * A re-INVITE (hold, resume, new address) from one side: answer it at
  * once from what the other side agreed last, and pass the new offer on
  * so the other side learns about the hold.
@@ -851,6 +888,8 @@ static int leg_offer_h(struct mbuf **descp, const struct sip_msg *msg,
 	if (err)
 		return err;
 	relay_peer(c, leg, leg->is_a ? &leg->t.sig : &msg->src);
+	if (hold_music(c, leg, o))
+		return 0;
 
 	if (!legsdp_offer_from(o->sdp, leg->sdp, &offer))
 		(void)sipsess_modify(o->sess, offer);
