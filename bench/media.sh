@@ -12,10 +12,11 @@
 #       (env TRANSCODE_CALLS, default "25 50 100 125 150 200 300")
 #   -l  concurrent players to try (env PLAYERS, default "250 500 1000 1500 2000 3000 4000")
 #   -r  concurrent recordings to try (env RECORDINGS, default "250 500 1000 2000 4000")
-# More knobs (environment): PLAYER_CODEC (pcmu; or opus), PLAYER_CALLER (1:
-#   the caller of a player sends its 20 ms stream too; 0: it is silent), REC_CHANNELS (1:
-#   mixed; 2: one leg per channel), MAX_LATE_MS (40), MAX_LAG_MS (20),
-#   SAT_PCT (95), SPEECH and CLIP (WAV files: what the phones say, what the
+# More knobs (environment): PLAYER_CODEC (pcmu; or opus), PLAYER_CALLER
+#   (1: a player's caller sends its 20 ms stream too; 0: it is silent),
+#   REC_CHANNELS (1: mixed; 2: one leg per channel), MAX_LATE_MS (40),
+#   MAX_LAG_MS (20), REC_MAX_LAG_MS (200), SAT_PCT (95), RETRY_UNCLEAN
+#   (1), SPEECH and CLIP (WAV files: what the phones say, what the
 #   players loop; default an Asterisk English prompt and an opsound MOH
 #   track, made-up audio when absent), MEDIALOAD (a binary to use instead
 #   of building build/mediaload), CALLS_TSV (bench/results/calls.tsv),
@@ -46,8 +47,9 @@
 #   show no drop anywhere, and the driver kept its pace (at most
 #   MAX_LAG_MS late), and no stream skipped a frame (a media thread more
 #   than three frames late drops them: seen as a stream falling a whole
-#   20 ms slot behind its own schedule).  The search stops at the first
-#   unclean step, or after a step where the media thread was busy (on a
+#   20 ms slot behind its own schedule).  An unclean step is tried
+#   RETRY_UNCLEAN more times (the host may be shared); the search stops at
+#   the first step unclean every time, or after a step where the media thread was busy (on a
 #   CPU, or ready and waiting for one) SAT_PCT % of the time or more.
 #   Reported: the largest clean N (raw), the media thread's CPU over the
 #   window (utime+stime of that thread, /proc; its wait for a CPU from
@@ -63,7 +65,8 @@
 #              each, as media threads feed them, written by the one writer
 #              thread into RUNDIR/rec on this disk.  Clean: no frame dropped
 #              (full ring), no error, every frame in the files, the feeder on
-#              time.  Reported: the writer thread's CPU, bytes/s to disk
+#              time (REC_MAX_LAG_MS: a late feeder only hands over what the
+#              2 s rings absorb).  Reported: the writer thread's CPU, bytes/s to disk
 #              (file bytes / run time), and how long syncfs() took after.
 #
 #   For scale: packets/s per core of the plain relays, rtpengine and
@@ -93,6 +96,8 @@ PLAYER_CALLER=${PLAYER_CALLER:-1}
 REC_CHANNELS=${REC_CHANNELS:-1}
 MAX_LATE_MS=${MAX_LATE_MS:-40}
 MAX_LAG_MS=${MAX_LAG_MS:-20}
+REC_MAX_LAG_MS=${REC_MAX_LAG_MS:-200}
+RETRY_UNCLEAN=${RETRY_UNCLEAN:-1}
 SAT_PCT=${SAT_PCT:-95}
 CALLS_TSV=${CALLS_TSV:-$BENCH/results/calls.tsv}
 RESULTS=${RESULTS:-$BENCH/results/media.tsv}
@@ -258,7 +263,7 @@ relay_verdict() {
 
 record_verdict() {
 	awk -v n="$1" -v dr="$(k dropped_frames)" -v er="$(k errors)" -v fr="$(k frames)" -v ex="$(k expected_frames)" \
-		-v rs="$(k results)" -v lag="$(k lag_max_ms)" -v mlag="$MAX_LAG_MS" -v cpu="$(k writer_cpu_pct)" \
+		-v rs="$(k results)" -v lag="$(k lag_max_ms)" -v mlag="$REC_MAX_LAG_MS" -v cpu="$(k writer_cpu_pct)" \
 		-v sat="$SAT_PCT" 'BEGIN {
 		s = (cpu >= sat) ? 1 : 0
 		if (rs < n)  { printf "0 %d only %d of %d recordings finished\n", s, rs, n; exit }
@@ -273,11 +278,12 @@ record_verdict() {
 # search PART "N ...": steps up until unclean or saturated; sets BEST[PART]
 # to "N CPU% extra" of the largest clean step
 search() {
-	local p=$1 n clean sat verdict cpu extra args
+	local p=$1 n clean sat verdict cpu extra args try
 	log "== $p: ${2}"
 	BEST[$p]=""
 	FIRSTFAIL[$p]="none up to the last step"
 	for n in $2; do
+	for try in $(seq 0 "$RETRY_UNCLEAN"); do
 		wait_quiet
 		case $p in
 		transcode) args=(transcode -n "$n" "${SPEECH_ARG[@]}") ;;
@@ -306,6 +312,11 @@ search() {
 			log "$p $n: media-cpu=${cpu}% wait=$(k media_wait_pct)% driver-cpu=$(k driver_cpu_pct)% sent=$(k sent) out=$(k out_window)/$(k out_expected)" \
 				"missing=$(k out_missing) skipped=$(k out_skipped) late=$(k late) (max $(k late_max_ms)ms) lag=$(k lag_max_ms)ms -> $verdict"
 		fi
+		# the host may be shared: an unclean step gets RETRY_UNCLEAN more
+		# tries before it counts (a real limit fails every time)
+		[ "$clean" = 1 ] && break
+		[ "$try" -lt "$RETRY_UNCLEAN" ] && log "$p $n: unclean, trying once more"
+	done
 		if [ "$clean" != 1 ]; then
 			FIRSTFAIL[$p]="$n: $verdict"
 			break
