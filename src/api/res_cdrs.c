@@ -99,6 +99,12 @@ static json_t *leg_json(const struct cdr_leg *l)
 		"tx_bytes", (json_int_t)l->rtp_tx_bytes,
 		"lost", (json_int_t)l->rtp_lost,
 		"jitter_ms", l->jitter_ms));
+	json_object_set_new(o, "quality", json_pack(
+		"{s:o, s:o, s:o}",
+		"mos", l->mos > 0 ? json_real(l->mos) : json_null(),
+		"rtt_ms", l->rtt_ms >= 0 ? json_real(l->rtt_ms) : json_null(),
+		"peer_loss_pct", l->peer_loss_pct >= 0
+		? json_real(l->peer_loss_pct) : json_null()));
 	return o;
 }
 

@@ -44,6 +44,10 @@ struct cdr_leg {
 	uint64_t rtp_rx_bytes, rtp_tx_bytes;
 	uint32_t rtp_lost;
 	double   jitter_ms;
+	/* quality (media/dsp/emodel.h); -1 where nothing was measured */
+	double   rtt_ms;             /**< round trip to the peer (RTCP) */
+	double   peer_loss_pct;      /**< loss the peer reported of our audio */
+	double   mos;                /**< of the audio from the peer; 0 = none */
 };
 
 enum { CDR_MAX_LEGS = 16 };
@@ -70,6 +74,18 @@ struct cdr {
 	size_t   legc;
 	struct cdr_leg legs[CDR_MAX_LEGS];
 };
+
+/* A quality figure as stored (scaled integer, -1 = not measured) and
+   back. */
+static inline int64_t cdr_quality_int(double v, double scale)
+{
+	return v < 0 ? -1 : (int64_t)(v * scale + 0.5);
+}
+
+static inline double cdr_quality_double(int64_t v, double scale)
+{
+	return v < 0 ? -1.0 : (double)v / scale;
+}
 
 const char *cdr_disposition_name(enum cdr_disposition d);
 const char *cdr_party_name(enum cdr_party p);

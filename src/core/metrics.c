@@ -24,6 +24,9 @@ static const char *names[M_COUNT] = {
 	[M_STORE_WRITES]       = "store_writes",
 	[M_STORE_ERRORS]       = "store_errors",
 	[M_LIBRARY_COMPLAINTS] = "library_complaints",
+	[M_CALL_LEGS_SCORED]   = "call_legs_scored",
+	[M_CALL_MOS_X100_SUM]  = "call_mos_x100_sum",
+	[M_CALL_LEGS_POOR]     = "call_legs_poor",
 };
 
 void metrics_inc(enum metric m)

@@ -28,6 +28,11 @@ enum metric {
 	M_STORE_WRITES,
 	M_STORE_ERRORS,
 	M_LIBRARY_COMPLAINTS,
+	/* call quality: legs with an E-model estimate, the sum of their
+	   MOS x 100 (sum / legs / 100 = the mean), those below 3.6 */
+	M_CALL_LEGS_SCORED,
+	M_CALL_MOS_X100_SUM,
+	M_CALL_LEGS_POOR,
 	M_COUNT
 };
 

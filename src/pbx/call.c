@@ -11,6 +11,8 @@
 #include "core/log.h"
 #include "core/random.h"
 #include "core/theap.h"
+#include "core/metrics.h"
+#include "media/dsp/emodel.h"
 #include "media/media.h"
 #include "pbx/app.h"
 #include "pbx/apprompt.h"
@@ -179,8 +181,36 @@ static void fill_leg(struct cdr_leg *cl, const struct leg *leg)
 	cl->answer_ms = leg->answer_ms;
 	cl->end_ms = leg->end_ms;
 	cl->status = leg->status;
+	cl->rtt_ms = cl->peer_loss_pct = -1.0;   /* until measured */
 	if (leg->sdp)
 		legsdp_codec(leg->sdp, cl->codec, sizeof(cl->codec));
+}
+
+/*
+ * The E-model's estimate of how the leg's audio sounded when it reached
+ * us: its codec, the packets lost on the way (sequence numbers), a
+ * playout buffer of twice the measured jitter (what an adaptive buffer
+ * settles at), and half the round trip RTCP measured to the peer.
+ */
+static double leg_mos(const struct cdr_leg *cl)
+{
+	struct emodel_leg el = {0};
+	struct emodel_result res;
+	char name[32];
+	uint64_t expected = cl->rtp_rx_packets + cl->rtp_lost;
+
+	if (!cl->rtp_rx_packets)
+		return 0.0;
+	str_ncpy(name, cl->codec, sizeof(name));
+	name[strcspn(name, "/")] = '\0';
+	if (emodel_codec_by_name(name, &el.codec))
+		return 0.0;   /* a codec the model does not know */
+	el.loss_pct = 100.0 * (double)cl->rtp_lost / (double)expected;
+	el.jitter_buf_ms = cl->jitter_ms * 2.0 < 20.0 ? 20.0
+						     : cl->jitter_ms * 2.0;
+	el.rtt_ms = cl->rtt_ms > 0 ? cl->rtt_ms : 0.0;
+	emodel_estimate(&el, &res);
+	return res.mos;
 }
 
 /* what the leg's peer sent us and what we sent it */
@@ -192,6 +222,16 @@ static void put_rtp(struct cdr_leg *cl, const struct media_side_stats *s)
 	cl->rtp_tx_bytes = s->tx_bytes;
 	cl->rtp_lost = s->lost;
 	cl->jitter_ms = s->jitter_ms;
+	cl->rtt_ms = s->rtt_ms;
+	cl->peer_loss_pct = s->rtcp_loss_pct;
+	cl->mos = leg_mos(cl);
+	if (cl->mos > 0) {
+		metrics_inc(M_CALL_LEGS_SCORED);
+		metrics_add(M_CALL_MOS_X100_SUM,
+			    (uint64_t)(cl->mos * 100.0 + 0.5));
+		if (cl->mos < 3.6)
+			metrics_inc(M_CALL_LEGS_POOR);
+	}
 }
 
 /* the CDR waits for the relay's last counters */

@@ -339,6 +339,16 @@ const struct store_migration store_migrations[] = {
 	 "  ON DELETE CASCADE);"
 	 "CREATE INDEX ring_group_members_user ON ring_group_members"
 	 " (tenant_id, user_id);"},
+
+	/* Call quality per leg: the round trip to the peer from RTCP, the
+	   loss the peer reported of what we sent it, and an E-model MOS
+	   estimate; -1 (0 for the MOS) where nothing was measured. */
+	{8, "call quality in the legs of call records",
+	 "ALTER TABLE cdr_legs ADD COLUMN rtt_us BIGINT NOT NULL DEFAULT -1;"
+	 "ALTER TABLE cdr_legs ADD COLUMN peer_loss_ppm BIGINT NOT NULL "
+	 "DEFAULT -1;"
+	 "ALTER TABLE cdr_legs ADD COLUMN mos_x100 INTEGER NOT NULL "
+	 "DEFAULT 0;"},
 };
 
 const size_t store_migrations_len =

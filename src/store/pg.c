@@ -1892,13 +1892,17 @@ static int cdr_legs_put(struct pg_db *d, int64_t cdr_id, const struct cdr *c)
 		p_int(&q, (int64_t)l->rtp_tx_bytes);
 		p_int(&q, l->rtp_lost);
 		p_int(&q, (int64_t)(l->jitter_ms * 1000.0));
+		p_int(&q, cdr_quality_int(l->rtt_ms, 1000.0));
+		p_int(&q, cdr_quality_int(l->peer_loss_pct, 10000.0));
+		p_int(&q, (int64_t)(l->mos * 100.0 + 0.5));
 		err = query(d, "INSERT INTO cdr_legs (cdr_id, position, dir, "
 			    "peer, device_id, trunk_id, sip_call_id, start_ms, "
 			    "answer_ms, end_ms, status, codec, rtp_rx_packets, "
 			    "rtp_tx_packets, rtp_rx_bytes, rtp_tx_bytes, "
-			    "rtp_lost, jitter_us) VALUES ($1, $2, $3, $4, $5, "
-			    "$6, $7, $8, $9, $10, $11, $12, $13, $14, $15, "
-			    "$16, $17, $18)", &q, NULL);
+			    "rtp_lost, jitter_us, rtt_us, peer_loss_ppm, "
+			    "mos_x100) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, "
+			    "$9, $10, $11, $12, $13, $14, $15, $16, $17, $18, "
+			    "$19, $20, $21)", &q, NULL);
 	}
 	return err;
 }
@@ -1968,7 +1972,8 @@ static int be_cdr_insert(void *p, const struct cdr *c)
 #define LEG_COLUMNS "l.position, l.dir, l.peer, l.device_id, l.trunk_id, " \
 	"l.sip_call_id, l.start_ms, l.answer_ms, l.end_ms, l.status, " \
 	"l.codec, l.rtp_rx_packets, l.rtp_tx_packets, l.rtp_rx_bytes, " \
-	"l.rtp_tx_bytes, l.rtp_lost, l.jitter_us"
+	"l.rtp_tx_bytes, l.rtp_lost, l.jitter_us, l.rtt_us, " \
+	"l.peer_loss_ppm, l.mos_x100"
 enum { CDR_NCOLS = 22 };
 
 static void cdr_row(const PGresult *r, int i, struct cdr *c)
@@ -2022,6 +2027,9 @@ static void leg_row(const PGresult *r, int i, struct cdr_leg *l)
 	l->rtp_tx_bytes = (uint64_t)get_int(r, i, b + 14);
 	l->rtp_lost = (uint32_t)get_int(r, i, b + 15);
 	l->jitter_ms = (double)get_int(r, i, b + 16) / 1000.0;
+	l->rtt_ms = cdr_quality_double(get_int(r, i, b + 17), 1000.0);
+	l->peer_loss_pct = cdr_quality_double(get_int(r, i, b + 18), 10000.0);
+	l->mos = (double)get_int(r, i, b + 19) / 100.0;
 }
 
 static int be_cdr_list(void *p, int64_t tenant_id, int64_t user_id,

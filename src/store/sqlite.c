@@ -1651,8 +1651,9 @@ static int cdr_legs_put(struct sqlite_db *s, int64_t cdr_id,
 		      "peer, device_id, trunk_id, sip_call_id, start_ms, "
 		      "answer_ms, end_ms, status, codec, rtp_rx_packets, "
 		      "rtp_tx_packets, rtp_rx_bytes, rtp_tx_bytes, rtp_lost, "
-		      "jitter_us) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, "
-		      "?, ?, ?, ?, ?, ?)");
+		      "jitter_us, rtt_us, peer_loss_ppm, mos_x100) VALUES (?, "
+		      "?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, "
+		      "?)");
 	for (size_t i = 0; !err && i < c->legc; i++) {
 		const struct cdr_leg *l = &c->legs[i];
 
@@ -1674,6 +1675,10 @@ static int cdr_legs_put(struct sqlite_db *s, int64_t cdr_id,
 		sqlite3_bind_int64(st, 16, (int64_t)l->rtp_tx_bytes);
 		sqlite3_bind_int64(st, 17, l->rtp_lost);
 		sqlite3_bind_int64(st, 18, (int64_t)(l->jitter_ms * 1000.0));
+		sqlite3_bind_int64(st, 19, cdr_quality_int(l->rtt_ms, 1000.0));
+		sqlite3_bind_int64(st, 20,
+				   cdr_quality_int(l->peer_loss_pct, 10000.0));
+		sqlite3_bind_int64(st, 21, (int64_t)(l->mos * 100.0 + 0.5));
 		err = map_rc(s->db, sqlite3_step(st));
 		sqlite3_reset(st);
 	}
@@ -1743,7 +1748,8 @@ static int be_cdr_insert(void *p, const struct cdr *c)
 #define LEG_COLS "l.position, l.dir, l.peer, l.device_id, l.trunk_id, " \
 	"l.sip_call_id, l.start_ms, l.answer_ms, l.end_ms, l.status, " \
 	"l.codec, l.rtp_rx_packets, l.rtp_tx_packets, l.rtp_rx_bytes, " \
-	"l.rtp_tx_bytes, l.rtp_lost, l.jitter_us"
+	"l.rtp_tx_bytes, l.rtp_lost, l.jitter_us, l.rtt_us, " \
+	"l.peer_loss_ppm, l.mos_x100"
 enum { CDR_NCOLS = 22 };
 
 static void cdr_row(sqlite3_stmt *st, struct cdr *c)
@@ -1798,6 +1804,11 @@ static void leg_row(sqlite3_stmt *st, struct cdr_leg *l)
 	l->rtp_tx_bytes = (uint64_t)sqlite3_column_int64(st, b + 14);
 	l->rtp_lost = (uint32_t)sqlite3_column_int64(st, b + 15);
 	l->jitter_ms = (double)sqlite3_column_int64(st, b + 16) / 1000.0;
+	l->rtt_ms = cdr_quality_double(sqlite3_column_int64(st, b + 17),
+				       1000.0);
+	l->peer_loss_pct = cdr_quality_double(sqlite3_column_int64(st, b + 18),
+					      10000.0);
+	l->mos = (double)sqlite3_column_int64(st, b + 19) / 100.0;
 }
 
 static int be_cdr_list(void *p, int64_t tenant_id, int64_t user_id,

@@ -161,6 +161,8 @@ def test_call_audio_both_ways(centrexd, phones, tmp_path):
     for leg in legs:
         assert leg["rtp"]["rx_packets"] > 100, legs
         assert leg["rtp"]["tx_packets"] > 100, legs
+        # G.711 over loopback, nothing lost: a toll-quality estimate
+        assert leg["quality"]["mos"] > 4.0, legs
 
     # the same call, exported from the command line as Asterisk CSV
     from test_cli import Cli

@@ -270,3 +270,25 @@ def test_recording_a_call(centrexd, phones, tmp_path):
         50 * goertzel_power(left, 16000, f2)
     assert goertzel_power(right, 16000, f2) > \
         50 * goertzel_power(right, 16000, f1)
+
+
+def test_call_quality_in_the_cdr(centrexd, phones):
+    """A call long enough for the phones' RTCP: each leg of the CDR has an
+    E-model MOS estimate (toll quality over loopback), and the round trip
+    to a phone, measured from the reports that crossed the relay, is
+    there and small."""
+    a, b = phones(centrexd, "1001", "1002")
+    a.dial("1002")
+    b.wait_event("CALL_INCOMING")
+    b.cmd("accept")
+    a.wait_event("CALL_ESTABLISHED")
+    time.sleep(12)
+    a.cmd("hangup")
+    b.wait_event("CALL_CLOSED")
+    legs = wait_cdrs(centrexd, 1)[0]["legs"]
+    for leg in legs:
+        q = leg["quality"]
+        assert q["mos"] > 4.0, legs
+    rtts = [leg["quality"]["rtt_ms"] for leg in legs
+            if leg["quality"]["rtt_ms"] is not None]
+    assert rtts and all(0 <= r < 200 for r in rtts), legs
