@@ -1,6 +1,7 @@
 /*
- * mediacost.c: the media pieces that no relay drives yet, measured on
- * their own in this process (see mediaload.c for the relay steps).
+ * mediacost.c: the mixer and the codecs timed on their own, without the
+ * network (mediaload.c has them on relays, in conferences and transcoded
+ * calls).
  *
  * mix: CPU time of one conference mixer tick (dsp/mixer.h, every party
  * talking to all) at 3, 5, 10 and 20 parties, and of one 20 ms frame
@@ -9,27 +10,14 @@
  * so that a conference party's cost is mix + decode + encode of its
  * codec.  Thread CPU time (CLOCK_THREAD_CPUTIME_ID), each figure run
  * for at least -t / 10 seconds of CPU.
- *
- * record: N recordings (record/record.h) fed like media threads feed
- * them: every 20 ms one frame of 320 samples (x -C channels) into each
- * ring, from this thread, paced on the monotonic clock, for -W + -t
- * seconds.  Then every recording is closed, the writer stopped, and its
- * results summed: frames in the files, frames dropped to full rings,
- * errors, bytes.  The writer thread's CPU is read over the -t window;
- * syncfs() afterwards says how long the disk took to take what the page
- * cache held.
  */
-#include <errno.h>
-#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
-#include <unistd.h>
 #include "media/audio.h"
 #include "media/codec/codec.h"
 #include "media/dsp/mixer.h"
-#include "record/record.h"
 #include "mediaload.h"
 
 #define FRAME_NS 20000000ull
@@ -150,139 +138,5 @@ int ml_mix(const struct ml_opts *o)
 	codec_cost(CODEC_G722, pcm, n, budget);
 	codec_cost(CODEC_OPUS, pcm, n, budget);
 	free(pcm);
-	return 0;
-}
-
-/* ---- recording writer ---------------------------------------------------- */
-
-struct recdone {
-	struct rec_result r;
-	bool done;
-};
-
-static void rec_done(const struct rec_result *res, void *arg)
-{
-	struct recdone *d = arg;
-
-	d->r = *res;
-	d->done = true;
-}
-
-int ml_record(const struct ml_opts *o)
-{
-	struct recwriter_conf conf = {.data_dir = o->dir};
-	struct recwriter *w = NULL;
-	struct rec_file **files;
-	struct recdone *res;
-	int16_t *pcm, *loop;
-	size_t n, loop_frames = 50, fsz = (size_t)AUDIO_FRAME * o->channels;
-	uint64_t t0, w0, w1, due, lag = 0, k = 0, full = 0, c0 = 0, c1 = 0;
-	uint64_t frames = 0, dropped = 0, bytes = 0, done = 0, errs = 0;
-	uint64_t f0 = 0, f1 = 0, t_close, t_sync;
-	unsigned ch = o->channels;
-	int tid = 0, err, dfd;
-	bool in_window = false;
-
-	if (!o->n || !o->dir || (ch != 1 && ch != 2))
-		ml_fail("record: -n, -d and -C 1|2 are needed");
-	files = calloc(o->n, sizeof(*files));
-	res = calloc(o->n, sizeof(*res));
-	pcm = ml_audio(o->speech, 60, &n);
-	loop = malloc(loop_frames * fsz * sizeof(*loop));
-	if (!files || !res || !loop)
-		ml_die("calloc");
-	/* 1 s of what the media thread hands over: the speech, and in two
-	   channels the other leg half a second further on */
-	for (size_t i = 0; i < loop_frames * AUDIO_FRAME; i++)
-		for (unsigned c = 0; c < ch; c++)
-			loop[i * ch + c] = pcm[(i + c * AUDIO_RATE / 2) % n];
-
-	err = recwriter_start(&w, &conf);
-	if (err)
-		ml_fail("recwriter_start: %s", strerror(err));
-	tid = ml_find_thread("centrexd-rec");
-	if (!tid)
-		ml_fail("no writer thread named centrexd-rec");
-	for (unsigned i = 0; i < o->n; i++) {
-		char path[4096];
-
-		snprintf(path, sizeof(path), "%s/rec-%05u.wav", o->dir, i);
-		files[i] = rec_open(w, path, ch);
-		if (!files[i])
-			ml_fail("rec_open %u: no memory", i);
-	}
-
-	t0 = ml_now_ns() + 50000000ull;
-	w0 = t0 + (uint64_t)(o->warm_s * 1e9);
-	w1 = w0 + (uint64_t)(o->window_s * 1e9);
-	for (due = t0; due < w1; due = t0 + ++k * FRAME_NS) {
-		const int16_t *frame = loop + (k % loop_frames) * fsz;
-		uint64_t now;
-
-		ml_sleep_until(due);
-		now = ml_now_ns();
-		if (now - due > lag)
-			lag = now - due;
-		if (due >= w0 && !in_window) {
-			in_window = true;
-			c0 = ml_cpu_ns(tid);
-			f0 = ml_cpu_ns(0);
-		}
-		for (unsigned i = 0; i < o->n; i++)
-			if (rec_write(files[i], frame, AUDIO_FRAME) == ENOSPC)
-				full++;
-	}
-	c1 = ml_cpu_ns(tid);
-	f1 = ml_cpu_ns(0);
-
-	t_close = ml_now_ns();
-	for (unsigned i = 0; i < o->n; i++)
-		rec_close(files[i], rec_done, &res[i]);
-	recwriter_stop(w);
-	t_close = ml_now_ns() - t_close;
-	for (unsigned i = 0; i < o->n; i++) {
-		done += res[i].done;
-		frames += res[i].r.frames;
-		dropped += res[i].r.dropped_frames;
-		bytes += res[i].r.bytes;
-		errs += res[i].r.err != 0;
-	}
-	t_sync = ml_now_ns();
-	dfd = open(o->dir, O_RDONLY | O_DIRECTORY);
-	if (dfd >= 0) {
-		(void)syncfs(dfd);
-		close(dfd);
-	}
-	t_sync = ml_now_ns() - t_sync;
-	for (unsigned i = 0; i < o->n; i++) {
-		char path[4096];
-
-		snprintf(path, sizeof(path), "%s/rec-%05u.wav", o->dir, i);
-		(void)unlink(path);
-	}
-
-	printf("mode=record\nn=%u\nchannels=%u\nwindow_s=%.3f\n", o->n, ch,
-	       o->window_s);
-	printf("ticks=%llu\nexpected_frames=%llu\nframes=%llu\n",
-	       (unsigned long long)k,
-	       (unsigned long long)(k * AUDIO_FRAME * o->n),
-	       (unsigned long long)frames);
-	printf("dropped_frames=%llu\nfull_writes=%llu\nresults=%llu\n"
-	       "errors=%llu\n", (unsigned long long)dropped,
-	       (unsigned long long)full, (unsigned long long)done,
-	       (unsigned long long)errs);
-	printf("bytes=%llu\ndisk_bytes_per_s=%.0f\n",
-	       (unsigned long long)bytes,
-	       (double)bytes / ((double)k * FRAME_NS / 1e9));
-	printf("writer_cpu_pct=%.1f\nfeeder_cpu_pct=%.1f\n",
-	       100 * (double)(c1 - c0) / 1e9 / o->window_s,
-	       100 * (double)((f1 - f0) - (c1 - c0)) / 1e9 / o->window_s);
-	printf("lag_max_ms=%.1f\nclose_s=%.3f\nsync_s=%.3f\n",
-	       (double)lag / 1e6, (double)t_close / 1e9,
-	       (double)t_sync / 1e9);
-	free(files);
-	free(res);
-	free(pcm);
-	free(loop);
 	return 0;
 }

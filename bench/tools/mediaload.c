@@ -4,8 +4,10 @@
  *
  * usage: mediaload transcode -n CALLS  [common options] [-w WAV]
  *        mediaload play      -n PLAYERS [common options] [-m WAV] [-c pcmu|opus] [-q]
+ *        mediaload conf      -n PARTIES -k SIZE [common options] [-w WAV] [-c pcmu|opus]
+ *        mediaload record    -n CALLS -d DIR [common options] [-C 1|2] [-w WAV]
  *        mediaload mix       [-t SECONDS] [-w WAV]
- *        mediaload record    -n RECORDINGS -d DIR [-t SECONDS] [-C 1|2] [-w WAV]
+ *        mediaload writer    -n RECORDINGS -d DIR [-t SECONDS] [-C 1|2] [-w WAV]
  * common: -t SECONDS (measured window, 5)  -W SECONDS (warm-up before it, 1)
  *         -p LO-HI (the engine's RTP ports, 20000-59999)  -L MS (late: 40)
  *
@@ -22,7 +24,15 @@
  *              media_relay_play with loop) in -c's codec, while the caller
  *              keeps sending its own 20 ms PCMU as a phone does.  Every
  *              player must deliver one packet per 20 ms.
- *   mix, record: see mediacost.c.
+ *   conf       N relays, side A of each a party of a conference of -k
+ *              (N / k conferences, media_conf_join): each party's phone
+ *              sends the speech in -c's codec and must hear the mix of
+ *              the others, in that codec, one packet per 20 ms.
+ *   record     N relays, PCMU both ways (passed through), each recorded
+ *              by the engine (media_relay_record, -C 1 mixed, 2 split)
+ *              into -d: the relay checks of transcode, and those of
+ *              mediarec.c on the recordings.
+ *   mix: see mediacost.c; writer: see mediarec.c.
  *
  * The engine runs as in the daemon: media_start(threads = 1) on 127.0.0.1,
  * this thread as the signalling thread (libre's loop runs while counters
@@ -49,9 +59,12 @@
  *   udp_*       UDP receive/send buffer errors of the network namespace
  *               (/proc/net/snmp) over the whole step: every drop on
  *               loopback, whoever's socket
+ *   mute        output streams whose window held no sound (every µ-law
+ *               sample near zero; an Opus packet of a few bytes)
  *   media_cpu   utime+stime of the media thread over the window, % of one
  *               core; media_wait: time it was ready to run but had no CPU
- *               (schedstat); driver_cpu: the rest of this process
+ *               (schedstat); writer_cpu: the recording writer thread's;
+ *               driver_cpu: the rest of this process
  *
  * Output: KEY=VALUE lines on stdout; exit 0 when the step ran (whatever
  * it measured), 1 when it could not.
@@ -88,6 +101,9 @@
 #define QUANTUM_NS    1000000ull     /* the driver wakes at most once a ms */
 
 enum fmt { FMT_NONE = 0, FMT_PCMU, FMT_OPUS };
+enum mode { M_TRANSCODE, M_PLAY, M_CONF, M_RECORD };
+static const char *const mode_names[] = {"transcode", "play", "conf",
+					  "record"};
 
 /* A stream the relay sends to one of our sockets, by its source port. */
 struct ostream {
@@ -97,6 +113,7 @@ struct ostream {
 	uint32_t ts;
 	uint16_t seq;
 	bool have;
+	bool heard;                 /**< a window packet with sound in it */
 };
 
 /* A stream we send to a relay side. */
@@ -130,8 +147,10 @@ struct sock {
 
 static struct {
 	struct ml_opts o;
-	bool transcode;
+	enum mode mode;
 	struct leg *legs;
+	struct media_conf **confs;  /* conf: party i is in confs[i / k] */
+	int writer_tid;             /* record: the writer thread */
 	unsigned nlegs;
 	uint32_t *by_port;          /* relay port -> leg index + 1 */
 	struct sock s[2];
@@ -296,6 +315,19 @@ static uint32_t get32(const uint8_t *p)
 	       (uint32_t)p[2] << 8 | p[3];
 }
 
+/* Does a payload carry sound?  µ-law: a sample of magnitude segment 2 or
+   more (about 1 % of full scale); Opus: more than a few bytes, which
+   silence or comfort noise would take. */
+static bool has_sound(enum fmt f, const uint8_t *pay, size_t len)
+{
+	if (f == FMT_OPUS)
+		return len > 8;
+	for (size_t i = 0; i < len; i++)
+		if ((pay[i] & 0x7f) < 0x60)
+			return true;
+	return false;
+}
+
 /* One packet from the relay on a socket that expects want; t is its
    kernel arrival time on the monotonic clock. */
 static void out_packet(struct ostream *o, enum fmt want, const uint8_t *p,
@@ -340,6 +372,8 @@ static void out_packet(struct ostream *o, enum fmt want, const uint8_t *p,
 	if (t < (int64_t)g.w0 || t >= (int64_t)g.w1)
 		return;
 	o->win++;
+	if (!o->heard)
+		o->heard = has_sound(want, p + 12, len - 12);
 	late = t - (o->anchor_ns + k * (int64_t)FRAME_NS);
 	if (late > o->late_max_ns)
 		o->late_max_ns = late;
@@ -434,18 +468,6 @@ static void sock_open(struct sock *s, unsigned side, enum fmt want)
 
 /* ---- the engine ---------------------------------------------------------- */
 
-static struct tmr poll_tmr;
-static uint64_t poll_deadline;
-
-static void poll_h(void *arg)
-{
-	(void)arg;
-	if (!g.stats_left || tmr_jiffies() >= poll_deadline)
-		re_cancel();
-	else
-		tmr_start(&poll_tmr, 1, poll_h, NULL);
-}
-
 static void stats_h(const struct media_stats *st, void *arg)
 {
 	struct leg *l = arg;
@@ -466,11 +488,7 @@ static void stats_wait(unsigned from, unsigned to)
 		if (!media_relay_stats(g.legs[i].r, stats_h, &g.legs[i]))
 			g.stats_left++;
 	}
-	poll_deadline = tmr_jiffies() + 10000;
-	tmr_start(&poll_tmr, 0, poll_h, NULL);
-	re_main(NULL);
-	tmr_cancel(&poll_tmr);
-	if (g.stats_left)
+	if (ml_loop_until(&g.stats_left, 10000))
 		ml_fail("%u relays did not answer within 10 s", g.stats_left);
 }
 
@@ -503,16 +521,72 @@ static const struct media_codec opus_codec = {
 static const struct media_codec pcmu_codec = {
 	.id = MEDIA_CODEC_PCMU, .pt = PCMU_PT, .dtmf_pt = -1};
 
+static const struct media_codec *codec_of(enum fmt f)
+{
+	return f == FMT_OPUS ? &opus_codec : &pcmu_codec;
+}
+
+/* Side of leg i faces our socket of that side and agreed codec; its
+   phone sends send_fmt (FMT_NONE: it is silent). */
+static int side_setup(struct leg *l, unsigned i, enum media_side side,
+		      enum fmt codec, enum fmt send_fmt)
+{
+	struct media_peer p = peer_at(&g.s[side]);
+	int err = media_relay_set_peer(l->r, side, &p);
+
+	if (!err && codec == FMT_OPUS)
+		err = media_relay_set_clock(l->r, side, OPUS_PT, 48000);
+	if (!err)
+		err = media_relay_set_codec(l->r, side, codec_of(codec));
+	stream_init(&l->in[side], l->r, side,
+		    send_fmt ? send_fmt : FMT_PCMU, i);
+	if (send_fmt)
+		g.ins[g.nins++] = &l->in[side];
+	return err;
+}
+
+/* What one leg is in each mode; fmt: the players' or the conference's
+   codec. */
+static int leg_setup(struct leg *l, unsigned i, const int16_t *clip,
+		     size_t clip_n, enum fmt fmt)
+{
+	struct media_clip c = {.pcm = clip, .n = clip_n};
+	int err;
+
+	switch (g.mode) {
+	case M_TRANSCODE:
+		err = side_setup(l, i, MEDIA_A, FMT_OPUS, FMT_OPUS);
+		return err ? err : side_setup(l, i, MEDIA_B, FMT_PCMU, FMT_PCMU);
+	case M_PLAY:
+		/* an IVR call: the caller on A, nobody on B */
+		err = side_setup(l, i, MEDIA_A, fmt,
+				 g.o.quiet_caller ? FMT_NONE : FMT_PCMU);
+		return err ? err : media_relay_play(l->r, MEDIA_A, &c, 1,
+						    true, i + 1);
+	case M_CONF:
+		err = side_setup(l, i, MEDIA_A, fmt, fmt);
+		return err ? err : media_conf_join(g.confs[i / g.o.conf_size],
+						   l->r, MEDIA_A);
+	case M_RECORD:
+		err = side_setup(l, i, MEDIA_A, FMT_PCMU, FMT_PCMU);
+		if (!err)
+			err = side_setup(l, i, MEDIA_B, FMT_PCMU, FMT_PCMU);
+		if (!err)
+			ml_rec_attach(l->r, i);
+		return err;
+	}
+	return EINVAL;
+}
+
 /* Allocates and sets up every relay; returns the set-up time in s. */
 static double relays_setup(struct media_engine *me, const int16_t *clip,
-			   size_t clip_n, enum fmt play_fmt)
+			   size_t clip_n, enum fmt fmt)
 {
 	uint64_t t = ml_now_ns();
 
 	for (unsigned i = 0; i < g.nlegs; i++) {
 		struct leg *l = &g.legs[i];
 		struct sockaddr_storage a, b;
-		struct media_peer pa = peer_at(&g.s[0]), pb = peer_at(&g.s[1]);
 		int err = media_relay_alloc(me, &l->r);
 
 		if (err)
@@ -522,43 +596,7 @@ static double relays_setup(struct media_engine *me, const int16_t *clip,
 		media_relay_local(l->r, MEDIA_B, &b, NULL);
 		g.by_port[ntohs(((struct sockaddr_in *)&a)->sin_port)] = i + 1;
 		g.by_port[ntohs(((struct sockaddr_in *)&b)->sin_port)] = i + 1;
-
-		err = media_relay_set_peer(l->r, MEDIA_A, &pa);
-		if (g.transcode) {
-			if (!err)
-				err = media_relay_set_peer(l->r, MEDIA_B, &pb);
-			if (!err)
-				err = media_relay_set_clock(l->r, MEDIA_A,
-							    OPUS_PT, 48000);
-			if (!err)
-				err = media_relay_set_codec(l->r, MEDIA_A,
-							    &opus_codec);
-			if (!err)
-				err = media_relay_set_codec(l->r, MEDIA_B,
-							    &pcmu_codec);
-			stream_init(&l->in[0], l->r, MEDIA_A, FMT_OPUS, i);
-			stream_init(&l->in[1], l->r, MEDIA_B, FMT_PCMU, i);
-			g.ins[g.nins++] = &l->in[0];
-			g.ins[g.nins++] = &l->in[1];
-		}
-		else {
-			/* an IVR call: the caller on A, nobody on B */
-			struct media_clip c = {.pcm = clip, .n = clip_n};
-
-			if (!err)
-				err = media_relay_set_codec(l->r, MEDIA_A,
-					play_fmt == FMT_OPUS ? &opus_codec
-							     : &pcmu_codec);
-			if (!err && play_fmt == FMT_OPUS)
-				err = media_relay_set_clock(l->r, MEDIA_A,
-							    OPUS_PT, 48000);
-			if (!err)
-				err = media_relay_play(l->r, MEDIA_A, &c, 1,
-						       true, i + 1);
-			stream_init(&l->in[0], l->r, MEDIA_A, FMT_PCMU, i);
-			if (!g.o.quiet_caller)
-				g.ins[g.nins++] = &l->in[0];
-		}
+		err = leg_setup(l, i, clip, clip_n, fmt);
 		if (err)
 			ml_fail("relay %u: set-up: %s", i, strerror(err));
 	}
@@ -606,13 +644,19 @@ static struct udp_cnt udp_read(void)
 
 /* ---- one step ------------------------------------------------------------ */
 
-static void report(double setup_s, double media_cpu_s, double media_wait_s,
-		   double self_cpu_s, struct udp_cnt u0, struct udp_cnt u1)
+/* CPU time over the window, s: the media thread's, its wait for a CPU,
+   the writer's (record) and the rest of this process */
+struct cpu_win {
+	double media, wait, writer, self;
+};
+
+static void report(double setup_s, struct cpu_win c, struct udp_cnt u0,
+		   struct udp_cnt u1)
 {
 	uint64_t sent = 0, rx = 0, loss_in = 0, back = 0, expect_win;
 	uint64_t win = 0, missing = 0, short_n = 0, silent = 0, late = 0;
 	uint64_t bad_pt = 0, bad_len = 0, bad_ts = 0, gaps = 0, foreign = 0;
-	uint64_t other = 0, nout = 0, skipped = 0;
+	uint64_t other = 0, nout = 0, skipped = 0, mute = 0;
 	int64_t late_max = 0;
 	double w = g.o.window_s;
 
@@ -642,6 +686,8 @@ static void report(double setup_s, double media_cpu_s, double media_wait_s,
 			}
 			if (!o->win)
 				silent++;
+			else if (!o->heard)
+				mute++;
 			if (o->got)
 				skipped += (uint64_t)(o->last_ns - o->anchor_ns -
 					(int64_t)(o->got - 1) * (int64_t)FRAME_NS +
@@ -656,7 +702,10 @@ static void report(double setup_s, double media_cpu_s, double media_wait_s,
 		}
 	}
 	printf("mode=%s\nn=%u\nwindow_s=%.3f\nsetup_s=%.3f\n",
-	       g.transcode ? "transcode" : "play", g.nlegs, w, setup_s);
+	       mode_names[g.mode], g.nlegs, w, setup_s);
+	if (g.mode == M_CONF)
+		printf("conf_size=%u\nconferences=%u\n", g.o.conf_size,
+		       g.nlegs / g.o.conf_size);
 	printf("streams_in=%u\nstreams_out=%llu\n", g.nins,
 	       (unsigned long long)nout);
 	printf("sent=%llu\nrelay_rx=%llu\nloss_in=%llu\n",
@@ -667,7 +716,8 @@ static void report(double setup_s, double media_cpu_s, double media_wait_s,
 	       (unsigned long long)(expect_win * nout),
 	       (unsigned long long)win, (unsigned long long)missing,
 	       (unsigned long long)short_n, (unsigned long long)silent);
-	printf("out_skipped=%llu\n", (unsigned long long)skipped);
+	printf("out_skipped=%llu\nout_streams_mute=%llu\n",
+	       (unsigned long long)skipped, (unsigned long long)mute);
 	printf("out_pps=%.0f\n", w > 0 ? (double)win / w : 0);
 	printf("back_loss=%llu\nbad_pt=%llu\nbad_len=%llu\nbad_ts=%llu\n"
 	       "gaps=%llu\n", (unsigned long long)back,
@@ -683,37 +733,83 @@ static void report(double setup_s, double media_cpu_s, double media_wait_s,
 	       (unsigned long long)(u1.sndbuf - u0.sndbuf),
 	       (unsigned long long)(u1.inerr - u0.inerr));
 	printf("media_cpu_pct=%.1f\nmedia_wait_pct=%.1f\n"
-	       "driver_cpu_pct=%.1f\n", 100 * media_cpu_s / w,
-	       100 * media_wait_s / w, 100 * self_cpu_s / w);
+	       "driver_cpu_pct=%.1f\n", 100 * c.media / w, 100 * c.wait / w,
+	       100 * c.self / w);
+	if (g.writer_tid)
+		printf("writer_cpu_pct=%.1f\n", 100 * c.writer / w);
 	printf("lag_max_ms=%.1f\n", (double)g.lag_max_ns / 1e6);
 }
 
-static int relay_step(const struct ml_opts *o, bool transcode)
+/* The codecs of the relays' sides and what our two sockets must get:
+   the players' or conference's codec is -c's. */
+static enum fmt mode_fmts(const struct ml_opts *o, enum fmt want[2])
+{
+	enum fmt f = FMT_PCMU;
+
+	if (g.mode == M_PLAY || g.mode == M_CONF) {
+		if (!strcmp(o->codec, "opus"))
+			f = FMT_OPUS;
+		else if (strcmp(o->codec, "pcmu"))
+			ml_fail("-c: pcmu or opus, not '%s'", o->codec);
+	}
+	want[0] = g.mode == M_TRANSCODE ? FMT_OPUS : f;
+	want[1] = g.mode == M_TRANSCODE || g.mode == M_RECORD ? FMT_PCMU
+							       : FMT_NONE;
+	return f;
+}
+
+static void confs_alloc(struct media_engine *me)
+{
+	unsigned k = g.o.conf_size, nc;
+
+	if (!k || k > MEDIA_CONF_MAX || g.nlegs % k)
+		ml_fail("conf: -n must be a multiple of -k (1-%d)",
+			MEDIA_CONF_MAX);
+	nc = g.nlegs / k;
+	g.confs = calloc(nc, sizeof(*g.confs));
+	if (!g.confs)
+		ml_die("calloc");
+	for (unsigned i = 0; i < nc; i++)
+		if (media_conf_alloc(me, &g.confs[i]))
+			ml_fail("media_conf_alloc failed");
+}
+
+/* Every side out of its conference before the relays go (the handle
+   counts members by relay), then the conferences */
+static void confs_free(void)
+{
+	unsigned k = g.o.conf_size;
+
+	for (unsigned i = 0; i < g.nlegs; i++)
+		(void)media_conf_leave(g.confs[i / k], g.legs[i].r, MEDIA_A);
+	for (unsigned i = 0; i < g.nlegs / k; i++)
+		media_conf_free(g.confs[i]);
+	free(g.confs);
+}
+
+static int relay_step(const struct ml_opts *o, enum mode mode)
 {
 	struct media_engine *me = NULL;
-	enum fmt play_fmt = FMT_PCMU;
+	enum fmt fmt, want[2];
 	int16_t *clip = NULL;
 	size_t clip_n = 0;
 	pthread_t snd;
-	uint64_t m0, m1, p0, p1, q0, q1;
+	uint64_t m0, m1, p0, p1, q0, q1, r0 = 0, r1 = 0;
 	struct udp_cnt u0, u1;
+	struct cpu_win cw;
 	struct rlimit rl;
 	struct timespec rt, mt;
 	double setup_s;
 	int tid, err;
 
 	g.o = *o;
-	g.transcode = transcode;
+	g.mode = mode;
 	g.nlegs = o->n;
 	if (!o->n)
 		ml_fail("-n: how many?");
-	if (!transcode) {
-		if (!strcmp(o->codec, "opus"))
-			play_fmt = FMT_OPUS;
-		else if (strcmp(o->codec, "pcmu"))
-			ml_fail("-c: pcmu or opus, not '%s'", o->codec);
+	fmt = mode_fmts(o, want);
+	if (mode == M_PLAY)
 		clip = ml_audio(o->clip, 120, &clip_n);
-	}
 
 	/* four sockets per relay */
 	if (!getrlimit(RLIMIT_NOFILE, &rl)) {
@@ -734,8 +830,8 @@ static int relay_step(const struct ml_opts *o, bool transcode)
 	g.by_port = calloc(65536, sizeof(*g.by_port));
 	if (!g.legs || !g.ins || !g.by_port)
 		ml_die("calloc");
-	sock_open(&g.s[0], 0, transcode ? FMT_OPUS : play_fmt);
-	sock_open(&g.s[1], 1, transcode ? FMT_PCMU : FMT_NONE);
+	sock_open(&g.s[0], 0, want[0]);
+	sock_open(&g.s[1], 1, want[1]);
 
 	err = media_start(&me, "127.0.0.1", o->port_lo, o->port_hi, 1);
 	if (err)
@@ -743,7 +839,11 @@ static int relay_step(const struct ml_opts *o, bool transcode)
 	tid = ml_find_thread("centrexd-rtp0");
 	if (!tid)
 		ml_fail("no media thread named centrexd-rtp0");
-	setup_s = relays_setup(me, clip, clip_n, play_fmt);
+	if (mode == M_CONF)
+		confs_alloc(me);
+	if (mode == M_RECORD)
+		g.writer_tid = ml_rec_start(o);
+	setup_s = relays_setup(me, clip, clip_n, fmt);
 
 	clock_gettime(CLOCK_REALTIME, &rt);
 	clock_gettime(CLOCK_MONOTONIC, &mt);
@@ -769,12 +869,21 @@ static int relay_step(const struct ml_opts *o, bool transcode)
 	m0 = ml_cpu_ns(tid);
 	q0 = ml_wait_ns(tid);
 	p0 = ml_cpu_ns(0);
+	if (g.writer_tid)
+		r0 = ml_cpu_ns(g.writer_tid);
 	ml_sleep_until(g.w1);
 	m1 = ml_cpu_ns(tid);
 	q1 = ml_wait_ns(tid);
 	p1 = ml_cpu_ns(0);
+	if (g.writer_tid)
+		r1 = ml_cpu_ns(g.writer_tid);
 
 	pthread_join(snd, NULL);
+	/* the recordings end with the sending; the drain below also says
+	   the stop orders were served */
+	if (mode == M_RECORD)
+		for (unsigned i = 0; i < g.nlegs; i++)
+			ml_rec_stop(g.legs[i].r, i, g.t0);
 	ml_sleep_until(ml_now_ns() + DRAIN_NS);
 	stats_wait(0, g.nlegs);
 	ml_sleep_until(ml_now_ns() + 100000000ull);
@@ -784,8 +893,15 @@ static int relay_step(const struct ml_opts *o, bool transcode)
 			pthread_join(g.s[i].thr, NULL);
 	u1 = udp_read();
 
-	report(setup_s, (double)(m1 - m0) / 1e9, (double)(q1 - q0) / 1e9,
-	       (double)((p1 - p0) - (m1 - m0)) / 1e9, u0, u1);
+	cw.media = (double)(m1 - m0) / 1e9;
+	cw.wait = (double)(q1 - q0) / 1e9;
+	cw.writer = (double)(r1 - r0) / 1e9;
+	cw.self = (double)((p1 - p0) - (m1 - m0) - (r1 - r0)) / 1e9;
+	report(setup_s, cw, u0, u1);
+	if (mode == M_RECORD)
+		ml_rec_finish();
+	if (mode == M_CONF)
+		confs_free();
 	media_stop(me);
 	for (unsigned i = 0; i < 2; i++)
 		close(g.s[i].fd);
@@ -801,10 +917,11 @@ static int relay_step(const struct ml_opts *o, bool transcode)
 static void usage(void)
 {
 	fprintf(stderr,
-		"usage: mediaload transcode|play|mix|record [-n N] [-t S] "
-		"[-W S] [-p LO-HI] [-L MS]\n"
-		"                 [-w WAV] [-m WAV] [-c pcmu|opus] [-q] [-d DIR] "
-		"[-C 1|2]\n");
+		"usage: mediaload transcode|play|conf|record|mix|writer [-n N] "
+		"[-k SIZE] [-t S]\n"
+		"                 [-W S] [-p LO-HI] [-L MS] [-w WAV] [-m WAV] "
+		"[-c pcmu|opus] [-q]\n"
+		"                 [-d DIR] [-C 1|2]\n");
 	exit(2);
 }
 
@@ -813,7 +930,7 @@ int main(int argc, char **argv)
 	struct ml_opts o = {
 		.warm_s = 1, .window_s = 5, .port_lo = 20000,
 		.port_hi = 59999, .late_ms = 40, .codec = "pcmu",
-		.channels = 1,
+		.channels = 1, .conf_size = 3,
 	};
 	const char *mode;
 	int c, err;
@@ -822,9 +939,10 @@ int main(int argc, char **argv)
 		usage();
 	mode = argv[1];
 	optind = 2;
-	while ((c = getopt(argc, argv, "n:t:W:p:L:w:m:c:d:C:q")) != -1) {
+	while ((c = getopt(argc, argv, "n:k:t:W:p:L:w:m:c:d:C:q")) != -1) {
 		switch (c) {
 		case 'n': o.n = (unsigned)atoi(optarg); break;
+		case 'k': o.conf_size = (unsigned)atoi(optarg); break;
 		case 't': o.window_s = atof(optarg); break;
 		case 'W': o.warm_s = atof(optarg); break;
 		case 'p':
@@ -848,14 +966,16 @@ int main(int argc, char **argv)
 	err = libre_init();
 	if (err)
 		ml_fail("libre_init: %s", strerror(err));
-	if (!strcmp(mode, "transcode"))
-		err = relay_step(&o, true);
-	else if (!strcmp(mode, "play"))
-		err = relay_step(&o, false);
+	err = -1;
+	for (unsigned m = 0; m < sizeof(mode_names) / sizeof(*mode_names); m++)
+		if (!strcmp(mode, mode_names[m]))
+			err = relay_step(&o, (enum mode)m);
+	if (err >= 0)
+		;
 	else if (!strcmp(mode, "mix"))
 		err = ml_mix(&o);
-	else if (!strcmp(mode, "record"))
-		err = ml_record(&o);
+	else if (!strcmp(mode, "writer"))
+		err = ml_writer(&o);
 	else
 		usage();
 	libre_close();

@@ -1,6 +1,8 @@
 /*
- * mediautil.c: clocks, per-thread CPU time and test audio for mediaload.
+ * mediautil.c: clocks, per-thread CPU time, libre's loop and test audio
+ * for mediaload.
  */
+#include <re.h>
 #include <dirent.h>
 #include <errno.h>
 #include <math.h>
@@ -48,6 +50,34 @@ void ml_sleep_until(uint64_t t_ns)
 	while (clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &ts, NULL) ==
 	       EINTR)
 		;
+}
+
+/* libre's loop, run until a count of answers still due is down to 0:
+   the engine's answers (counters, recordings done) come to the
+   signalling thread through it */
+static struct {
+	struct tmr tmr;
+	const unsigned *left;
+	uint64_t deadline;
+} lp;
+
+static void loop_poll(void *arg)
+{
+	(void)arg;
+	if (!*lp.left || tmr_jiffies() >= lp.deadline)
+		re_cancel();
+	else
+		tmr_start(&lp.tmr, 1, loop_poll, NULL);
+}
+
+unsigned ml_loop_until(const unsigned *left, unsigned ms)
+{
+	lp.left = left;
+	lp.deadline = tmr_jiffies() + ms;
+	tmr_start(&lp.tmr, 0, loop_poll, NULL);
+	re_main(NULL);
+	tmr_cancel(&lp.tmr);
+	return *left;
 }
 
 /* fields 14 and 15 of a stat line, after the "(comm)" that may hold
