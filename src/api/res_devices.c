@@ -21,13 +21,37 @@
 static const struct str_rule user_rule = {1, 63,
 	"abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._-+"};
 static const struct str_rule pw_rule = {8, 64, NULL};
-static const char *const fields[] = {"sip_username", "password", NULL};
+static const char *const fields[] = {"sip_username", "password",
+				     "dtmf_mode", NULL};
 
 static json_t *device_json(const struct store_device *d)
 {
-	return json_pack("{s:I, s:I, s:s}", "id", (json_int_t)d->id,
+	return json_pack("{s:I, s:I, s:s, s:s}", "id", (json_int_t)d->id,
 			 "user_id", (json_int_t)d->user_id,
-			 "sip_username", d->sip_username);
+			 "sip_username", d->sip_username,
+			 "dtmf_mode", store_device_dtmf_mode(d));
+}
+
+/* how the phone takes DTMF: events, tones in the audio, or SIP INFO */
+static bool get_dtmf_mode(json_t *o, struct store_device *d,
+			  struct api_resp *resp)
+{
+	static const struct str_rule rule = {1, 11, "abcdefghijklmnopqrstuvwxyz0123456789"};
+	char mode[12] = "";
+
+	if (!api_get_str(o, "dtmf_mode", false, &rule, mode, sizeof(mode),
+			 resp))
+		return false;
+	if (!mode[0])
+		return true;
+	if (strcmp(mode, "rfc4733") && strcmp(mode, "inband") &&
+	    strcmp(mode, "info")) {
+		api_problem(resp, 422, "dtmf_mode", "'%s' is not rfc4733, "
+			    "inband or info", mode);
+		return false;
+	}
+	snprintf(d->dtmf_mode, sizeof(d->dtmf_mode), "%s", mode);
+	return true;
 }
 
 static int add_device(const struct store_device *d, void *arg)
@@ -122,7 +146,8 @@ void devices_create(struct api_ctx *ctx, struct api_req *req,
 	if (!api_get_str(o, "sip_username", true, &user_rule, d.sip_username,
 			 sizeof(d.sip_username), resp) ||
 	    !api_get_str(o, "password", true, &pw_rule, pw, sizeof(pw),
-			 resp)) {
+			 resp) ||
+	    !get_dtmf_mode(o, &d, resp)) {
 		json_decref(o);
 		return;
 	}
@@ -174,7 +199,7 @@ void devices_update(struct api_ctx *ctx, struct api_req *req,
 		    struct api_resp *resp)
 {
 	struct store_device d;
-	char pw[65] = "", old_name[64];
+	char pw[65] = "", old_name[64], old_mode[12];
 	json_t *o, *before;
 	int64_t tid;
 	int err;
@@ -191,10 +216,12 @@ void devices_update(struct api_ctx *ctx, struct api_req *req,
 	if (!o)
 		return;
 	snprintf(old_name, sizeof(old_name), "%s", d.sip_username);
+	snprintf(old_mode, sizeof(old_mode), "%s", store_device_dtmf_mode(&d));
 	if (!api_get_str(o, "sip_username", false, &user_rule, d.sip_username,
 			 sizeof(d.sip_username), resp) ||
 	    !api_get_str(o, "password", false, &pw_rule, pw, sizeof(pw),
-			 resp)) {
+			 resp) ||
+	    !get_dtmf_mode(o, &d, resp)) {
 		json_decref(o);
 		return;
 	}
@@ -219,9 +246,9 @@ void devices_update(struct api_ctx *ctx, struct api_req *req,
 		api_problem(resp, 503, NULL, "cannot update the device");
 		return;
 	}
-	before = json_pack("{s:I, s:I, s:s}", "id", (json_int_t)d.id,
+	before = json_pack("{s:I, s:I, s:s, s:s}", "id", (json_int_t)d.id,
 			   "user_id", (json_int_t)d.user_id, "sip_username",
-			   old_name);
+			   old_name, "dtmf_mode", old_mode);
 	saved(ctx, req, resp, tid, &d, "update", before, changed);
 	json_decref(before);
 }

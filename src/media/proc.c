@@ -100,6 +100,14 @@ static bool transcoding(const struct media_proc *pr)
 	return a->id != b->id || a->pt != b->pt;
 }
 
+/* Digits going in band to a peer that did not agree telephone-event:
+   while they last, the peer hears the other side decoded with the tones
+   added, not the other side's packets as they are. */
+static bool inband_pending(const struct pside *s)
+{
+	return s->codec.dtmf_pt < 0 && s->gen && s->gen->busy;
+}
+
 /* Does anybody need side si's audio decoded? */
 static bool needs_audio(const struct media_proc *pr, unsigned si)
 {
@@ -109,7 +117,8 @@ static bool needs_audio(const struct media_proc *pr, unsigned si)
 		return false;
 	return s->hear == MEDIA_HEAR_ECHO || s->inband || s->conf ||
 	       recorded(pr, si) ||
-	       (o->hear == MEDIA_HEAR_PEER && transcoding(pr));
+	       (o->hear == MEDIA_HEAR_PEER &&
+		(transcoding(pr) || inband_pending(o)));
 }
 
 static bool dtmf_sending(const struct pside *s)
@@ -165,7 +174,8 @@ bool proc_pass(const struct media_rrelay *rr, unsigned si)
 {
 	const struct media_proc *pr = rr->proc;
 
-	return pr->s[si ^ 1].hear == MEDIA_HEAR_PEER && !transcoding(pr);
+	return pr->s[si ^ 1].hear == MEDIA_HEAR_PEER && !transcoding(pr) &&
+	       !inband_pending(&pr->s[si ^ 1]);
 }
 
 static void digit_event(struct media_thread *mt, struct media_rrelay *rr,
@@ -193,31 +203,32 @@ static void inband_digit(char d, void *arg)
 	digit_event(x->mt, x->rr, x->si, d, MEDIA_DTMF_INBAND);
 }
 
-void proc_rx(struct media_thread *mt, struct media_rrelay *rr, unsigned si,
+bool proc_rx(struct media_thread *mt, struct media_rrelay *rr, unsigned si,
 	     const struct media_rtp *h, const uint8_t *p, size_t len)
 {
 	struct media_proc *pr = rr->proc;
-	struct pside *s = &pr->s[si];
+	struct pside *s = &pr->s[si], *o = &pr->s[si ^ 1];
 
 	if (len <= h->hdr_len)
-		return;
+		return false;
 	if (s->codec.dtmf_pt >= 0 && h->pt == s->codec.dtmf_pt) {
 		char d = rfc4733_rx_packet(&s->ev_rx, h->ts, p + h->hdr_len,
 					   len - h->hdr_len);
 		if (d)
 			digit_event(mt, rr, si, d, MEDIA_DTMF_RFC4733);
-		return;
+		return o->codec.id != MEDIA_CODEC_NONE && o->codec.dtmf_pt < 0;
 	}
 	if (h->pt != s->codec.pt || !needs_audio(pr, si))
-		return;
+		return false;
 	if (!s->dec) {
 		s->dec = media_dec_alloc((enum codec_id)s->codec.id,
 					 s->codec.fmtp);
 		if (!s->dec)
-			return;
+			return false;
 	}
 	media_dec_put(s->dec, h->seq, h->ts, h->ssrc, h->marker,
 		      p + h->hdr_len, len - h->hdr_len, mt->now_us);
+	return false;
 }
 
 /* Ends a running play; the player's clips go back to their owner. */
@@ -435,14 +446,14 @@ void proc_tick(struct media_thread *mt, struct media_rrelay *rr)
 			continue;
 		switch (s->hear) {
 		case MEDIA_HEAR_PEER:
-			if (!tc || !o->have_in) {
-				/* digits still go to a relayed peer */
-				if (!dtmf_sending(s))
-					continue;
-				memset(out, 0, sizeof(out));
+			if ((tc || inband_pending(s)) && o->have_in) {
+				frame = o->in;
 				break;
 			}
-			frame = o->in;
+			/* digits still go to a relayed peer */
+			if (!dtmf_sending(s))
+				continue;
+			memset(out, 0, sizeof(out));
 			break;
 		case MEDIA_HEAR_SILENCE:
 			memset(out, 0, sizeof(out));

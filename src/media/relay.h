@@ -150,8 +150,11 @@ static inline struct media_rrelay *proc_next_active(struct media_rrelay *rr)
 
 /* proc.c, called by thread.c on the relay's own media thread */
 
-/* A valid RTP packet came from side si's peer (RTCP never comes here). */
-void proc_rx(struct media_thread *mt, struct media_rrelay *rr, unsigned si,
+/* A valid RTP packet came from side si's peer (RTCP never comes here).
+   True when it must not be relayed as it is: a DTMF event for a peer
+   that did not agree telephone-event (the digit goes up as an event and
+   is given to that peer in the form it takes). */
+bool proc_rx(struct media_thread *mt, struct media_rrelay *rr, unsigned si,
 	     const struct media_rtp *h, const uint8_t *p, size_t len);
 /* May side si's packets go to the other side as they are?  False while
    the other side hears something else or the two sides' codecs differ. */

@@ -144,7 +144,7 @@ static void relay_one(struct media_thread *mt, struct media_rrelay *rr,
 	struct media_rtcp_report rep;
 	struct media_rtp h;
 	enum media_pkt kind;
-	bool from_peer;
+	bool from_peer, held = false;
 	unsigned out, j;
 
 	if (!s->known || (mt->rx[i].msg_hdr.msg_flags & MSG_TRUNC)) {
@@ -178,7 +178,7 @@ static void relay_one(struct media_thread *mt, struct media_rrelay *rr,
 		latch(rr, s, e, src);
 	e->last_rx_ms = mt->now_ms;
 	if (rr->proc && kind == MEDIA_PKT_RTP)
-		proc_rx(mt, rr, si, &h, p, len);
+		held = proc_rx(mt, rr, si, &h, p, len);
 
 	if (kind == MEDIA_PKT_RTP) {
 		s->rx_packets++;
@@ -205,7 +205,7 @@ static void relay_one(struct media_thread *mt, struct media_rrelay *rr,
 	/* audio work may have taken the packet's place: what the other
 	   side hears is then made on the frame clock (RTCP too: it would
 	   describe a stream that the other side does not get) */
-	if (!o->send || (rr->proc && !proc_pass(rr, si)))
+	if (held || !o->send || (rr->proc && !proc_pass(rr, si)))
 		return;
 	oe = &o->end[out];
 	dest = end_dest(oe);

@@ -26,6 +26,7 @@ struct legsdp {
 	struct sdp_media *audio;
 	struct mbuf *offer;          /**< peer's last offer, to re-align */
 	bool answered;               /**< an answer has been agreed */
+	bool no_events;              /**< never offer telephone-event */
 };
 
 static void destructor(void *arg)
@@ -156,6 +157,31 @@ static void clear_local_formats(struct legsdp *l)
 		le = le->next;
 		mem_deref(f);
 	}
+}
+
+/* A phone that takes DTMF in band or by SIP INFO is never offered
+   telephone-event: the relay then turns events from the other side into
+   what it takes. */
+static void drop_events(struct legsdp *l)
+{
+	const struct list *lst = sdp_media_format_lst(l->audio, true);
+	struct le *le = list_head(lst);
+
+	if (!l->no_events)
+		return;
+	while (le) {
+		struct sdp_format *f = le->data;
+
+		le = le->next;
+		if (is_dtmf(f))
+			mem_deref(f);
+	}
+}
+
+void legsdp_set_events(struct legsdp *l, bool on)
+{
+	if (l)
+		l->no_events = !on;
 }
 
 /* our formats := the peer formats of `from` (only agreed ones if asked) */
@@ -337,6 +363,7 @@ int legsdp_answer_local(struct legsdp *l, struct mbuf **mbp)
 	err = take_offer_formats(l);
 	if (err)
 		return err;
+	drop_events(l);
 	/* we send and receive, unless the peer holds */
 	d = legsdp_peer_dir(l);
 	return answer_offer(l, d == SDP_INACTIVE ? SDP_INACTIVE
@@ -386,6 +413,7 @@ int legsdp_offer_from(struct legsdp *l, const struct legsdp *from,
 		err = add_ours(l);
 	if (err)
 		return err;
+	drop_events(l);
 	sdp_media_set_ldir(l->audio, legsdp_peer_dir(from));
 	return sdp_encode(mbp, l->sess, true);
 }
@@ -404,6 +432,7 @@ int legsdp_answer_from(struct legsdp *l, const struct legsdp *from,
 	err = copy_formats(l, from, true);
 	if (err)
 		return err;
+	drop_events(l);
 	err = answer_offer(l, dir, mbp);
 	if (err != EPROTO)
 		return err;
@@ -412,6 +441,7 @@ int legsdp_answer_from(struct legsdp *l, const struct legsdp *from,
 	err = take_offer_formats(l);
 	if (err)
 		return err;
+	drop_events(l);
 	return answer_offer(l, dir, mbp);
 }
 

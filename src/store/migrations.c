@@ -349,6 +349,12 @@ const struct store_migration store_migrations[] = {
 	 "DEFAULT -1;"
 	 "ALTER TABLE cdr_legs ADD COLUMN mos_x100 INTEGER NOT NULL "
 	 "DEFAULT 0;"},
+
+	/* How a device takes DTMF: RFC 4733 events (telephone-event), tones
+	   in the audio, or SIP INFO; the call layer converts between them. */
+	{9, "device DTMF mode",
+	 "ALTER TABLE devices ADD COLUMN dtmf_mode TEXT NOT NULL "
+	 "DEFAULT 'rfc4733';"},
 };
 
 const size_t store_migrations_len =

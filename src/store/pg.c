@@ -540,10 +540,11 @@ static int be_device_create(void *p, int64_t tenant_id,
 	p_text(&q, dv->sip_username);
 	p_text(&q, dv->ha1_md5);
 	p_text(&q, dv->ha1_sha256);
+	p_text(&q, store_device_dtmf_mode(dv));
 	dv->tenant_id = tenant_id;
 	return insert(p, "INSERT INTO devices (tenant_id, user_id,"
-		      " sip_username, ha1_md5, ha1_sha256) "
-		      "SELECT tenant_id, id, $3, $4, $5 FROM users "
+		      " sip_username, ha1_md5, ha1_sha256, dtmf_mode) "
+		      "SELECT tenant_id, id, $3, $4, $5, $6 FROM users "
 		      "WHERE tenant_id = $1 AND id = $2 RETURNING id",
 		      &q, &dv->id);
 }
@@ -851,7 +852,7 @@ static int be_user_delete(void *p, int64_t tenant_id, int64_t id)
 }
 
 #define DEVICE_COLUMNS "id, tenant_id, user_id, sip_username, ha1_md5, " \
-	"ha1_sha256"
+	"ha1_sha256, dtmf_mode"
 
 static int be_user_search(void *p, int64_t tenant_id,
 			  const struct store_user_filter *f, int64_t after_id,
@@ -931,6 +932,7 @@ static void device_row(const PGresult *r, int i, void *out)
 	get_text(r, i, 3, dv->sip_username, sizeof(dv->sip_username));
 	get_text(r, i, 4, dv->ha1_md5, sizeof(dv->ha1_md5));
 	get_text(r, i, 5, dv->ha1_sha256, sizeof(dv->ha1_sha256));
+	get_text(r, i, 6, dv->dtmf_mode, sizeof(dv->dtmf_mode));
 }
 
 static int be_device_get(void *p, int64_t tenant_id, int64_t id,
@@ -972,11 +974,12 @@ static int be_device_update(void *p, int64_t tenant_id,
 	p_text(&q, dv->sip_username);
 	p_text(&q, dv->ha1_md5);
 	p_text(&q, dv->ha1_sha256);
+	p_text(&q, store_device_dtmf_mode(dv));
 	p_int(&q, tenant_id);
 	p_int(&q, dv->id);
 	return change_one(p, "UPDATE devices SET sip_username = $1, "
-			  "ha1_md5 = $2, ha1_sha256 = $3 "
-			  "WHERE tenant_id = $4 AND id = $5", &q);
+			  "ha1_md5 = $2, ha1_sha256 = $3, dtmf_mode = $4 "
+			  "WHERE tenant_id = $5 AND id = $6", &q);
 }
 
 static int be_device_delete(void *p, int64_t tenant_id, int64_t id)

@@ -336,8 +336,8 @@ static int be_device_create(void *p, int64_t tenant_id,
 	struct sqlite_db *s = p;
 	sqlite3_stmt *st = NULL;
 	int err = prepare(s, &st, "INSERT INTO devices (tenant_id, user_id, "
-			  "sip_username, ha1_md5, ha1_sha256) "
-			  "SELECT ?, id, ?, ?, ? FROM users "
+			  "sip_username, ha1_md5, ha1_sha256, dtmf_mode) "
+			  "SELECT ?, id, ?, ?, ?, ? FROM users "
 			  "WHERE tenant_id = ? AND id = ?");
 	if (err)
 		return err;
@@ -345,8 +345,9 @@ static int be_device_create(void *p, int64_t tenant_id,
 	bind_text(st, 2, d->sip_username);
 	bind_text(st, 3, d->ha1_md5);
 	bind_text(st, 4, d->ha1_sha256);
-	sqlite3_bind_int64(st, 5, tenant_id);
-	sqlite3_bind_int64(st, 6, d->user_id);
+	bind_text(st, 5, store_device_dtmf_mode(d));
+	sqlite3_bind_int64(st, 6, tenant_id);
+	sqlite3_bind_int64(st, 7, d->user_id);
 	d->tenant_id = tenant_id;
 	err = insert(s, st, &d->id);
 	if (!err && sqlite3_changes(s->db) == 0)
@@ -930,9 +931,11 @@ static void device_row(sqlite3_stmt *st, void *out)
 	col_text(st, 3, d->sip_username, sizeof(d->sip_username));
 	col_text(st, 4, d->ha1_md5, sizeof(d->ha1_md5));
 	col_text(st, 5, d->ha1_sha256, sizeof(d->ha1_sha256));
+	col_text(st, 6, d->dtmf_mode, sizeof(d->dtmf_mode));
 }
 
-#define DEVICE_COLS "id, tenant_id, user_id, sip_username, ha1_md5, ha1_sha256"
+#define DEVICE_COLS "id, tenant_id, user_id, sip_username, ha1_md5, " \
+	"ha1_sha256, dtmf_mode"
 
 static int be_device_get(void *p, int64_t tenant_id, int64_t id,
 			 struct store_device *d)
@@ -976,15 +979,16 @@ static int be_device_update(void *p, int64_t tenant_id,
 	struct sqlite_db *s = p;
 	sqlite3_stmt *st = NULL;
 	int err = prepare(s, &st, "UPDATE devices SET sip_username = ?, "
-			  "ha1_md5 = ?, ha1_sha256 = ? "
+			  "ha1_md5 = ?, ha1_sha256 = ?, dtmf_mode = ? "
 			  "WHERE tenant_id = ? AND id = ?");
 	if (err)
 		return err;
 	bind_text(st, 1, d->sip_username);
 	bind_text(st, 2, d->ha1_md5);
 	bind_text(st, 3, d->ha1_sha256);
-	sqlite3_bind_int64(st, 4, tenant_id);
-	sqlite3_bind_int64(st, 5, d->id);
+	bind_text(st, 4, store_device_dtmf_mode(d));
+	sqlite3_bind_int64(st, 5, tenant_id);
+	sqlite3_bind_int64(st, 6, d->id);
 	return change_one(s, st);
 }
 

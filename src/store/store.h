@@ -85,7 +85,15 @@ struct store_device {
 	char sip_username[64];
 	char ha1_md5[33];            /**< hex MD5(user:realm:password) */
 	char ha1_sha256[65];         /**< hex SHA-256(user:realm:password) */
+	char dtmf_mode[12];          /**< "rfc4733", "inband", "info";
+					  "" = rfc4733 */
 };
+
+/* the device's DTMF mode, "" read as the default */
+static inline const char *store_device_dtmf_mode(const struct store_device *d)
+{
+	return d->dtmf_mode[0] ? d->dtmf_mode : "rfc4733";
+}
 
 /** A registration binding as persisted (wall-clock expiry). */
 struct store_binding {

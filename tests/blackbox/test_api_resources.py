@@ -668,7 +668,8 @@ def test_device_lifecycle(acme, globex, daemon):
     r = acme.post(base, {"sip_username": "5101", "password": "dev-pass-1"})
     assert r.status == 201, r
     d = r.json()
-    assert d == {"id": d["id"], "user_id": u["id"], "sip_username": "5101"}
+    assert d == {"id": d["id"], "user_id": u["id"], "sip_username": "5101",
+                 "dtmf_mode": "rfc4733"}
     loc = r.header("Location")
     assert loc == "/api/v1%s/%d" % (base, d["id"])
     ha1 = hashlib.md5(b"5101:acme.example:dev-pass-1").hexdigest()
@@ -690,6 +691,12 @@ def test_device_lifecycle(acme, globex, daemon):
     d2 = acme.ok("PATCH", loc, {"sip_username": "5101b",
                                 "password": "dev-pass-3"})
     assert d2 == dict(d, sip_username="5101b")
+    # how the phone takes DTMF: one of three modes, nothing else
+    d3 = acme.ok("PATCH", loc, {"dtmf_mode": "info"})
+    assert d3 == dict(d2, dtmf_mode="info")
+    r = acme.patch(loc, {"dtmf_mode": "smoke-signals"})
+    assert r.status in (400, 422) and r.field == "dtmf_mode", r
+    assert acme.ok("GET", loc) == d3
 
     acme.ok("DELETE", loc)
     assert acme.get(loc).status == 404
