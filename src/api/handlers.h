@@ -24,7 +24,7 @@ api_handler_h devices_list, devices_create, devices_get, devices_update,
 api_handler_h audit_list_tenant, audit_list_all;
 /* res_numbers.c */
 api_handler_h numbers_list, numbers_create, numbers_get, numbers_update,
-	numbers_delete;
+	numbers_delete, numbers_range_create;
 /* res_trunks.c */
 api_handler_h trunks_list, trunks_create, trunks_get, trunks_update,
 	trunks_delete;

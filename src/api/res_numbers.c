@@ -4,8 +4,12 @@
  * The operator assigns an E.164 number to a tenant (and takes it back);
  * the tenant's admin decides where calls to it go.  A number belongs to
  * one tenant of the platform at most; a clash answers 409 without
- * saying which tenant holds it.  Targets today: none or a user of the
- * tenant; groups, queues, IVRs and voicemail join as they are built.
+ * saying which tenant holds it.  Targets today: none, a user or a ring
+ * group of the tenant; queues, IVRs and voicemail join as they are built.
+ *
+ * A range (POST .../number_ranges {"first": "+33123450000", "count":
+ * 100}) is assigned all at once or not at all: one transaction, and the
+ * first clash answers 409 naming the number, with nothing assigned.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -73,13 +77,24 @@ static bool read_target(struct api_ctx *ctx, json_t *o, int64_t tid,
 	n->target_id = 0;
 	if (!strcmp(n->target_type, "none"))
 		return true;
-	if (strcmp(n->target_type, "user")) {
-		api_problem(resp, 400, "target.type", "target.type must be none "
-			    "or user");
+	if (strcmp(n->target_type, "user") && strcmp(n->target_type, "group")) {
+		api_problem(resp, 400, "target.type", "target.type must be none, "
+			    "user or group");
 		return false;
 	}
 	if (!api_get_id_as(t, "id", "target.id", true, &n->target_id, resp))
 		return false;
+	if (!strcmp(n->target_type, "group")) {
+		struct store_group g;
+
+		if (store_group_get(ctx->st, tid, n->target_id, &g)) {
+			api_problem(resp, 400, "target.id", "group %lld is not "
+				    "a group of this tenant",
+				    (long long)n->target_id);
+			return false;
+		}
+		return true;
+	}
 	struct store_user u;
 	if (store_user_get(ctx->st, tid, n->target_id, &u)) {
 		api_problem(resp, 400, "target.id", "user %lld is not a user "
@@ -111,36 +126,53 @@ void numbers_list(struct api_ctx *ctx, struct api_req *req,
 	api_list_done(resp, err, items, limit);
 }
 
+enum { RANGE_MAX = 10000 };
+
+/* The body of a new number (field e164) or range (field first, and
+   count): the number, label and target, checked; false once the
+   problem is written. */
+static bool read_new(struct api_ctx *ctx, struct api_req *req,
+		     struct api_resp *resp, int64_t tid,
+		     const char *const *fields, const char *field,
+		     char *e164, size_t size, int *count,
+		     struct store_number *n)
+{
+	json_t *o = api_body(req, resp, fields);
+	bool ok;
+
+	if (!o)
+		return false;
+	snprintf(n->target_type, sizeof(n->target_type), "none");
+	ok = api_get_str(o, field, true, &e164_rule, e164, size, resp) &&
+	     (!count ||
+	      api_get_int(o, "count", true, 1, RANGE_MAX, count, resp)) &&
+	     api_get_str(o, "label", false, &label_rule, n->label,
+			 sizeof(n->label), resp) &&
+	     read_target(ctx, o, tid, n, resp);
+	json_decref(o);
+	if (ok && !e164_ok(e164)) {
+		api_problem(resp, 400, field, "%s is + then 7 to 15 digits, "
+			    "e.g. +33145671234", field);
+		ok = false;
+	}
+	return ok;
+}
+
 void numbers_create(struct api_ctx *ctx, struct api_req *req,
 		    struct api_resp *resp)
 {
 	static const char *const fields[] = {"e164", "label", "target", NULL};
 	struct store_number n = {0};
 	char res[48], loc[96];
-	json_t *o, *after;
+	json_t *after;
 	int64_t tid;
 	int err;
 
 	if (!api_path_id(req, 0, &tid, resp))
 		return;
-	o = api_body(req, resp, fields);
-	if (!o)
+	if (!read_new(ctx, req, resp, tid, fields, "e164", n.e164,
+		      sizeof(n.e164), NULL, &n))
 		return;
-	snprintf(n.target_type, sizeof(n.target_type), "none");
-	if (!api_get_str(o, "e164", true, &e164_rule, n.e164, sizeof(n.e164),
-			 resp) ||
-	    !api_get_str(o, "label", false, &label_rule, n.label,
-			 sizeof(n.label), resp) ||
-	    !read_target(ctx, o, tid, &n, resp)) {
-		json_decref(o);
-		return;
-	}
-	json_decref(o);
-	if (!e164_ok(n.e164)) {
-		api_problem(resp, 400, "e164", "e164 is + then 7 to 15 digits, "
-			    "e.g. +33145671234");
-		return;
-	}
 	err = store_number_create(ctx->st, tid, &n);
 	if (err == EEXIST) {
 		api_problem(resp, 409, "e164", "%s is already assigned", n.e164);
@@ -246,4 +278,80 @@ void numbers_delete(struct api_ctx *ctx, struct api_req *req,
 	audit_record(ctx, req, tid, "delete", res, before, NULL);
 	json_decref(before);
 	resp->status = 204;
+}
+
+/* The next number of a range: the digits counted up by one; false when
+   that would need one more digit (the end of the numbering block). */
+static bool e164_next(char *s)
+{
+	for (size_t i = strlen(s); i-- > 1;) {
+		if (s[i] < '9') {
+			s[i]++;
+			return true;
+		}
+		s[i] = '0';
+	}
+	return false;
+}
+
+void numbers_range_create(struct api_ctx *ctx, struct api_req *req,
+			  struct api_resp *resp)
+{
+	static const char *const fields[] = {"first", "count", "label",
+					     "target", NULL};
+	struct store_number n = {0};
+	char first[20], res[64];
+	int64_t tid;
+	int count, made = 0, err = 0;
+	json_t *after;
+
+	if (!api_path_id(req, 0, &tid, resp))
+		return;
+	if (!read_new(ctx, req, resp, tid, fields, "first", first,
+		      sizeof(first), &count, &n))
+		return;
+	snprintf(n.e164, sizeof(n.e164), "%s", first);
+	if (store_begin(ctx->st)) {
+		api_problem(resp, 503, NULL, "cannot assign the numbers");
+		return;
+	}
+	for (; made < count; made++) {
+		if (made && !e164_next(n.e164)) {
+			err = ERANGE;
+			break;
+		}
+		n.id = 0;
+		err = store_number_create(ctx->st, tid, &n);
+		if (err)
+			break;
+	}
+	if (err) {
+		(void)store_rollback(ctx->st);
+		if (err == EEXIST)
+			api_problem(resp, 409, "first", "%s is already "
+				    "assigned: no number of the range was",
+				    n.e164);
+		else if (err == ERANGE)
+			api_problem(resp, 422, "count", "the range runs past "
+				    "the last number with as many digits as "
+				    "%s", first);
+		else
+			api_problem(resp, err == ENOENT ? 404 : 503, NULL,
+				    "cannot assign the numbers");
+		return;
+	}
+	if (store_commit(ctx->st)) {
+		(void)store_rollback(ctx->st);
+		api_problem(resp, 503, NULL, "cannot assign the numbers");
+		return;
+	}
+	after = json_pack("{s:s, s:s, s:i, s:s, s:{s:s}}", "first", first,
+			  "last", n.e164, "count", count, "label", n.label,
+			  "target", "type", n.target_type);
+	if (n.target_id)
+		json_object_set_new(json_object_get(after, "target"), "id",
+				    json_integer(n.target_id));
+	snprintf(res, sizeof(res), "numbers/range/%s", first);
+	audit_record(ctx, req, tid, "create", res, NULL, after);
+	api_json(resp, 201, after);
 }

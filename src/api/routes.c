@@ -132,6 +132,9 @@ const struct api_route api_routes[] = {
 	 "List the tenant's numbers (DIDs)", "numbers", NULL, "NumberList"},
 	{"POST", T "/numbers", PERM_OPERATOR, 0, -1, numbers_create,
 	 "Assign a number to the tenant", "numbers", "Number", "Number"},
+	{"POST", T "/number_ranges", PERM_OPERATOR, 0, -1,
+	 numbers_range_create, "Assign a block of consecutive numbers to "
+	 "the tenant, all or none", "numbers", "NumberRange", "NumberRange"},
 	{"GET", T "/numbers/{number_id}", PERM_TENANT_READ, 0, -1, numbers_get,
 	 "Get a number", "numbers", NULL, "Number"},
 	{"PATCH", T "/numbers/{number_id}", PERM_TENANT_ADMIN, 0, -1,

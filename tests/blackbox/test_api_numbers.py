@@ -478,3 +478,57 @@ def test_audit_trail(op, acme, globex, ids):
         assert e["tenant_id"] == 1, e
     assert not {e["id"] for e in entries} & {
         e["id"] for e in globex.all_items("/tenants/2/audit")}
+
+
+# --- ranges and group targets ---------------------------------------------
+
+def test_range_is_assigned_all_or_nothing(op, acme, globex):
+    """The operator assigns a block of consecutive numbers in one request
+    (carrying over 9 -> 0 in the digits); a block that overlaps a number
+    already held (here by globex) is 409 naming the number, and none of
+    the block is assigned; a block past the last number of its length is
+    422; tenant admins may not assign blocks."""
+    path = "/tenants/%d/number_ranges" % ACME
+    r = op.post(path, {"first": "+33155500098", "count": 5,
+                       "label": "block"})
+    assert r.status == 201, r
+    got = r.json()
+    assert got["first"] == "+33155500098" and got["last"] == \
+        "+33155500102" and got["count"] == 5, got
+    mine = {n["e164"] for n in numbers_of(op, ACME)}
+    assert {"+33155500098", "+33155500099", "+33155500100",
+            "+33155500101", "+33155500102"} <= mine
+
+    op.ok("POST", npath(GLOBEX), {"e164": "+33155600003"})
+    before = numbers_of(op, ACME)
+    r = op.post(path, {"first": "+33155600000", "count": 10})
+    assert r.status == 409 and r.field == "first", r
+    assert "+33155600003" in r.problem["detail"], r
+    assert numbers_of(op, ACME) == before          # nothing of it stayed
+
+    r = op.post(path, {"first": "+999999999999998", "count": 3})
+    assert r.status == 422 and r.field == "count", r
+    for body, field in [({"first": "+33155700000", "count": 0}, "count"),
+                        ({"first": "+33155700000", "count": 10001},
+                         "count"),
+                        ({"first": "0155700000", "count": 2}, "first"),
+                        ({"count": 2}, "first")]:
+        r = op.post(path, body)
+        assert r.status == 400 and r.field == field, (body, r)
+    assert numbers_of(op, ACME) == before
+    r = acme.post(path, {"first": "+33155800000", "count": 2})
+    assert r.status == 403, r
+
+
+def test_number_can_target_a_ring_group(op, acme, globex):
+    """A number may lead to a ring group of its tenant, not another
+    tenant's."""
+    g = acme.ok("POST", "/tenants/%d/groups" % ACME,
+                {"name": "Sales line", "strategy": "ring_all"})
+    n = assign(op, target={"type": "group", "id": g["id"]})
+    assert n["target"] == {"type": "group", "id": g["id"]}, n
+    other = globex.ok("POST", "/tenants/%d/groups" % GLOBEX,
+                      {"name": "Their line", "strategy": "ring_all"})
+    r = acme.patch(npath(ACME, n["id"]),
+                   {"target": {"type": "group", "id": other["id"]}})
+    assert r.status == 400 and r.field == "target.id", r
