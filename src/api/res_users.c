@@ -354,8 +354,19 @@ static void finish(struct user_write *w, struct api_resp *resp,
 			: store_user_update(ctx->st, w->u.tenant_id, &w->u);
 	if (err == EEXIST) {
 		struct store_user other;
+		int64_t owner_user = 0, owner_group = 0;
 		bool ext = false;
 
+		/* a ring group may hold the extension */
+		if (w->u.extension[0] &&
+		    !store_extension_owner(ctx->st, w->u.tenant_id,
+					   w->u.extension, &owner_user,
+					   &owner_group) && owner_group) {
+			api_problem(resp, 409, "extension", "extension %s "
+				    "already belongs to ring group %lld",
+				    w->u.extension, (long long)owner_group);
+			return;
+		}
 		if (!store_user_find_clash(ctx->st, w->u.tenant_id, w->u.id,
 					   w->u.extension, w->u.email, &other))
 			ext = w->u.extension[0] &&

@@ -414,7 +414,8 @@ def test_group_lifecycle(acme):
 
     # a user may not take a group's extension either
     r = acme.post("/tenants/1/users", {"name": "Taker", "extension": "6100"})
-    assert r.status == 409, r
+    assert r.status == 409 and r.field == "extension", r
+    assert "ring group %d" % g["id"] in r.problem["detail"], r
 
     for strategy in ("sequential", "round_robin", "longest_idle",
                      "ring_all"):
