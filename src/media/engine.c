@@ -849,3 +849,19 @@ int media_relay_record_stop(struct media_relay *r)
 		return err;
 	return order_send(r, m);
 }
+
+int media_relay_detect_silence(struct media_relay *r, enum media_side side,
+			       unsigned ms, int level_dbov)
+{
+	struct media_msg *m;
+	int err;
+
+	if (level_dbov > 0 || level_dbov < -96 || ms > 3600000)
+		return EINVAL;
+	m = order_new(r, side, MEDIA_MSG_SILENCE, &err);
+	if (!m)
+		return err;
+	m->u.silence.ms = ms;
+	m->u.silence.level_dbov = level_dbov;
+	return order_send(r, m);
+}

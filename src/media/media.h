@@ -109,6 +109,7 @@ enum media_hear {
 enum media_event_type {
 	MEDIA_EV_DTMF,                   /**< a digit from a side's peer */
 	MEDIA_EV_PLAY_DONE,              /**< the clips of play_id ended */
+	MEDIA_EV_SILENCE,                /**< a side was quiet for the time asked */
 };
 
 enum media_dtmf_via { MEDIA_DTMF_RFC4733, MEDIA_DTMF_INBAND };
@@ -187,6 +188,12 @@ int  media_relay_tone(struct media_relay *r, enum media_side side,
 /* Detect in-band DTMF in side's audio as well as RFC 4733 events. */
 int  media_relay_detect_inband(struct media_relay *r, enum media_side side,
 			       bool on);
+/* Tell (MEDIA_EV_SILENCE) when side's peer has sent nothing louder than
+   level_dbov (e.g. -45) for ms milliseconds; once per quiet stretch,
+   again after it speaks.  ms 0 stops it.  A peer sending no packets
+   at all is quiet too. */
+int  media_relay_detect_silence(struct media_relay *r, enum media_side side,
+				unsigned ms, int level_dbov);
 /* Send digits to side's peer: RFC 4733 if it agreed telephone-event,
    else in band. */
 int  media_relay_send_dtmf(struct media_relay *r, enum media_side side,

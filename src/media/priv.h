@@ -49,6 +49,7 @@ enum media_msg_type {
 	MEDIA_MSG_TONE,       /**< a tone to a side */
 	MEDIA_MSG_INBAND,     /**< in-band DTMF detection on or off */
 	MEDIA_MSG_DTMF,       /**< digits to send to a side */
+	MEDIA_MSG_SILENCE,    /**< silence detection on a side */
 	MEDIA_MSG_EVENT,      /**< back only: something happened */
 	/* moving a relay to another thread (a conference) */
 	MEDIA_MSG_MOVE,       /**< there: let go of it; back: adopt it */
@@ -105,6 +106,10 @@ struct media_msg {
 			rec_done_h *done;
 			void *arg;
 		} rec;
+		struct {
+			unsigned ms;
+			int level_dbov;
+		} silence;
 		struct {
 			struct media_rconf *rc;   /**< CONF_NEW only */
 			uint32_t id;              /**< the others: which one */

@@ -17,6 +17,7 @@
  * behind any media server.
  */
 #include <errno.h>
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 #include "core/log.h"
@@ -51,6 +52,11 @@ struct pside {
 	int16_t in[AUDIO_FRAME];
 	bool have_in;
 	bool inband;
+
+	/* silence detection on this side's audio (0: off) */
+	unsigned sil_ms, sil_run_ms;
+	uint64_t sil_level;             /**< sum of squares of a quiet frame */
+	bool sil_told;
 
 	/* DTMF from this side's peer, and to it */
 	struct rfc4733_rx ev_rx;
@@ -115,7 +121,7 @@ static bool needs_audio(const struct media_proc *pr, unsigned si)
 
 	if (s->codec.id == MEDIA_CODEC_NONE)
 		return false;
-	return s->hear == MEDIA_HEAR_ECHO || s->inband || s->conf ||
+	return s->hear == MEDIA_HEAR_ECHO || s->inband || s->conf || s->sil_ms ||
 	       recorded(pr, si) ||
 	       (o->hear == MEDIA_HEAR_PEER &&
 		(transcoding(pr) || inband_pending(o)));
@@ -417,6 +423,32 @@ static void rec_end(struct media_proc *pr)
 	memset(&pr->rec, 0, sizeof(pr->rec));
 }
 
+/* Counts quiet frames of side si; tells once per quiet stretch. */
+static void silence_frame(struct media_thread *mt, struct media_rrelay *rr,
+			  unsigned si)
+{
+	struct pside *s = &rr->proc->s[si];
+	uint64_t e = 0;
+
+	if (s->have_in)
+		for (unsigned i = 0; i < AUDIO_FRAME; i++)
+			e += (uint64_t)((int32_t)s->in[i] * s->in[i]);
+	if (e > s->sil_level) {
+		s->sil_run_ms = 0;
+		s->sil_told = false;
+		return;
+	}
+	s->sil_run_ms += AUDIO_FRAME_MS;
+	if (s->sil_run_ms >= s->sil_ms && !s->sil_told) {
+		struct media_event ev = {
+			.type = MEDIA_EV_SILENCE,
+			.side = (enum media_side)si,
+		};
+		s->sil_told = true;
+		thread_event(mt, rr, &ev);
+	}
+}
+
 void proc_tick(struct media_thread *mt, struct media_rrelay *rr)
 {
 	struct media_proc *pr = rr->proc;
@@ -436,6 +468,8 @@ void proc_tick(struct media_thread *mt, struct media_rrelay *rr)
 			dtmf_det_frame(s->det, s->in);
 			s->det->arg = NULL;
 		}
+		if (s->sil_ms)
+			silence_frame(mt, rr, si);
 	}
 
 	for (unsigned si = 0; si < 2; si++) {
@@ -539,6 +573,7 @@ bool proc_order(struct media_thread *mt, struct media_msg *m)
 	case MEDIA_MSG_REC_START:
 	case MEDIA_MSG_REC_PAUSE:
 	case MEDIA_MSG_REC_STOP:
+	case MEDIA_MSG_SILENCE:
 		break;
 	default:
 		return false;
@@ -607,6 +642,18 @@ bool proc_order(struct media_thread *mt, struct media_msg *m)
 	case MEDIA_MSG_REC_PAUSE:
 		pr->rec.paused = m->u.on;
 		break;
+	case MEDIA_MSG_SILENCE: {
+		/* the energy of a full-scale sine frame is N * 32767^2 / 2;
+		   level_dbov is relative to that */
+		double full = (double)AUDIO_FRAME * 32767.0 * 32767.0 / 2.0;
+
+		s->sil_ms = m->u.silence.ms;
+		s->sil_level = (uint64_t)(full * pow(10.0,
+					m->u.silence.level_dbov / 10.0));
+		s->sil_run_ms = 0;
+		s->sil_told = false;
+		break;
+	}
 	case MEDIA_MSG_REC_STOP:
 		rec_end(pr);
 		break;

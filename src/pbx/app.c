@@ -191,6 +191,8 @@ enum app_next app_media_event(struct app *a, const struct media_event *ev)
 		if (a->kind == APP_PROMPT_TEST && !ev->interrupted)
 			return APP_HANG_UP;
 		return APP_GO_ON;
+	case MEDIA_EV_SILENCE:
+		return APP_GO_ON;
 	}
 	return APP_GO_ON;
 }

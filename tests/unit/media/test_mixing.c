@@ -1,5 +1,6 @@
 /**
- * @file test_mixing.c  Conferences and recordings through the engine.
+ * @file test_mixing.c  Conferences, recordings and silence detection
+ * through the engine.
  *
  * UDP sockets play the phones and send G.711 µ-law tones, one frequency
  * each, at the real 20 ms pace.  What comes back is decoded and measured
@@ -390,6 +391,48 @@ static void test_recording_split_and_pause(void **state)
 	support_rmdir(dir);
 }
 
+struct ev_wait {
+	unsigned silences;
+};
+
+static void ev_h(const struct media_event *ev, void *arg)
+{
+	struct ev_wait *w = arg;
+
+	if (ev->type == MEDIA_EV_SILENCE)
+		w->silences++;
+}
+
+/* A phone that speaks, then stops: silence is told once per quiet
+   stretch, not while it speaks (voicemail ends a message so). */
+static void test_silence_detected(void **state)
+{
+	struct media_engine *me;
+	struct media_relay *r;
+	struct ev_wait w = {0};
+	struct phone ph;
+	(void)state;
+
+	assert_int_equal(media_start(&me, "127.0.0.1", PORT_LO, PORT_HI, 1),
+			 0);
+	phone_open(&ph, 700.0, 9);
+	r = relay_for(me, &ph, MEDIA_A);
+	media_relay_set_events(r, ev_h, &w);
+	assert_int_equal(media_relay_detect_silence(r, MEDIA_A, 500, -45), 0);
+	assert_int_equal(media_relay_detect_silence(r, MEDIA_A, 500, 3),
+			 EINVAL);
+	talk(&ph, 1, 1500);                 /* a tone: never quiet */
+	assert_int_equal(w.silences, 0);
+	run_until(NULL, 1200);              /* nothing sent: quiet */
+	assert_int_equal(w.silences, 1);
+	talk(&ph, 1, 600);
+	run_until(NULL, 1200);              /* a second quiet stretch */
+	assert_int_equal(w.silences, 2);
+	relay_close(r);
+	media_stop(me);
+	close(ph.fd);
+}
+
 /* A relay closed while recording ends the file; done still comes. */
 static void test_recording_ends_with_relay(void **state)
 {
@@ -431,6 +474,7 @@ int main(void)
 		cmocka_unit_test(test_free_while_moving),
 		cmocka_unit_test(test_recording_split_and_pause),
 		cmocka_unit_test(test_recording_ends_with_relay),
+		cmocka_unit_test(test_silence_detected),
 	};
 
 	return cmocka_run_group_tests(tests, support_setup,
