@@ -102,7 +102,8 @@ RESULTS=${RESULTS:-$BENCH/results/calls.tsv}
 SETUP_TSV=${RESULTS%.tsv}-setup-steps.tsv
 MEDIA_TSV=${RESULTS%.tsv}-media-steps.tsv
 
-usage() { sed -n '2,19p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit "${1:-0}"; }
+. "$BENCH/lib.sh"
+usage() { bench_usage 19 "$@"; }
 while getopts "r:d:n:t:p:h" opt; do
 	case $opt in
 	r) RATES=$OPTARG ;;
@@ -118,26 +119,16 @@ for p in $PARTS; do case $p in setup | media) ;; *) echo "unknown part '$p'" >&2
 for s in $SETUP_SYSTEMS; do case $s in centrexd | kamailio) ;; *) echo "unknown set-up system '$s'" >&2; exit 2 ;; esac; done
 for s in $MEDIA_SYSTEMS; do case $s in centrexd | rtpengine) ;; *) echo "unknown relay '$s'" >&2; exit 2 ;; esac; done
 
-log() { printf '%s  %s\n' "$(date +%T)" "$*" >&2; }
-die() { log "error: $*"; exit 1; }
-has() { case " $1 " in *" $2 "*) return 0 ;; esac; return 1; }
 part() { has "$PARTS" "$1"; }
 need_centrexd() { { part setup && has "$SETUP_SYSTEMS" centrexd; } || { part media && has "$MEDIA_SYSTEMS" centrexd; }; }
 
 RTPLOAD=$BENCH/run/bin/rtpload
 
 # ------------------------------------------------------------ preparation
-# Done once, in the caller's namespace (apt may need the network): packages
-# through the project's installer, the build of centrexd, the RTP tool.
-if [ -z "${CENTREX_CALLS_CHILD:-}" ]; then
+# packages through the project's installer, the build of centrexd, the RTP tool
+if bench_parent; then
 	"$ROOT/tools/setup.sh" bench || die "missing packages (see above)"
-	if need_centrexd && [ -z "${CENTREXD:-}" ]; then
-		if [ ! -f "$ROOT/build/build.ninja" ]; then
-			(cd "$ROOT" && meson setup build --buildtype=debugoptimized -Dtests=disabled) >&2 ||
-				die "meson setup failed"
-		fi
-		ninja -C "$ROOT/build" centrexd >&2 || die "build of centrexd failed"
-	fi
+	need_centrexd && [ -z "${CENTREXD:-}" ] && bench_build centrexd
 	if part media && { [ ! -x "$RTPLOAD" ] || [ "$BENCH/tools/rtpload.c" -nt "$RTPLOAD" ]; }; then
 		mkdir -p "$(dirname "$RTPLOAD")"
 		cc -O2 -Wall -Wextra -o "$RTPLOAD" "$BENCH/tools/rtpload.c" -lpthread ||
@@ -146,30 +137,8 @@ if [ -z "${CENTREX_CALLS_CHILD:-}" ]; then
 fi
 
 # ------------------------------------------------------------ isolation
-# Loopback-only network namespace: re-execute under `unshare -n` unless the
-# current namespace already has no interface but lo.  (/proc/net/dev is per
-# namespace; its first two lines are headers.)
-only_loopback() {
-	local line name n=0
-	{ read -r line; read -r line
-	  while IFS=: read -r name line; do
-		name=${name// /}
-		[ "$name" = lo ] || n=$((n + 1))
-	  done; } </proc/net/dev
-	[ "$n" -eq 0 ]
-}
-if ! only_loopback; then
-	[ -n "${CENTREX_CALLS_CHILD:-}" ] && die "unshare gave a namespace with interfaces besides lo"
-	export CENTREX_CALLS_CHILD=1
-	if [ "$(id -u)" -eq 0 ]; then
-		exec unshare --net -- "$BASH" "${BASH_SOURCE[0]}" "${ARGS[@]}"
-	else # unprivileged: a user namespace maps us to root inside
-		exec unshare --map-root-user --net -- "$BASH" "${BASH_SOURCE[0]}" "${ARGS[@]}"
-	fi
-fi
-ip link set lo up || die "cannot bring lo up in the namespace"
 # centrexd holds four sockets per call, SIPp one per outstanding call at most
-ulimit -n "$(ulimit -Hn)" 2>/dev/null
+bench_netns "${BASH_SOURCE[0]}" "${ARGS[@]}"
 
 # ------------------------------------------------------------ addresses
 IP=127.0.0.1            # servers, callee SIPp, rtpload's callee socket
@@ -193,87 +162,24 @@ PY=/usr/bin/python3
 [ -x "$PY" ] || PY=python3
 HZ=$(getconf CLK_TCK)
 NCPU=$(getconf _NPROCESSORS_ONLN)
-RUN_ID=calls-$(date +%Y%m%d-%H%M%S)
-RUNDIR=$BENCH/run/$RUN_ID
-mkdir -p "$RUNDIR" "$(dirname "$RESULTS")"
+bench_rundir calls
 # stores and sockets: a private temporary directory (short socket paths)
 TMPD=$(mktemp -d /tmp/centrex-calls.XXXXXX)
-# keep the ten newest run directories
-ls -1d "$BENCH"/run/calls-* 2>/dev/null | head -n -10 | while read -r old; do rm -rf -- "$old"; done
 
 # ------------------------------------------------------------ process control
-PIDS=()   # everything started here; stopped by PID on exit
-forget() { local keep=() p; for p in "${PIDS[@]}"; do [ "$p" != "$1" ] && keep+=("$p"); done; PIDS=("${keep[@]}"); }
-stop_pid() { # PID: TERM, up to 5 s grace, then KILL
-	local p=$1 i
-	[ -n "$p" ] || return 0
-	kill -0 "$p" 2>/dev/null || { wait "$p" 2>/dev/null; forget "$p"; return 0; }
-	kill -TERM "$p" 2>/dev/null
-	for i in $(seq 50); do kill -0 "$p" 2>/dev/null || break; sleep 0.1; done
-	kill -0 "$p" 2>/dev/null && kill -KILL "$p" 2>/dev/null
-	wait "$p" 2>/dev/null
-	forget "$p"
-}
 cleanup() {
-	local p
-	for p in "${PIDS[@]}"; do stop_pid "$p"; done
+	stop_all
 	rm -rf -- "$TMPD"
 }
 trap cleanup EXIT
 trap 'exit 130' INT TERM HUP
 
 # ------------------------------------------------------------ measurements
-SRV_PIDS=()
-pid_ticks() { # utime+stime of the listed processes (threads included)
-	local p s f t=0
-	for p in "$@"; do
-		read -r s <"/proc/$p/stat" 2>/dev/null || continue
-		s=${s##*) }          # drop "pid (comm) "; utime is now field 12
-		read -r -a f <<<"$s"
-		t=$((t + f[11] + f[12]))
-	done
-	echo "$t"
-}
 rss_kib() { local k v; while read -r k v _; do [ "$k" = VmRSS: ] && { echo "$v"; return; }; done <"/proc/$1/status" 2>/dev/null; echo 0; }
-# CHILD_MS = CPU (user+sys, ms) of all children this shell has reaped, from
-# bash's `times`.  Must run in this shell, not in $(...).  Nothing else is
-# reaped while the caller SIPp runs, so a difference is its CPU.
-child_cpu_ms() {
-	local l2 re='([0-9]+)m([0-9]+)\.([0-9]+)s ([0-9]+)m([0-9]+)\.([0-9]+)s'
-	CHILD_MS=0
-	times >"$RUNDIR/.times"
-	{ read -r _; read -r l2; } <"$RUNDIR/.times"
-	[[ $l2 =~ $re ]] || return 0
-	local r=("${BASH_REMATCH[@]}")
-	CHILD_MS=$(( (10#${r[1]} + 10#${r[4]}) * 60000 + (10#${r[2]} + 10#${r[5]}) * 1000 + 10#${r[3]} + 10#${r[6]} ))
-}
-machine_ticks() { local u n s i w q sq st; read -r _ u n s i w q sq st _ </proc/stat; echo "$((u + n + s + q + sq + st)) $((u + n + s + i + w + q + sq + st))"; }
-QUIET_PCT=0
-# the host may be shared: wait (15 s at most) for it to be below 30 % busy
-wait_quiet() {
-	local i b0 t0 b1 t1 pct=0 waited=0
-	for i in $(seq 15); do
-		waited=$i
-		read -r b0 t0 < <(machine_ticks); sleep 1; read -r b1 t1 < <(machine_ticks)
-		pct=$((100 * (b1 - b0) / (t1 - t0 + 1)))
-		[ "$pct" -lt 30 ] && break
-	done
-	QUIET_PCT=$pct
-	if [ "$pct" -ge 30 ]; then log "note: machine still ${pct}% busy after ${waited}s (other load); measuring anyway"
-	elif [ "$waited" -gt 2 ]; then log "waited ${waited}s for the machine to be quiet"; fi
-}
 # value of column NAME in the last row of a SIPp -trace_stat file
 stat_last() {
 	awk -F';' -v n="$2" 'NR == 1 { for (i = 1; i <= NF; i++) if ($i == n) c = i; next }
 		c { v = $c } END { print (v == "" ? 0 : v) + 0 }' "$1" 2>/dev/null || echo 0
-}
-# utime+stime of a process's main thread only (centrexd: the SIP thread)
-main_thread_ticks() {
-	local s f
-	read -r s <"/proc/$1/task/$1/stat" 2>/dev/null || { echo 0; return; }
-	s=${s##*) }
-	read -r -a f <<<"$s"
-	echo $((f[11] + f[12]))
 }
 lines() { local n=0; [ -f "$1" ] && n=$(wc -l <"$1"); echo "$n"; }
 alive() { kill -0 "$1" 2>/dev/null; }
@@ -337,13 +243,7 @@ start_kamailio() {
 	kamcmd -s "unix:$TMPD/kamailio.ctl" core.version >/dev/null 2>&1 || die "kamailio not ready after 20 s"
 	sleep 1
 	# the main process forks its workers at start; count them all
-	SRV_PIDS=("$SRV_PID")
-	for d in /proc/[0-9]*; do
-		read -r s <"$d/stat" 2>/dev/null || continue
-		s=${s##*) }
-		read -r _ pp _ <<<"$s"
-		if [ "$pp" = "$SRV_PID" ]; then SRV_PIDS+=("${d#/proc/}"); PIDS+=("${d#/proc/}"); fi
-	done
+	server_with_children
 	SRV_ADDR=$IP:$KAM_PORT
 	SRV_ERR=$RUNDIR/kamailio-$tag.log
 }
@@ -366,13 +266,6 @@ start_rtpengine() {
 	sleep 0.5
 	SRV_PIDS=("$SRV_PID")
 	SRV_ERR=$RUNDIR/rtpengine-$tag.log
-}
-
-stop_server() {
-	local p
-	stop_pid "$SRV_PID"    # kamailio's main process stops its workers
-	for p in "${SRV_PIDS[@]}"; do stop_pid "$p"; done
-	SRV_PIDS=()
 }
 
 # start_uas TAG RTP_PORT SECONDS [extra SIPp options]: the callee SIPp
@@ -422,11 +315,7 @@ setup_run() {
 	read -r b1 t1 < <(machine_ticks)
 	sleep 1.5                       # the callee's stat file is written once a second
 	f1=$(stat_last "$UAS_STAT" "FailedCall(C)")
-	local key val
-	S_created=0 S_ok=0 S_failed=0 S_retrans=0 S_offered=0 S_rt10=0 S_rt1=0 S_rt100=0
-	while IFS='=' read -r key val; do
-		[[ $key =~ ^[a-z0-9_]+$ && $val =~ ^[0-9.]+$ ]] && printf -v "S_$key" '%s' "$val"
-	done < <("$PY" "$BENCH/tools/sippstat.py" "$RUNDIR/$name.stat.csv" 2>/dev/null)
+	sipp_stats "$RUNDIR/$name.stat.csv"
 	M_wall=$(awk -v a="$w0" -v b="$w1" 'BEGIN { printf "%.2f", b - a }')
 	M_srv_ticks=$((k1 - k0))
 	M_uas_ticks=$((u1 - u0))
@@ -437,11 +326,6 @@ setup_run() {
 }
 
 CTX_COUNTERS="sip_rx_requests sip_rx_responses sip_malformed sip_shed_503 store_writes store_errors library_complaints"
-ctx_counters() { ctx_ctl --ctl metrics >"$1" 2>&1; }
-ctx_counter_diff() { # before after -> "name=delta ..." for the non-zero ones
-	awk -v want="$CTX_COUNTERS" 'BEGIN { n = split(want, w, " "); for (i = 1; i <= n; i++) keep[w[i]] = 1 }
-		FNR == NR { a[$1] = $2; next } ($1 in keep) && $2 - a[$1] != 0 { printf "%s%s=%d", sep, $1, $2 - a[$1]; sep = " " }' "$1" "$2"
-}
 # the first distinct lines a server logged since line $2 of its log (warnings)
 new_log_lines() {
 	tail -n +$(($2 + 1)) "$1" 2>/dev/null | sed -E 's/^[0-9T:.Z-]+ +//' | sort | uniq -c | sort -rn | head -3 |
@@ -635,21 +519,16 @@ measure_media() {
 
 # ------------------------------------------------------------ main
 log "call bench $RUN_ID: parts '$PARTS'; set-up: '$SETUP_SYSTEMS' at '$RATES'/s, ${STEP_S}s per step, hold ${HOLD_MS}ms; media: '$MEDIA_SYSTEMS' with '$MEDIA_CALLS' calls, ${MEDIA_S}s"
-BUILD_NOTE=""
 if need_centrexd; then
 	[ -x "$CENTREXD" ] || die "no $CENTREXD"
 	"$CENTREXD" --help 2>&1 | grep -q -- --demo || die "$CENTREXD has no --demo option"
-	opts="$ROOT/build/meson-info/intro-buildoptions.json"
-	if [ "$CENTREXD" = "$ROOT/build/centrexd" ] && [ -f "$opts" ]; then
-		BUILD_NOTE=$("$PY" -c 'import json,sys; o={x["name"]: x["value"] for x in json.load(open(sys.argv[1]))}; print("%s, sanitize=%s" % (o.get("buildtype"), o.get("b_sanitize")))' "$opts" 2>/dev/null)
-	fi
 fi
 if part media; then
 	[ -x "$RTPLOAD" ] || die "no $RTPLOAD (built before the namespace is entered)"
 	has "$MEDIA_SYSTEMS" rtpengine && ! command -v rtpengine >/dev/null && die "rtpengine is missing (tools/setup.sh bench)"
 fi
-[ -f "$SETUP_TSV" ] || printf "$setup_header\n" >"$SETUP_TSV"
-[ -f "$MEDIA_TSV" ] || printf "$media_header\n" >"$MEDIA_TSV"
+tsv_header "$SETUP_TSV" "$setup_header"
+tsv_header "$MEDIA_TSV" "$media_header"
 
 if part setup; then for sys in $SETUP_SYSTEMS; do measure_setup "$sys"; done; fi
 if part media; then for sys in $MEDIA_SYSTEMS; do measure_media "$sys"; done; fi
@@ -658,11 +537,10 @@ if part media; then for sys in $MEDIA_SYSTEMS; do measure_media "$sys"; done; fi
 SIPP_VER=$(sipp -v 2>/dev/null | awk '/SIPp v/ { sub(/-.*/, "", $2); print $2; exit }')
 KAM_VER=$(kamailio -v 2>/dev/null | awk '/^version:/ { print $3; exit }')
 RTPE_VER=$(rtpengine --version 2>&1 | awk '/Version/ { print $2; exit }')
-COMMIT=$(git -C "$ROOT" describe --always --dirty 2>/dev/null || echo unknown)
-CPU_MODEL=$(awk -F': ' '/^model name/ { print $2; exit }' /proc/cpuinfo)
+bench_about "$CENTREXD"
 
-field() { local a; read -r -a a <<<"${BEST[$1]:-}"; echo "${a[$2]:-}"; }
-mfield() { local a; read -r -a a <<<"${MBEST[$1]:-}"; echo "${a[$2]:-}"; }
+field() { nth "${BEST[$1]:-}" "$2"; }
+mfield() { nth "${MBEST[$1]:-}" "$2"; }
 
 RATIO=n/a CPU_RATIO=n/a MRATIO=n/a MSAME="" MCAP=n/a
 if part setup; then
@@ -757,26 +635,22 @@ fi
 } | tee "$RUNDIR/table.txt"
 
 # one line per run
-if [ ! -f "$RESULTS" ]; then
-	printf 'time\trun\tcommit\tcpus\tparts\thold_ms\tstep_s\trates\tc_rate\tc_us_per_call\tc_cpu_pct\tc_first_unclean\tk_rate\tk_us_per_call\tk_cpu_pct\tk_first_unclean\tsetup_ratio\tmedia_s\tmedia_calls\tc_calls\tc_pps\tc_pps_per_core\tc_loss_pct\tc_kib_per_call\tc_media_first_unclean\tr_calls\tr_pps\tr_pps_per_core\tr_loss_pct\tr_kib_per_call\tr_media_first_unclean\tpps_per_core_ratio\tsame_load_calls\n' >"$RESULTS"
-fi
-{
-	printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s' "$(date +%FT%T)" "$RUN_ID" "$COMMIT" "$NCPU" "$PARTS" "$HOLD_MS" "$STEP_S" "$RATES"
-	for sys in centrexd kamailio; do
-		if part setup && has "$SETUP_SYSTEMS" "$sys"; then
-			printf '\t%s\t%s\t%s\t%s' "$(field "$sys" 0)" "$(field "$sys" 1)" "$(field "$sys" 2)" "${FIRSTFAIL[$sys]}"
-		else
-			printf '\t-\t-\t-\t-'
-		fi
-	done
-	printf '\t%s\t%s\t%s' "$RATIO" "$MEDIA_S" "$MEDIA_CALLS"
-	for sys in centrexd rtpengine; do
-		if part media && has "$MEDIA_SYSTEMS" "$sys"; then
-			printf '\t%s\t%s\t%s\t%s\t%s\t%s' "$(mfield "$sys" 0)" "$(mfield "$sys" 2)" "$(mfield "$sys" 4)" \
-				"$(mfield "$sys" 5)" "$(mfield "$sys" 7)" "${MFIRSTFAIL[$sys]}"
-		else
-			printf '\t-\t-\t-\t-\t-\t-'
-		fi
-	done
-	printf '\t%s\t%s\n' "$MRATIO" "${MSAME%% *}"
-} >>"$RESULTS"
+tsv_header "$RESULTS" 'time\trun\tcommit\tcpus\tparts\thold_ms\tstep_s\trates\tc_rate\tc_us_per_call\tc_cpu_pct\tc_first_unclean\tk_rate\tk_us_per_call\tk_cpu_pct\tk_first_unclean\tsetup_ratio\tmedia_s\tmedia_calls\tc_calls\tc_pps\tc_pps_per_core\tc_loss_pct\tc_kib_per_call\tc_media_first_unclean\tr_calls\tr_pps\tr_pps_per_core\tr_loss_pct\tr_kib_per_call\tr_media_first_unclean\tpps_per_core_ratio\tsame_load_calls'
+line=("$(date +%FT%T)" "$RUN_ID" "$COMMIT" "$NCPU" "$PARTS" "$HOLD_MS" "$STEP_S" "$RATES")
+for sys in centrexd kamailio; do
+	if part setup && has "$SETUP_SYSTEMS" "$sys"; then
+		line+=("$(field "$sys" 0)" "$(field "$sys" 1)" "$(field "$sys" 2)" "${FIRSTFAIL[$sys]}")
+	else
+		line+=(- - - -)
+	fi
+done
+line+=("$RATIO" "$MEDIA_S" "$MEDIA_CALLS")
+for sys in centrexd rtpengine; do
+	if part media && has "$MEDIA_SYSTEMS" "$sys"; then
+		line+=("$(mfield "$sys" 0)" "$(mfield "$sys" 2)" "$(mfield "$sys" 4)" \
+			"$(mfield "$sys" 5)" "$(mfield "$sys" 7)" "${MFIRSTFAIL[$sys]}")
+	else
+		line+=(- - - - - -)
+	fi
+done
+tsv_line "$RESULTS" "${line[@]}" "$MRATIO" "${MSAME%% *}"

@@ -65,7 +65,8 @@ RESULTS=${RESULTS:-$BENCH/results/register.tsv}
 STEPS_TSV=${RESULTS%.tsv}-steps.tsv     # one line per rate step
 DOMAIN=bench.local
 
-usage() { sed -n '2,13p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit "${1:-0}"; }
+. "$BENCH/lib.sh"
+usage() { bench_usage 13 "$@"; }
 while getopts "r:d:s:h" opt; do
 	case $opt in
 	r) RATES=$OPTARG ;;
@@ -79,49 +80,18 @@ for s in $SYSTEMS; do
 	case $s in centrexd | kamailio) ;; *) echo "unknown system '$s'" >&2; exit 2 ;; esac
 done
 
-log() { printf '%s  %s\n' "$(date +%T)" "$*" >&2; }
-die() { log "error: $*"; exit 1; }
-wants() { case " $SYSTEMS " in *" $1 "*) return 0 ;; esac; return 1; }
+wants() { has "$SYSTEMS" "$1"; }
 
 # ------------------------------------------------------------ preparation
-# Done once, in the caller's namespace (apt may need the network): packages
-# through the project's installer, then the release build of centrexd.
-if [ -z "${CENTREX_BENCH_CHILD:-}" ]; then
+# packages through the project's installer, then the release build of centrexd
+if bench_parent; then
 	"$ROOT/tools/setup.sh" bench || die "missing packages (see above)"
-	if wants centrexd && [ -z "${CENTREXD:-}" ]; then
-		if [ ! -f "$ROOT/build/build.ninja" ]; then
-			(cd "$ROOT" && meson setup build --buildtype=debugoptimized -Dtests=disabled) >&2 ||
-				die "meson setup failed"
-		fi
-		ninja -C "$ROOT/build" centrexd >&2 || die "build of centrexd failed"
-	fi
+	wants centrexd && [ -z "${CENTREXD:-}" ] && bench_build centrexd
 fi
 
 # ------------------------------------------------------------ isolation
-# Loopback-only network namespace: re-execute under `unshare -n` unless the
-# current namespace already has no interface but lo.  (/proc/net/dev is per
-# namespace; its first two lines are headers.)
-only_loopback() {
-	local line name n=0
-	{ read -r line; read -r line
-	  while IFS=: read -r name line; do
-		name=${name// /}
-		[ "$name" = lo ] || n=$((n + 1))
-	  done; } </proc/net/dev
-	[ "$n" -eq 0 ]
-}
-if ! only_loopback; then
-	[ -n "${CENTREX_BENCH_CHILD:-}" ] && die "unshare gave a namespace with interfaces besides lo"
-	export CENTREX_BENCH_CHILD=1
-	if [ "$(id -u)" -eq 0 ]; then
-		exec unshare --net -- "$BASH" "${BASH_SOURCE[0]}" "${ARGS[@]}"
-	else # unprivileged: a user namespace maps us to root inside
-		exec unshare --map-root-user --net -- "$BASH" "${BASH_SOURCE[0]}" "${ARGS[@]}"
-	fi
-fi
-ip link set lo up || die "cannot bring lo up in the namespace"
-# SIPp wants more descriptors than concurrent calls allowed (-l); take the hard limit
-ulimit -n "$(ulimit -Hn)" 2>/dev/null
+# SIPp wants more descriptors than concurrent calls allowed (-l)
+bench_netns "${BASH_SOURCE[0]}" "${ARGS[@]}"
 
 # ------------------------------------------------------------ run directory
 IP=127.0.0.1
@@ -133,11 +103,9 @@ PY=/usr/bin/python3
 [ -x "$PY" ] || PY=python3
 HZ=$(getconf CLK_TCK)
 NCPU=$(getconf _NPROCESSORS_ONLN)
-RUN_ID=register-$(date +%Y%m%d-%H%M%S)
-RUNDIR=$BENCH/run/$RUN_ID
+bench_rundir register
 USERDIR=$BENCH/run/users-$USERS
 SCEN=$BENCH/sipp/register_digest.xml
-mkdir -p "$RUNDIR" "$(dirname "$RESULTS")" "$BENCH/results"
 # unix socket paths are limited to 107 bytes
 SOCKDIR=$RUNDIR
 TMPSOCK=
@@ -145,44 +113,16 @@ if [ ${#RUNDIR} -gt 80 ]; then
 	TMPSOCK=$(mktemp -d /tmp/centrex-bench.XXXXXX)
 	SOCKDIR=$TMPSOCK
 fi
-# keep the ten newest run directories
-ls -1d "$BENCH"/run/register-* 2>/dev/null | head -n -10 | while read -r old; do rm -rf -- "$old"; done
 
 # ------------------------------------------------------------ process control
-QUIET_PCT=0
-PIDS=()   # everything started here; stopped by PID on exit
-forget() { local keep=() p; for p in "${PIDS[@]}"; do [ "$p" != "$1" ] && keep+=("$p"); done; PIDS=("${keep[@]}"); }
-stop_pid() { # PID: TERM, up to 5 s grace, then KILL
-	local p=$1 i
-	kill -0 "$p" 2>/dev/null || { forget "$p"; return 0; }
-	kill -TERM "$p" 2>/dev/null
-	for i in $(seq 50); do kill -0 "$p" 2>/dev/null || break; sleep 0.1; done
-	kill -0 "$p" 2>/dev/null && kill -KILL "$p" 2>/dev/null
-	wait "$p" 2>/dev/null
-	forget "$p"
-}
 cleanup() {
-	local p
-	for p in "${PIDS[@]}"; do stop_pid "$p"; done
+	stop_all
 	[ -n "$TMPSOCK" ] && rm -rf -- "$TMPSOCK"
 }
 trap cleanup EXIT
 trap 'exit 130' INT TERM HUP
 
 # ------------------------------------------------------------ measurements
-# utime+stime in clock ticks of the server: all listed processes (threads are
-# included in a process's /proc/PID/stat)
-SRV_PIDS=()
-srv_ticks() {
-	local p s f t=0
-	for p in "${SRV_PIDS[@]}"; do
-		read -r s <"/proc/$p/stat" 2>/dev/null || continue
-		s=${s##*) }          # drop "pid (comm) "; field 14 (utime) is now $12
-		read -r -a f <<<"$s"
-		t=$((t + f[11] + f[12]))
-	done
-	echo "$t"
-}
 # resident memory in KiB: Pss_Anon + Pss_Shmem over the server's processes
 srv_mem_kib() {
 	local p k v t=0
@@ -195,27 +135,6 @@ srv_mem_kib() {
 }
 srv_rss_kib() { local p k v t=0; for p in "${SRV_PIDS[@]}"; do
 	while read -r k v _; do [ "$k" = VmRSS: ] && t=$((t + v)); done <"/proc/$p/status" 2>/dev/null; done; echo "$t"; }
-# CHILD_MS = CPU (user+sys, ms) of all children this shell has reaped, from
-# bash's `times` (second line).  Must run in this shell, not in $(...): a
-# subshell has its own, empty, child accounting.  Nothing else is reaped
-# while SIPp runs, so a before/after difference is SIPp's CPU (+ timeout's).
-child_cpu_ms() {
-	local l2 re='([0-9]+)m([0-9]+)\.([0-9]+)s ([0-9]+)m([0-9]+)\.([0-9]+)s'
-	CHILD_MS=0
-	times >"$RUNDIR/.times"
-	{ read -r _; read -r l2; } <"$RUNDIR/.times"
-	[[ $l2 =~ $re ]] || return 0
-	local r=("${BASH_REMATCH[@]}")
-	CHILD_MS=$(( (10#${r[1]} + 10#${r[4]}) * 60000 + (10#${r[2]} + 10#${r[5]}) * 1000 + 10#${r[3]} + 10#${r[6]} ))
-}
-# utime+stime ticks of the server's main thread only (centrexd: the SIP thread)
-main_thread_ticks() {
-	local s f
-	read -r s <"/proc/$SRV_PID/task/$SRV_PID/stat" 2>/dev/null || { echo 0; return; }
-	s=${s##*) }
-	read -r -a f <<<"$s"
-	echo $((f[11] + f[12]))
-}
 # UDP datagrams the kernel dropped for a full receive buffer, all sockets of
 # this network namespace (i.e. the bench's own: server and SIPp)
 udp_drops() {
@@ -224,21 +143,6 @@ udp_drops() {
 		[ "$a" = Udp: ] && [[ $b =~ ^[0-9] ]] && { read -r -a f <<<"$b"; n=${f[4]}; }
 	done </proc/net/snmp
 	echo "$n"
-}
-# machine-wide busy and total jiffies
-machine_ticks() { local u n s i w q sq st; read -r _ u n s i w q sq st _ </proc/stat; echo "$((u + n + s + q + sq + st)) $((u + n + s + i + w + q + sq + st))"; }
-# the host may be shared: wait (15 s at most) for it to be below 30 % busy
-wait_quiet() {
-	local i b0 t0 b1 t1 pct=0 waited=0
-	for i in $(seq 15); do
-		waited=$i
-		read -r b0 t0 < <(machine_ticks); sleep 1; read -r b1 t1 < <(machine_ticks)
-		pct=$((100 * (b1 - b0) / (t1 - t0 + 1)))
-		[ "$pct" -lt 30 ] && break
-	done
-	QUIET_PCT=$pct
-	if [ "$pct" -ge 30 ]; then log "note: machine still ${pct}% busy after ${waited}s (other load); measuring anyway"
-	elif [ "$waited" -gt 2 ]; then log "waited ${waited}s for the machine to be quiet"; fi
 }
 
 # ------------------------------------------------------------ servers
@@ -286,26 +190,12 @@ start_kamailio() {
 	kamcmd -s "unix:$SOCKDIR/kamailio.ctl" core.version >/dev/null 2>&1 || die "kamailio not ready after 20 s"
 	sleep 1
 	# the main process forks its workers at start; count them all
-	SRV_PIDS=("$SRV_PID")
-	local d pp s
-	for d in /proc/[0-9]*; do
-		read -r s <"$d/stat" 2>/dev/null || continue
-		s=${s##*) }
-		read -r _ pp _ <<<"$s"
-		if [ "$pp" = "$SRV_PID" ]; then SRV_PIDS+=("${d#/proc/}"); PIDS+=("${d#/proc/}"); fi
-	done
+	server_with_children
 	SRV_PORT=$KAM_PORT
 }
 contacts_kamailio() {
 	kamcmd -s "unix:$SOCKDIR/kamailio.ctl" stats.get_statistics usrloc: 2>/dev/null |
 		awk -F' = ' '$1 == "usrloc:location_contacts" { print $2 }'
-}
-
-stop_server() {
-	local p
-	stop_pid "$SRV_PID"    # kamailio's main process stops its workers
-	for p in "${SRV_PIDS[@]}"; do stop_pid "$p"; done
-	SRV_PIDS=()
 }
 
 # ------------------------------------------------------------ one SIPp run
@@ -319,7 +209,7 @@ sipp_run() {
 	# ones, which shows as a low offered rate
 	limit=$rate; [ "$limit" -lt 2000 ] && limit=2000; [ "$limit" -gt 15000 ] && limit=15000
 	local m0 m1 d0 d1
-	k0=$(srv_ticks); m0=$(main_thread_ticks); d0=$(udp_drops); read -r b0 t0 < <(machine_ticks)
+	k0=$(pid_ticks "${SRV_PIDS[@]}"); m0=$(main_thread_ticks "$SRV_PID"); d0=$(udp_drops); read -r b0 t0 < <(machine_ticks)
 	w0=$EPOCHREALTIME; child_cpu_ms; c0=$CHILD_MS
 	(cd "$RUNDIR" && exec timeout -k 5 $((secs + 30)) \
 		sipp -sf "$SCEN" -inf "$USERDIR/sipp-users.csv" "$IP:$SRV_PORT" \
@@ -334,12 +224,8 @@ sipp_run() {
 	wait "$pid"
 	forget "$pid"
 	child_cpu_ms; c1=$CHILD_MS; w1=$EPOCHREALTIME
-	k1=$(srv_ticks); m1=$(main_thread_ticks); d1=$(udp_drops); read -r b1 t1 < <(machine_ticks)
-	local key val
-	S_created=0 S_ok=0 S_failed=0 S_retrans=0 S_offered=0 S_rt10=0 S_rt1=0 S_rt100=0
-	while IFS='=' read -r key val; do
-		[[ $key =~ ^[a-z0-9_]+$ && $val =~ ^[0-9.]+$ ]] && printf -v "S_$key" '%s' "$val"
-	done < <("$PY" "$BENCH/tools/sippstat.py" "$RUNDIR/$name.stat.csv" 2>/dev/null)
+	k1=$(pid_ticks "${SRV_PIDS[@]}"); m1=$(main_thread_ticks "$SRV_PID"); d1=$(udp_drops); read -r b1 t1 < <(machine_ticks)
+	sipp_stats "$RUNDIR/$name.stat.csv"
 	M_wall=$(awk -v a="$w0" -v b="$w1" 'BEGIN { printf "%.2f", b - a }')
 	M_srv_ticks=$((k1 - k0))
 	M_main_ticks=$((m1 - m0))
@@ -352,15 +238,10 @@ sipp_run() {
 # results per system, filled by measure()
 declare -A BEST FIRSTFAIL MEM WARM NOTE
 step_header='run\tsystem\trate\tstep_s\tcreated\tok\tfailed\tunfinished\tretrans\toffered\twall_s\tsrv_cpu_pct\tus_per_reg\tsipp_cpu_pct\trt1_pct\trt10_pct\trt100_pct\tbusy_before_pct\tmachine_busy_pct\tudp_drops\tmain_thread_pct\tclean\tverdict\tserver_counters'
-[ -f "$STEPS_TSV" ] || printf "$step_header\n" >"$STEPS_TSV"
+tsv_header "$STEPS_TSV" "$step_header"
 
 # centrexd counters worth reading after a step (differences)
 CTX_COUNTERS="register_ok register_challenged register_stale_nonce register_auth_failed sip_shed_503 sip_banned_drops sip_malformed store_writes store_errors"
-ctx_counters() { ctx_ctl --ctl metrics >"$1" 2>&1; }
-ctx_counter_diff() { # before after -> "name=delta ..." for the non-zero ones
-	awk -v want="$CTX_COUNTERS" 'BEGIN { n = split(want, w, " "); for (i = 1; i <= n; i++) keep[w[i]] = 1 }
-		FNR == NR { a[$1] = $2; next } ($1 in keep) && $2 - a[$1] != 0 { printf "%s%s=%d", sep, $1, $2 - a[$1]; sep = " " }' "$1" "$2"
-}
 
 measure() {
 	local sys=$1 rate count name verdict clean m0 m1 rss0 rss1 contacts extra
@@ -436,23 +317,15 @@ log "REGISTER bench $RUN_ID: systems '$SYSTEMS', rates '$RATES', ${STEP_S}s per 
 if [ ! -s "$USERDIR/sipp-users.csv" ] || [ ! -s "$USERDIR/kamailio-auth.sqlite" ] || [ ! -s "$USERDIR/centrexd-import.csv" ]; then
 	"$PY" "$BENCH/tools/mkusers.py" "$USERS" "$DOMAIN" "$USERDIR" >&2 || die "user generation failed"
 fi
-BUILD_NOTE=""
-if wants centrexd; then
-	[ -x "$CENTREXD" ] || die "no $CENTREXD"
-	opts="$ROOT/build/meson-info/intro-buildoptions.json"
-	if [ "$CENTREXD" = "$ROOT/build/centrexd" ] && [ -f "$opts" ]; then
-		BUILD_NOTE=$("$PY" -c 'import json,sys; o={x["name"]: x["value"] for x in json.load(open(sys.argv[1]))}; print("%s, sanitize=%s" % (o.get("buildtype"), o.get("b_sanitize")))' "$opts" 2>/dev/null)
-	fi
-fi
+wants centrexd && { [ -x "$CENTREXD" ] || die "no $CENTREXD"; }
 for sys in $SYSTEMS; do measure "$sys"; done
 
 # ------------------------------------------------------------ report
 SIPP_VER=$(sipp -v 2>/dev/null | awk '/SIPp v/ { sub(/-.*/, "", $2); print $2; exit }')
 KAM_VER=$(kamailio -v 2>/dev/null | awk '/^version:/ { print $3; exit }')
-COMMIT=$(git -C "$ROOT" describe --always --dirty 2>/dev/null || echo unknown)
-CPU_MODEL=$(awk -F': ' '/^model name/ { print $2; exit }' /proc/cpuinfo)
+bench_about "$CENTREXD"
 
-field() { local a; read -r -a a <<<"${BEST[$1]:-}"; echo "${a[$2]:-}"; }
+field() { nth "${BEST[$1]:-}" "$2"; }
 ratio=$(awk -v c="$(field centrexd 0)" -v k="$(field kamailio 0)" 'BEGIN { if (c > 0 && k > 0) printf "%.2f", c / k; else print "n/a" }')
 [ "${FIRSTFAIL[centrexd]:-x}" = "none up to the last rate" ] && [ "$ratio" != n/a ] && ratio=">= $ratio"
 
@@ -488,18 +361,14 @@ ratio=$(awk -v c="$(field centrexd 0)" -v k="$(field kamailio 0)" 'BEGIN { if (c
 } | tee "$RUNDIR/table.txt"
 
 # one line per run
-if [ ! -f "$RESULTS" ]; then
-	printf 'time\trun\tcommit\tcpus\tusers\tstep_s\trates\tc_rate\tc_us_per_reg\tc_cpu_pct\tc_sipp_cpu_pct\tc_rt10_pct\tc_mib_per_10k\tc_first_unclean\tk_rate\tk_us_per_reg\tk_cpu_pct\tk_sipp_cpu_pct\tk_rt10_pct\tk_mib_per_10k\tk_first_unclean\tratio\tnotes\n' >"$RESULTS"
-fi
-{
-	printf '%s\t%s\t%s\t%s\t%s\t%s\t%s' "$(date +%FT%T)" "$RUN_ID" "$COMMIT" "$NCPU" "$USERS" "$STEP_S" "$RATES"
-	for sys in centrexd kamailio; do
-		if wants "$sys"; then
-			printf '\t%s\t%s\t%s\t%s\t%s\t%s\t%s' "$(field "$sys" 0)" "$(field "$sys" 1)" "$(field "$sys" 2)" \
-				"$(field "$sys" 3)" "$(field "$sys" 4)" "${MEM[$sys]}" "${FIRSTFAIL[$sys]}"
-		else
-			printf '\t-\t-\t-\t-\t-\t-\t-'
-		fi
-	done
-	printf '\t%s\t%s\n' "$ratio" "kam_workers=$KAM_WORKERS centrexd_algs=MD5"
-} >>"$RESULTS"
+tsv_header "$RESULTS" 'time\trun\tcommit\tcpus\tusers\tstep_s\trates\tc_rate\tc_us_per_reg\tc_cpu_pct\tc_sipp_cpu_pct\tc_rt10_pct\tc_mib_per_10k\tc_first_unclean\tk_rate\tk_us_per_reg\tk_cpu_pct\tk_sipp_cpu_pct\tk_rt10_pct\tk_mib_per_10k\tk_first_unclean\tratio\tnotes'
+line=("$(date +%FT%T)" "$RUN_ID" "$COMMIT" "$NCPU" "$USERS" "$STEP_S" "$RATES")
+for sys in centrexd kamailio; do
+	if wants "$sys"; then
+		line+=("$(field "$sys" 0)" "$(field "$sys" 1)" "$(field "$sys" 2)" \
+			"$(field "$sys" 3)" "$(field "$sys" 4)" "${MEM[$sys]}" "${FIRSTFAIL[$sys]}")
+	else
+		line+=(- - - - - - -)
+	fi
+done
+tsv_line "$RESULTS" "${line[@]}" "$ratio" "kam_workers=$KAM_WORKERS centrexd_algs=MD5"
