@@ -3,13 +3,16 @@
  */
 #include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include "media/prompt/prompt.h"
+#include "media/prompt/say.h"
+#include "media/prompt/wav.h"
 #include "pbx/apprompt.h"
 #include "pbx/priv.h"
 #include "store/store.h"
 
-enum { MAX_CLIPS = 24 };
+enum { MAX_CLIPS = PLAYLIST_MAX };
 
 /* a clip's release, on the media thread: the prompt is refcounted
    atomically, so the last user anywhere frees it */
@@ -46,28 +49,123 @@ static void language(struct pbx *p, const struct call_origin *o, char *buf,
 		snprintf(buf, size, "%s", t.language);
 }
 
+/* ---- playlists -------------------------------------------------------- */
+
+void playlist_init(struct playlist *pl, struct pbx *p,
+		   const struct call_origin *o, const char *lang)
+{
+	memset(pl, 0, sizeof(*pl));
+	pl->p = p;
+	pl->tenant_id = o->tenant_id;
+	if (lang)
+		snprintf(pl->lang, sizeof(pl->lang), "%s", lang);
+	else
+		language(p, o, pl->lang, sizeof(pl->lang));
+}
+
+void playlist_name(struct playlist *pl, const char *name)
+{
+	size_t n = pl->n;
+
+	if (!pl->p->d.prompts || n >= PLAYLIST_MAX)
+		return;
+	add(pl->clips, &n, prompt_get(pl->p->d.prompts,
+				      (uint64_t)pl->tenant_id, pl->lang,
+				      name));
+	pl->n = n;
+}
+
+static void names(struct playlist *pl, const char **v, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		playlist_name(pl, v[i]);
+}
+
+void playlist_number(struct playlist *pl, long n)
+{
+	const char *v[SAY_MAX];
+
+	names(pl, v, say_number(pl->lang, n, SAY_MASCULINE, v, SAY_MAX));
+}
+
+void playlist_digits(struct playlist *pl, const char *digits)
+{
+	const char *v[SAY_MAX];
+
+	names(pl, v, say_digits(pl->lang, digits, v, SAY_MAX));
+}
+
+static void pcm_release(void *arg)
+{
+	free(arg);
+}
+
+bool playlist_file(struct playlist *pl, const char *path)
+{
+	const char *why = NULL;
+	uint8_t *buf = NULL;
+	int16_t *pcm = NULL;
+	size_t n = 0;
+	long size;
+	FILE *f;
+	bool ok = false;
+
+	if (pl->n >= PLAYLIST_MAX)
+		return false;
+	f = fopen(path, "rb");
+	if (!f)
+		return false;
+	if (!fseek(f, 0, SEEK_END) && (size = ftell(f)) > 0 &&
+	    !fseek(f, 0, SEEK_SET) && (buf = malloc((size_t)size)) &&
+	    fread(buf, 1, (size_t)size, f) == (size_t)size &&
+	    !wav_to_audio(buf, (size_t)size, 0, &pcm, &n, &why) && n) {
+		pl->clips[pl->n++] = (struct media_clip){pcm, n, pcm_release,
+							 pcm};
+		pcm = NULL;
+		ok = true;
+	}
+	fclose(f);
+	free(buf);
+	free(pcm);
+	return ok;
+}
+
+int playlist_play(struct playlist *pl, struct media_relay *r,
+		  enum media_side side, uint32_t play_id)
+{
+	size_t n = pl->n;
+
+	pl->n = 0;   /* the clips are the relay's now, played or not */
+	if (!n)
+		return ENOENT;
+	return media_relay_play(r, side, pl->clips, n, false, play_id);
+}
+
+void playlist_release(struct playlist *pl)
+{
+	for (size_t i = 0; i < pl->n; i++)
+		if (pl->clips[i].release)
+			pl->clips[i].release(pl->clips[i].arg);
+	pl->n = 0;
+}
+
 int apprompt_greeting(struct pbx *p, struct media_relay *r,
 		      const struct call_origin *o, uint32_t play_id)
 {
-	struct media_clip clips[MAX_CLIPS];
-	size_t n = 0;
-	char lang[8], name[32];
+	struct playlist pl;
+	char name[32];
 
-	if (!p->d.prompts)
+	playlist_init(&pl, p, o, NULL);
+	playlist_name(&pl, "hello-world");
+	if (!pl.n)
 		return ENOENT;
-	language(p, o, lang, sizeof(lang));
-	add(clips, &n, prompt_get(p->d.prompts, (uint64_t)o->tenant_id, lang,
-				  "hello-world"));
-	if (!n)
-		return ENOENT;
-	for (const char *c = o->caller; *c && n < MAX_CLIPS; c++) {
+	for (const char *c = o->caller; *c; c++) {
 		if (*c < '0' || *c > '9')
 			continue;
 		snprintf(name, sizeof(name), "digits/%c", *c);
-		add(clips, &n, prompt_get(p->d.prompts,
-					  (uint64_t)o->tenant_id, lang, name));
+		playlist_name(&pl, name);
 	}
-	return media_relay_play(r, MEDIA_A, clips, n, false, play_id);
+	return playlist_play(&pl, r, MEDIA_A, play_id);
 }
 
 int apprompt_moh(struct pbx *p, struct media_relay *r, enum media_side side,
