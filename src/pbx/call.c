@@ -17,6 +17,8 @@
 #include "pbx/app.h"
 #include "pbx/apprompt.h"
 #include "pbx/call.h"
+#include "pbx/forward.h"
+#include "pbx/groups.h"
 #include "pbx/legsdp.h"
 #include "pbx/priv.h"
 #include "pbx/recording.h"
@@ -58,12 +60,15 @@ struct call {
 	struct call_route r;
 	size_t next_trunk;
 	struct theap_entry t_ring, t_max, t_refresh, t_trunk;
+	struct theap_entry t_step;    /**< the mobile's turn (sequential
+					   twinning), the next group member */
 	struct cdr *cdr;
 	char slug[64];
 	char a_callid[128];
 	uint16_t best_scode;          /**< most telling failure so far */
 	char best_reason[64];
 	bool ended;
+	bool twin_started;            /**< the mobile was called */
 	bool app_answered;            /**< the app answered the caller */
 	int64_t rec_id;               /**< recording in progress, 0 = none */
 	struct leg *held_by;          /**< the side that put the call on hold */
@@ -114,6 +119,7 @@ static const char *q850_text(uint16_t cause)
 	case 19:  return "No answer from user";
 	case 20:  return "Subscriber absent";
 	case 21:  return "Call rejected";
+	case 25:  return "Exchange routing error";
 	case 34:  return "No circuit available";
 	case 38:  return "Network out of order";
 	case 65:  return "Bearer capability not implemented";
@@ -312,6 +318,7 @@ static void call_destructor(void *arg)
 	theap_cancel(th, &c->t_max);
 	theap_cancel(th, &c->t_refresh);
 	theap_cancel(th, &c->t_trunk);
+	theap_cancel(th, &c->t_step);
 	app_stop(c->app);
 	c->app = NULL;
 	list_unlink(&c->le);
@@ -442,6 +449,9 @@ static void leg_info_h(struct sip *sip, const struct sip_msg *msg,
 		       void *arg);
 static void out_progress_h(const struct sip_msg *msg, void *arg);
 static int  start_trunk_branch(struct call *c);
+static int  start_twin_branch(struct call *c);
+static bool next_member(struct call *c);
+static bool call_divert(struct call *c, enum divert_reason why);
 
 static void register_leg(struct call *c, struct leg *leg)
 {
@@ -451,13 +461,20 @@ static void register_leg(struct call *c, struct leg *leg)
 	hash_append(c->p->legs, hash_joaat_str(leg->callid), &leg->he, leg);
 }
 
+/* the domain our requests to a carrier name */
+static const char *dom_of(const struct trunk *trunk)
+{
+	return trunk->cfg.from_domain[0] ? trunk->cfg.from_domain
+					 : trunk->cfg.proxy;
+}
+
 static int start_branch(struct call *c, const struct call_target *t,
 			struct trunk *trunk)
 {
 	struct pbx *p = c->p;
 	struct leg *leg;
 	struct mbuf *offer = NULL;
-	char from_uri[300], from_name[80], hdrs[512];
+	char from_uri[300], from_name[80], hdrs[2560];
 	const char *routev[1];
 	uint32_t routec = 0;
 	int err;
@@ -481,8 +498,7 @@ static int start_branch(struct call *c, const struct call_target *t,
 	hdrs[0] = '\0';
 	if (trunk) {
 		/* the carrier sees the tenant's number, asserted */
-		const char *dom = trunk->cfg.from_domain[0]
-				  ? trunk->cfg.from_domain : trunk->cfg.proxy;
+		const char *dom = dom_of(trunk);
 		(void)re_snprintf(from_uri, sizeof(from_uri), "sip:%s@%s",
 				  c->r.caller_id, dom);
 		(void)re_snprintf(from_name, sizeof(from_name), "%s",
@@ -498,6 +514,10 @@ static int start_branch(struct call *c, const struct call_target *t,
 				  c->o.caller_name[0] ? c->o.caller_name
 						      : c->o.caller);
 	}
+	/* a forwarded call says who forwarded it, and why */
+	forward_headers(&c->r, trunk ? dom_of(trunk) : c->o.domain,
+			trunk != NULL, hdrs + strlen(hdrs),
+			sizeof(hdrs) - strlen(hdrs));
 	if (t->route[0]) {
 		routev[0] = t->route;
 		routec = 1;
@@ -571,16 +591,32 @@ static enum cdr_disposition disposition_for(uint16_t scode)
 	}
 }
 
-/* every branch has failed: next trunk, or tell the caller */
+/* every branch has failed: next trunk, the mobile, the next member of
+   a group, the busy forward, or tell the caller */
 static void branches_exhausted(struct call *c)
 {
 	uint16_t sc = c->best_scode ? c->best_scode : 480;
+	bool busy = sc == 486 || sc == 600;
 
 	if (c->r.kind == ROUTE_TRUNKS && (sc >= 500 || sc == 408) &&
 	    c->next_trunk < c->r.trunkc) {
 		if (!start_trunk_branch(c))
 			return;
 		if (c->ended)
+			return;
+	}
+	if (c->r.kind == ROUTE_TARGETS) {
+		/* the desk phones gave up before the mobile's turn */
+		if (c->r.twin_number[0] && !c->twin_started) {
+			theap_cancel(c->p->d.theap, &c->t_step);
+			if (!start_twin_branch(c))
+				return;
+		}
+		if (c->r.hunting && next_member(c))
+			return;
+		/* busy: the user's busy forward; a group: its fallback */
+		if ((busy || c->r.group_id) &&
+		    call_divert(c, busy ? DIVERT_BUSY : DIVERT_NOANSWER))
 			return;
 	}
 	if (sc >= 500 && c->r.kind == ROUTE_TRUNKS)
@@ -611,34 +647,65 @@ static void trunk_silence(void *arg)
 		branches_exhausted(c);
 }
 
+/* one branch to number on trunk id; 0 when it started */
+static int trunk_branch(struct call *c, int64_t trunk_id, const char *number,
+			int64_t user_id)
+{
+	struct trunk *t = trunkset_get(c->p->trunks, c->o.tenant_id, trunk_id);
+	struct call_target tg;
+
+	if (!t)
+		return ENOENT;
+	if (!trunk_acquire(t)) {
+		tlog_info("pbx/call", c->slug, "trunk %s full or disabled",
+			  t->cfg.name);
+		remember_failure(c, 503, NULL);
+		return EBUSY;
+	}
+	memset(&tg, 0, sizeof(tg));
+	if (trunk_uri(t, number, tg.uri, sizeof(tg.uri))) {
+		trunk_release(t);
+		return EINVAL;
+	}
+	/* a user's mobile shows as number@trunk in the CDR's legs */
+	if (user_id)
+		(void)re_snprintf(tg.peer, sizeof(tg.peer), "%s@%s", number,
+				  t->cfg.name);
+	else
+		str_ncpy(tg.peer, t->cfg.name, sizeof(tg.peer));
+	tg.user_id = user_id;
+	tg.sig = t->proxy;
+	if (start_branch(c, &tg, t)) {
+		trunk_release(t);
+		return EIO;
+	}
+	return 0;
+}
+
 static int start_trunk_branch(struct call *c)
 {
 	while (c->next_trunk < c->r.trunkc) {
-		struct trunk *t = trunkset_get(c->p->trunks, c->o.tenant_id,
-					       c->r.trunk_ids[c->next_trunk++]);
-		struct call_target tg;
-
-		if (!t)
+		if (trunk_branch(c, c->r.trunk_ids[c->next_trunk++],
+				 c->r.target[0] ? c->r.target : c->r.callee,
+				 0))
 			continue;
-		if (!trunk_acquire(t)) {
-			tlog_info("pbx/call", c->slug, "trunk %s full or "
-				  "disabled", t->cfg.name);
-			remember_failure(c, 503, NULL);
-			continue;
-		}
-		memset(&tg, 0, sizeof(tg));
-		if (trunk_uri(t, c->r.callee, tg.uri, sizeof(tg.uri))) {
-			trunk_release(t);
-			continue;
-		}
-		str_ncpy(tg.peer, t->cfg.name, sizeof(tg.peer));
-		tg.sig = t->proxy;
-		if (start_branch(c, &tg, t)) {
-			trunk_release(t);
-			continue;
-		}
 		theap_start(c->p->d.theap, &c->t_trunk, TRUNK_SILENCE_MS,
 			    trunk_silence, c);
+		return 0;
+	}
+	return ENOENT;
+}
+
+/* twinning: the user's mobile, through the first trunk that takes it */
+static int start_twin_branch(struct call *c)
+{
+	c->twin_started = true;
+	for (size_t i = 0; i < c->r.twin_trunkc; i++) {
+		if (trunk_branch(c, c->r.twin_trunk_ids[i], c->r.twin_number,
+				 c->r.callee_user_id))
+			continue;
+		tlog_info("pbx/call", c->slug, "call %s: twinning, the mobile "
+			  "%s rings", c->cdr->uuid, c->r.twin_number);
 		return 0;
 	}
 	return ENOENT;
@@ -752,10 +819,28 @@ static int leg_answer_h(const struct sip_msg *msg, void *arg)
 	return 0;
 }
 
+/* Every branch still ringing except `keep` is cancelled. */
+static void cancel_branches(struct call *c, const struct leg *keep,
+			    int64_t at)
+{
+	struct le *le = list_head(&c->outs);
+
+	while (le) {
+		struct leg *l = le->data;
+		le = le->next;
+		if (l == keep || l->closed)
+			continue;
+		l->end_ms = at;
+		l->status = 487;
+		l->closed = true;
+		leg_unlink(l);
+		l->sess = mem_deref(l->sess);   /* CANCEL */
+	}
+}
+
 /* The first branch to answer wins; the others are cancelled. */
 static void win(struct call *c, struct leg *leg)
 {
-	struct le *le = list_head(&c->outs);
 	struct mbuf *desc = NULL;
 	int err;
 
@@ -764,17 +849,12 @@ static void win(struct call *c, struct leg *leg)
 	leg->status = 200;
 	theap_cancel(c->p->d.theap, &c->t_ring);
 	theap_cancel(c->p->d.theap, &c->t_trunk);
-
-	while (le) {
-		struct leg *l = le->data;
-		le = le->next;
-		if (l == leg || l->closed)
-			continue;
-		l->end_ms = leg->answer_ms;
-		l->status = 487;
-		l->closed = true;
-		leg_unlink(l);
-		l->sess = mem_deref(l->sess);   /* CANCEL */
+	theap_cancel(c->p->d.theap, &c->t_step);
+	cancel_branches(c, leg, leg->answer_ms);
+	/* a group member (or the user's mobile) answered */
+	if (leg->t.user_id) {
+		c->r.callee_user_id = leg->t.user_id;
+		groups_answered(c->p, &c->o, &c->r, leg->t.user_id);
 	}
 
 	err = legsdp_answer_from(c->a->sdp, leg->sdp, &desc);
@@ -1001,8 +1081,127 @@ static void ring_timeout(void *arg)
 	struct call *c = arg;
 
 	tlog_info("pbx/call", c->slug, "call %s: no answer", c->cdr->uuid);
+	if (call_divert(c, DIVERT_NOANSWER))
+		return;
 	call_end(c, CDR_PARTY_SYSTEM, 480, "Temporarily Unavailable", 19,
 		 CDR_NO_ANSWER);
+}
+
+/* the mobile's turn, or the next group member's */
+static void step_timeout(void *arg)
+{
+	struct call *c = arg;
+
+	if (c->r.twin_number[0] && !c->twin_started) {
+		if (start_twin_branch(c))
+			tlog_info("pbx/call", c->slug, "call %s: the mobile "
+				  "cannot be called", c->cdr->uuid);
+		return;
+	}
+	if (!c->r.hunting)
+		return;
+	cancel_branches(c, NULL, now_ms());
+	if (next_member(c))
+		return;
+	if (call_divert(c, DIVERT_NOANSWER))
+		return;
+	call_end(c, CDR_PARTY_SYSTEM, 480, "Temporarily Unavailable", 19,
+		 CDR_NO_ANSWER);
+}
+
+/* start r's branches and its timers; on failure the call has ended */
+static int ring(struct call *c)
+{
+	struct theap *th = c->p->d.theap;
+	size_t started = 0;
+
+	theap_cancel(th, &c->t_ring);
+	theap_cancel(th, &c->t_step);
+	theap_cancel(th, &c->t_trunk);
+	c->best_scode = 0;
+	c->best_reason[0] = '\0';
+	c->twin_started = false;
+	c->next_trunk = 0;
+
+	switch (c->r.kind) {
+	case ROUTE_REJECT:
+		call_end(c, CDR_PARTY_SYSTEM, c->r.scode, c->r.reason,
+			 c->r.q850, c->r.disp);
+		return ENOENT;
+	case ROUTE_TRUNKS:
+		if (start_trunk_branch(c)) {
+			call_end(c, CDR_PARTY_SYSTEM, 503,
+				 "Service Unavailable", 34, CDR_FAILED);
+			return EBUSY;
+		}
+		break;
+	default:
+		for (size_t i = 0; i < c->r.targetc; i++) {
+			if (!start_branch(c, &c->r.targets[i], NULL))
+				started++;
+		}
+		if (c->r.twin_number[0] && (!started || !c->r.twin_delay_ms)) {
+			if (!start_twin_branch(c))
+				started++;
+		}
+		else if (c->r.twin_number[0]) {
+			theap_start(th, &c->t_step,
+				    (uint64_t)c->r.twin_delay_ms, step_timeout,
+				    c);
+		}
+		else if (c->r.hunting) {
+			theap_start(th, &c->t_step, (uint64_t)c->r.member_ms,
+				    step_timeout, c);
+		}
+		if (!started) {
+			call_end(c, CDR_PARTY_SYSTEM, 480,
+				 "Temporarily Unavailable", 20, CDR_FAILED);
+			return EIO;
+		}
+		break;
+	}
+	theap_start(th, &c->t_ring, c->r.ring_ms
+		    ? (uint64_t)c->r.ring_ms
+		    : (uint64_t)c->p->d.conf->call_ring_timeout_s * 1000,
+		    ring_timeout, c);
+	return 0;
+}
+
+/* A hunting group's next member with a device; false when none is left.
+   The group's timeout keeps running. */
+static bool next_member(struct call *c)
+{
+	while (groups_next(c->p, &c->o, &c->r)) {
+		size_t started = 0;
+
+		for (size_t i = 0; i < c->r.targetc; i++) {
+			if (!start_branch(c, &c->r.targets[i], NULL))
+				started++;
+		}
+		if (started) {
+			theap_start(c->p->d.theap, &c->t_step,
+				    (uint64_t)c->r.member_ms, step_timeout, c);
+			return true;
+		}
+	}
+	return false;
+}
+
+/*
+ * The party rung did not take the call: on to its forward (a group's
+ * fallback), whose branches start at once.  False when it has none, and
+ * the caller is still to be told; true when the call went on (or ended:
+ * do not touch it then).
+ */
+static bool call_divert(struct call *c, enum divert_reason why)
+{
+	/* nothing of the old party rings on, and they no longer count as
+	   in this call */
+	cancel_branches(c, NULL, now_ms());
+	if (!forward_next(c->p, &c->o, why, &c->r))
+		return false;
+	(void)ring(c);
+	return true;
 }
 
 static void max_duration(void *arg)
@@ -1431,29 +1630,9 @@ int call_start(struct pbx *p, const struct sip_msg *invite,
 	if (r->kind == ROUTE_APP)
 		return start_app(c);
 
-	if (r->kind == ROUTE_TRUNKS) {
-		if (start_trunk_branch(c)) {
-			call_end(c, CDR_PARTY_SYSTEM, 503,
-				 "Service Unavailable", 34, CDR_FAILED);
-			return EBUSY;
-		}
-	}
-	else {
-		size_t started = 0;
-		for (size_t i = 0; i < r->targetc; i++) {
-			if (!start_branch(c, &r->targets[i], NULL))
-				started++;
-		}
-		if (!started) {
-			call_end(c, CDR_PARTY_SYSTEM, 480,
-				 "Temporarily Unavailable", 20, CDR_FAILED);
-			return EIO;
-		}
-	}
-
-	theap_start(p->d.theap, &c->t_ring,
-		    (uint64_t)p->d.conf->call_ring_timeout_s * 1000,
-		    ring_timeout, c);
+	err = ring(c);
+	if (err)
+		return err;
 	start_timers(c);
 	return 0;
 
@@ -1473,6 +1652,31 @@ void call_end_all(struct pbx *p)
 		call_end(c, CDR_PARTY_SYSTEM, 503, "Service Unavailable", 41,
 			 CDR_FAILED);
 	}
+}
+
+bool call_user_busy(struct pbx *p, int64_t tenant_id, int64_t user_id)
+{
+	for (struct le *le = list_head(&p->all); le; le = le->next) {
+		const struct call *c = le->data;
+
+		if (c->ended || c->o.tenant_id != tenant_id)
+			continue;
+		if (c->o.user_id == user_id)
+			return true;
+		if (c->winner) {
+			if (c->winner->t.user_id == user_id)
+				return true;
+			continue;
+		}
+		if (!c->app_answered && c->r.callee_user_id == user_id)
+			return true;
+		for (struct le *l = list_head(&c->outs); l; l = l->next) {
+			const struct leg *leg = l->data;
+			if (!leg->closed && leg->t.user_id == user_id)
+				return true;
+		}
+	}
+	return false;
 }
 
 /* ---- the API's view ----------------------------------------------------- */

@@ -27,7 +27,8 @@
 struct pbx;
 struct trunk;
 
-enum { CALL_MAX_TARGETS = 16, CALL_MAX_TRUNKS = 4 };
+enum { CALL_MAX_TARGETS = 16, CALL_MAX_TRUNKS = 4, CALL_MAX_HOPS = 8,
+       CALL_MAX_MEMBERS = 32 };
 
 /* One place to ring. */
 struct call_target {
@@ -35,7 +36,32 @@ struct call_target {
 	char route[192];              /**< "" or a loose route to reach it */
 	char peer[128];               /**< for the CDR */
 	int64_t device_id;
+	int64_t user_id;              /**< whose device it is, 0 = nobody's */
 	struct sa sig;                /**< where its signalling goes */
+};
+
+/* Why a call left the party it was ringing for another (forward.h). */
+enum divert_reason {
+	DIVERT_ALWAYS = 1,            /**< forward_always */
+	DIVERT_BUSY,                  /**< busy, or call waiting off */
+	DIVERT_DND,                   /**< do not disturb: forward_busy */
+	DIVERT_NOANSWER,              /**< forward_noanswer, group timeout */
+	DIVERT_UNREACHABLE,           /**< nothing of the user registered */
+};
+
+/* One forward on the call's way: who sent it on, and why. */
+struct call_hop {
+	char ext[32];                 /**< the forwarding extension */
+	char number[20];              /**< its E.164 number, "" = none */
+	int64_t user_id;              /**< a user forwarded ... */
+	int64_t group_id;             /**< ... or a ring group (fallback) */
+	enum divert_reason why;
+};
+
+/* A ring group member in hunting order (groups.h). */
+struct call_member {
+	int64_t user_id;
+	int position;
 };
 
 /* Who calls. */
@@ -50,6 +76,8 @@ struct call_origin {
 	char caller[128];             /**< extension or E.164 */
 	char caller_name[64];
 	char peer[128];               /**< for the CDR */
+	unsigned diversions;          /**< Diversion entries of the INVITE:
+					   forwards before it reached us */
 };
 
 enum route_kind { ROUTE_REJECT = 0, ROUTE_TARGETS, ROUTE_TRUNKS, ROUTE_APP };
@@ -61,6 +89,8 @@ enum call_app {
 	APP_PROMPT_TEST,              /**< *44: a prompt is played */
 	APP_DTMF_TEST,                /**< *45: digits typed are sent back */
 	APP_CONFERENCE,               /**< *47N: meet-me room N */
+	APP_FEATURE,                  /**< *72, *78 ...: a feature code
+					   (featurecodes.h) */
 };
 
 /* Where the dialplan sends it. */
@@ -82,11 +112,33 @@ struct call_route {
 	char caller_id[20];           /**< E.164 presented to the carrier */
 	/* ROUTE_APP */
 	enum call_app app;
-	char app_arg[8];              /**< the room of *47N */
+	char app_arg[40];             /**< the room of *47N, a feature code */
 	/* all */
 	char dialled[128];
-	char callee[128];             /**< normalised */
+	char callee[128];             /**< normalised, as the CDR keeps it */
 	const char *context;          /**< internal, inbound, outbound */
+
+	/* forwarding (forward.h): the party rung now (the number a trunk is
+	   asked for), "" = callee; the forwards so far, oldest first */
+	char target[128];
+	struct call_hop hops[CALL_MAX_HOPS];
+	size_t hopc;
+	int ring_ms;                  /**< this party rings so long (its
+					   no-answer forward, a group's
+					   timeout); 0 = call.ring_timeout_s */
+	/* twinning: the user's mobile through a trunk, with the desk */
+	char twin_number[20];         /**< "" = none */
+	int twin_delay_ms;            /**< 0 = at once */
+	int64_t twin_trunk_ids[CALL_MAX_TRUNKS];
+	size_t twin_trunkc;
+	/* a ring group (groups.h) */
+	int64_t group_id;             /**< 0 = not a group */
+	bool hunting;                 /**< one member at a time */
+	bool round_robin;             /**< the group remembers who was
+					   offered last */
+	int member_ms;                /**< each member rings so long */
+	struct call_member members[CALL_MAX_MEMBERS];
+	size_t memberc, member_next;
 };
 
 /* Takes the INVITE (not yet answered) and the trunk channel o->trunk
@@ -99,6 +151,10 @@ bool call_is_retransmission(struct pbx *p, const struct sip_msg *msg);
 /* UPDATE / PRACK on one of our legs */
 bool call_in_dialog(struct pbx *p, const struct sip_msg *msg);
 void call_end_all(struct pbx *p);
+
+/* the user takes part in a call in progress (calling, ringing or
+   talking): call waiting off makes them busy */
+bool call_user_busy(struct pbx *p, int64_t tenant_id, int64_t user_id);
 
 /* Q.850 cause for a SIP status (RFC 3398) */
 uint16_t call_q850(uint16_t scode);

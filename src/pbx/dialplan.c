@@ -8,13 +8,15 @@
 #include "pbx/app.h"
 #include "pbx/dialplan.h"
 #include "pbx/e164.h"
+#include "pbx/forward.h"
+#include "pbx/groups.h"
 #include "pbx/priv.h"
 #include "pbx/trunks.h"
 #include "sip/location.h"
 #include "store/store.h"
 
-static void reject(struct call_route *r, uint16_t scode, const char *reason,
-		   uint16_t cause, enum cdr_disposition disp)
+void dialplan_reject(struct call_route *r, uint16_t scode, const char *reason,
+		     uint16_t cause, enum cdr_disposition disp)
 {
 	r->kind = ROUTE_REJECT;
 	r->scode = scode;
@@ -71,38 +73,38 @@ static void add_bindings(struct dir_device *dev, void *arg)
 		(void)re_snprintf(t->peer, sizeof(t->peer), "%s@%s",
 				  dev->username, dev->tenant->domain);
 		t->device_id = dev->id;
+		t->user_id = dev->user_id;
 		t->sig = b->src;
 		target_route(t, b);
 	}
 }
 
-static void ring_user(struct pbx *p, int64_t tenant_id, int64_t user_id,
-		      struct call_route *r)
+size_t dialplan_user_targets(struct pbx *p, int64_t tenant_id,
+			     int64_t user_id, struct call_route *r)
 {
 	struct ring_ctx rc = {p, user_id, r};
+	size_t before = r->targetc;
 
-	r->callee_user_id = user_id;
-	r->targetc = 0;
 	dir_user_devices(p->d.dir, tenant_id, user_id, add_bindings, &rc);
-	if (!r->targetc) {
-		reject(r, 480, "Temporarily Unavailable", 20, CDR_FAILED);
-		return;
-	}
-	r->kind = ROUTE_TARGETS;
+	return r->targetc - before;
 }
 
 /* a DID's target; false when it is not one of this tenant's */
-static bool route_number(struct pbx *p, int64_t tenant_id,
+static bool route_number(struct pbx *p, const struct call_origin *o,
 			 const struct store_number *n, struct call_route *r)
 {
-	if (n->tenant_id != tenant_id)
+	if (n->tenant_id != o->tenant_id)
 		return false;
 	if (!strcmp(n->target_type, "user") && n->target_id) {
-		ring_user(p, tenant_id, n->target_id, r);
+		forward_user(p, o, n->target_id, r);
+		return true;
+	}
+	if (!strcmp(n->target_type, "group") && n->target_id) {
+		groups_route_id(p, o, n->target_id, r);
 		return true;
 	}
 	/* a number of ours that leads nowhere yet */
-	reject(r, 480, "Temporarily Unavailable", 1, CDR_FAILED);
+	dialplan_reject(r, 480, "Temporarily Unavailable", 1, CDR_FAILED);
 	return true;
 }
 
@@ -138,56 +140,93 @@ static int first_number(const struct store_number *n, void *arg)
 	return 0;
 }
 
-static void route_out(struct pbx *p, const struct call_origin *o,
-		      const struct store_user *u, struct call_route *r)
+uint16_t dialplan_trunks(struct pbx *p, int64_t tenant_id, const char *number,
+			 int64_t *ids, size_t *n)
 {
-	struct route_pick rp = {.number = r->callee};
+	struct route_pick rp = {.number = number};
 
-	if (store_route_foreach(p->d.st, o->tenant_id, pick_route, &rp) ||
-	    !rp.found) {
-		reject(r, 404, "No Route", 3, CDR_FAILED);
-		return;
-	}
-	r->trunkc = 0;
+	*n = 0;
+	if (store_route_foreach(p->d.st, tenant_id, pick_route, &rp) ||
+	    !rp.found)
+		return 404;
 	for (size_t i = 0; i < rp.best.trunkc; i++) {
-		if (trunkset_get(p->trunks, o->tenant_id,
+		if (trunkset_get(p->trunks, tenant_id,
 				 rp.best.trunk_ids[i]) &&
-		    r->trunkc < CALL_MAX_TRUNKS)
-			r->trunk_ids[r->trunkc++] = rp.best.trunk_ids[i];
+		    *n < CALL_MAX_TRUNKS)
+			ids[(*n)++] = rp.best.trunk_ids[i];
 	}
-	if (!r->trunkc) {
-		reject(r, 503, "No Trunk Available", 34, CDR_FAILED);
+	return *n ? 0 : 503;
+}
+
+bool dialplan_caller_id(struct pbx *p, int64_t tenant_id,
+			const struct store_user *u, char *out)
+{
+	/* the carrier sees the user's own number, else the tenant's first */
+	out[0] = '\0';
+	if (u && u->fixed_number[0])
+		str_ncpy(out, u->fixed_number, 20);
+	else
+		(void)store_number_list(p->d.st, tenant_id, 0, 1,
+					first_number, out);
+	return out[0] != '\0';
+}
+
+void dialplan_out(struct pbx *p, int64_t tenant_id, const struct store_user *u,
+		  struct call_route *r)
+{
+	uint16_t sc = dialplan_trunks(p, tenant_id,
+				      r->target[0] ? r->target : r->callee,
+				      r->trunk_ids, &r->trunkc);
+
+	if (sc == 404) {
+		dialplan_reject(r, 404, "No Route", 3, CDR_FAILED);
 		return;
 	}
-
-	/* the carrier sees the user's own number, else the tenant's first */
-	r->caller_id[0] = '\0';
-	if (u && u->fixed_number[0])
-		str_ncpy(r->caller_id, u->fixed_number, sizeof(r->caller_id));
-	else
-		(void)store_number_list(p->d.st, o->tenant_id, 0, 1,
-					first_number, r->caller_id);
-	if (!r->caller_id[0]) {
-		reject(r, 403, "No Caller Number", 21, CDR_FAILED);
+	if (sc) {
+		dialplan_reject(r, 503, "No Trunk Available", 34, CDR_FAILED);
+		return;
+	}
+	if (!dialplan_caller_id(p, tenant_id, u, r->caller_id)) {
+		dialplan_reject(r, 403, "No Caller Number", 21, CDR_FAILED);
 		return;
 	}
 	r->kind = ROUTE_TRUNKS;
-	r->context = "outbound";
+}
+
+int dialplan_normalise(struct pbx *p, const struct call_origin *o,
+		       const char *d, char *out, size_t size)
+{
+	struct store_user u;
+	struct store_site site;
+	size_t pl_len;
+
+	memset(&site, 0, sizeof(site));
+	if (!store_user_get(p->d.st, o->tenant_id, o->user_id, &u) &&
+	    u.site_id)
+		(void)store_site_get(p->d.st, o->tenant_id, u.site_id, &site);
+	if (!e164_normalise(site.country, d, out, size))
+		return 0;
+	/* the site's outside-line digit in front of the number */
+	pl_len = strlen(site.outside_prefix);
+	if (!pl_len || strncmp(d, site.outside_prefix, pl_len) ||
+	    e164_normalise(site.country, d + pl_len, out, size))
+		return ENOENT;
+	return 0;
 }
 
 void dialplan_from_device(struct pbx *p, const struct call_origin *o,
 			  const struct pl *dialled, struct call_route *r)
 {
-	struct store_user u, callee;
-	struct store_site site;
+	struct store_user u;
 	struct store_number n;
+	int64_t uid = 0, gid = 0;
 	char d[64];
 	bool have_user;
 
 	memset(r, 0, sizeof(*r));
 	r->context = "internal";
 	if (pl_strcpy(dialled, d, sizeof(d)) || !d[0]) {
-		reject(r, 404, "Not Found", 1, CDR_FAILED);
+		dialplan_reject(r, 404, "Not Found", 1, CDR_FAILED);
 		return;
 	}
 	str_ncpy(r->dialled, d, sizeof(r->dialled));
@@ -201,35 +240,31 @@ void dialplan_from_device(struct pbx *p, const struct call_origin *o,
 		return;
 	}
 
-	/* an extension of the tenant */
-	if (!store_user_find_extension(p->d.st, o->tenant_id, d, &callee)) {
-		ring_user(p, o->tenant_id, callee.id, r);
+	/* an extension of the tenant: a user's or a ring group's */
+	if (!store_extension_owner(p->d.st, o->tenant_id, d, &uid, &gid)) {
+		if (uid)
+			forward_user(p, o, uid, r);
+		else
+			groups_route_id(p, o, gid, r);
 		return;
 	}
 
 	/* a telephone number, read by the rules of the caller's site */
-	have_user = !store_user_get(p->d.st, o->tenant_id, o->user_id, &u);
-	memset(&site, 0, sizeof(site));
-	if (have_user && u.site_id)
-		(void)store_site_get(p->d.st, o->tenant_id, u.site_id, &site);
-	if (e164_normalise(site.country, d, r->callee, sizeof(r->callee))) {
-		/* the site's outside-line digit in front of the number */
-		size_t pl_len = strlen(site.outside_prefix);
-		if (!pl_len || strncmp(d, site.outside_prefix, pl_len) ||
-		    e164_normalise(site.country, d + pl_len, r->callee,
-				   sizeof(r->callee))) {
-			str_ncpy(r->callee, d, sizeof(r->callee));
-			reject(r, 404, "Not Found", 1, CDR_FAILED);
-			return;
-		}
+	if (dialplan_normalise(p, o, d, r->callee, sizeof(r->callee))) {
+		str_ncpy(r->callee, d, sizeof(r->callee));
+		dialplan_reject(r, 404, "Not Found", 1, CDR_FAILED);
+		return;
 	}
 
 	/* one of our own numbers: straight to its target */
 	if (!store_number_find_e164_all(p->d.st, r->callee, &n) &&
-	    route_number(p, o->tenant_id, &n, r))
+	    route_number(p, o, &n, r))
 		return;
 
-	route_out(p, o, have_user ? &u : NULL, r);
+	have_user = !store_user_get(p->d.st, o->tenant_id, o->user_id, &u);
+	dialplan_out(p, o->tenant_id, have_user ? &u : NULL, r);
+	if (r->kind == ROUTE_TRUNKS)
+		r->context = "outbound";
 }
 
 void dialplan_from_trunk(struct pbx *p, const struct call_origin *o,
@@ -241,7 +276,7 @@ void dialplan_from_trunk(struct pbx *p, const struct call_origin *o,
 	memset(r, 0, sizeof(*r));
 	r->context = "inbound";
 	if (pl_strcpy(did, d + 1, sizeof(d) - 1) || !d[1]) {
-		reject(r, 404, "Not Found", 1, CDR_FAILED);
+		dialplan_reject(r, 404, "Not Found", 1, CDR_FAILED);
 		return;
 	}
 	str_ncpy(r->dialled, d + 1, sizeof(r->dialled));
@@ -250,8 +285,8 @@ void dialplan_from_trunk(struct pbx *p, const struct call_origin *o,
 	str_ncpy(r->callee, d[1] == '+' ? d + 1 : d, sizeof(r->callee));
 	if (!e164_valid(r->callee) ||
 	    store_number_find_e164_all(p->d.st, r->callee, &n) ||
-	    !route_number(p, o->tenant_id, &n, r)) {
-		reject(r, 404, "Not Found", 1, CDR_FAILED);
+	    !route_number(p, o, &n, r)) {
+		dialplan_reject(r, 404, "Not Found", 1, CDR_FAILED);
 		return;
 	}
 }

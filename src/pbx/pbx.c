@@ -97,6 +97,7 @@ static void from_trunk(struct pbx *p, const struct sip_msg *msg,
 	(void)pl_strcpy(&msg->from.dname, o.caller_name,
 			sizeof(o.caller_name));
 	str_ncpy(o.peer, t->cfg.name, sizeof(o.peer));
+	o.diversions = sip_msg_xhdr_count(msg, "Diversion");
 
 	/* a registration trunk: the carrier calls our contact, the DID is
 	   in To */
@@ -137,6 +138,7 @@ static void from_device(struct pbx *p, const struct sip_msg *msg)
 	(void)re_snprintf(o.peer, sizeof(o.peer), "%s@%s", dev->username,
 			  tn->domain);
 	str_ncpy(o.caller, dev->username, sizeof(o.caller));
+	o.diversions = sip_msg_xhdr_count(msg, "Diversion");
 	if (!store_user_get(p->d.st, tn->id, dev->user_id, &u)) {
 		o.site_id = u.site_id;
 		if (u.extension[0])
