@@ -355,6 +355,45 @@ const struct store_migration store_migrations[] = {
 	{9, "device DTMF mode",
 	 "ALTER TABLE devices ADD COLUMN dtmf_mode TEXT NOT NULL "
 	 "DEFAULT 'rfc4733';"},
+
+	/* Voicemail: a box per user that set anything (others read as the
+	   defaults) and the messages left in it.  The audio files live
+	   under media.data_dir; a message's file is relative to it.  Both
+	   tables carry the tenant in their user key, like user_features.
+	   The index serves the lamp (counts by heard) and the lists. */
+	{11, "voicemail boxes and messages",
+	 "CREATE TABLE voicemail_boxes ("
+	 " tenant_id BIGINT NOT NULL,"
+	 " user_id BIGINT NOT NULL,"
+	 " pin_hash TEXT NOT NULL DEFAULT '',"
+	 " max_message_s INTEGER NOT NULL DEFAULT 120,"
+	 " max_messages INTEGER NOT NULL DEFAULT 100,"
+	 " greeting_unavailable INTEGER NOT NULL DEFAULT 0,"
+	 " greeting_busy INTEGER NOT NULL DEFAULT 0,"
+	 " greeting_name INTEGER NOT NULL DEFAULT 0,"
+	 " email_notify INTEGER NOT NULL DEFAULT 0,"
+	 " PRIMARY KEY (user_id),"
+	 " FOREIGN KEY (tenant_id, user_id) REFERENCES users (tenant_id, id)"
+	 "  ON DELETE CASCADE);"
+
+	 "CREATE TABLE voicemail_messages ("
+	 " id %ID%,"
+	 " tenant_id BIGINT NOT NULL,"
+	 " user_id BIGINT NOT NULL,"
+	 " uuid TEXT NOT NULL,"
+	 " caller TEXT NOT NULL DEFAULT '',"
+	 " caller_name TEXT NOT NULL DEFAULT '',"
+	 " call_uuid TEXT NOT NULL DEFAULT '',"
+	 " file TEXT NOT NULL,"
+	 " created_ms BIGINT NOT NULL,"
+	 " duration_ms BIGINT NOT NULL DEFAULT 0,"
+	 " bytes BIGINT NOT NULL DEFAULT 0,"
+	 " heard INTEGER NOT NULL DEFAULT 0,"
+	 " UNIQUE (tenant_id, uuid),"
+	 " FOREIGN KEY (tenant_id, user_id) REFERENCES users (tenant_id, id)"
+	 "  ON DELETE CASCADE);"
+	 "CREATE INDEX voicemail_messages_box ON voicemail_messages"
+	 " (tenant_id, user_id, heard, created_ms, id);"},
 };
 
 const size_t store_migrations_len =

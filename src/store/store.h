@@ -585,6 +585,84 @@ int  store_extension_owner(struct store *st, int64_t tenant_id,
 			   const char *extension, int64_t *user_id,
 			   int64_t *group_id);
 
+/* ---- voicemail (voicemail.c) ----------------------------------------- */
+/*
+ * A user's mailbox settings and the messages callers left.  The audio
+ * lives under media.data_dir: voicemail/<tenant>/<user>/<uuid>.wav for
+ * a message (its `file`, relative), greeting-<kind>.wav beside them for
+ * the greetings, whose presence the box's has_greeting_* flags record.
+ * A user who never touched their box reads as the defaults.  Deleting a
+ * row never touches a file: the caller removes it.
+ */
+
+/** A user's voicemail box. */
+struct store_vm_box {
+	int64_t tenant_id, user_id;
+	char pin_hash[100];          /**< "" = no PIN set yet (the menu then
+					  asks to set one); features/vmpin.h */
+	int max_message_s;           /**< 10..600, default 120 */
+	int max_messages;            /**< 1..1000, default 100 */
+	bool has_greeting_unavailable, has_greeting_busy, has_greeting_name;
+	bool email_notify;           /**< reserved; default false */
+};
+
+/** A message left in a box. */
+struct store_vm_message {
+	int64_t id, tenant_id, user_id;
+	char uuid[37];
+	char caller[128], caller_name[64];
+	char call_uuid[37];          /**< the CDR's uuid, "" = none */
+	char file[256];              /**< relative to media.data_dir */
+	int64_t created_ms, duration_ms, bytes;
+	bool heard;
+};
+
+enum {
+	STORE_VM_MESSAGE_S_MIN = 10, STORE_VM_MESSAGE_S_MAX = 600,
+	STORE_VM_MESSAGES_MIN = 1, STORE_VM_MESSAGES_MAX = 1000,
+};
+
+/* which messages a list walks */
+enum store_vm_folder {
+	STORE_VM_ALL = 0,
+	STORE_VM_NEW = 1,            /**< not heard */
+	STORE_VM_OLD = 2,            /**< heard */
+};
+
+typedef int (store_vm_message_h)(const struct store_vm_message *m,
+				 void *arg);
+
+void store_vm_box_default(struct store_vm_box *b);
+/* the defaults when no row; ENOENT: no such user in the tenant */
+int  store_vm_box_get(struct store *st, int64_t tenant_id, int64_t user_id,
+		      struct store_vm_box *b);
+/* insert or replace the row of b->user_id; ENOENT: no such user in the
+   tenant; EINVAL: limits out of range */
+int  store_vm_box_put(struct store *st, int64_t tenant_id,
+		      const struct store_vm_box *b);
+/* sets m->id (and m->tenant_id); EEXIST: the uuid is already used in
+   the tenant; ENOENT: no such user in the tenant.  Caller texts that
+   are not UTF-8, or hold control characters, are kept with '?' there. */
+int  store_vm_message_create(struct store *st, int64_t tenant_id,
+			     struct store_vm_message *m);
+int  store_vm_message_get(struct store *st, int64_t tenant_id, int64_t id,
+			  struct store_vm_message *m);
+/* folder: enum store_vm_folder; oldest first (created_ms, then id),
+   after the message after_id (0: from the start) */
+int  store_vm_message_list(struct store *st, int64_t tenant_id,
+			   int64_t user_id, int folder, int64_t after_id,
+			   int limit, store_vm_message_h *h, void *arg);
+/* ENOENT: no such message in the tenant */
+int  store_vm_message_set_heard(struct store *st, int64_t tenant_id,
+				int64_t id, bool heard);
+/* the row; the caller removes the file.  ENOENT: no such message */
+int  store_vm_message_delete(struct store *st, int64_t tenant_id,
+			     int64_t id);
+/* how many messages are new and old (the lamp, the menu's first
+   words); ENOENT: no such user in the tenant */
+int  store_vm_counts(struct store *st, int64_t tenant_id, int64_t user_id,
+		     int *new_count, int *old_count);
+
 int  store_binding_foreach_all(struct store *st, store_binding_h *h,
 			       void *arg);
 int  store_binding_apply(struct store *st, const struct store_binding *v,
