@@ -4,7 +4,8 @@
  * Start-up order (shutdown runs it backwards):
  *   config -> log -> libre -> store (migrate, demo) -> directory ->
  *   store writer thread -> timer heap -> location (load bindings) ->
- *   bans -> SIP stack + registrar -> control socket -> signals -> ready
+ *   bans -> SIP stack + registrar -> calls -> presence, chat -> API ->
+ *   control socket -> signals -> ready
  *
  * Signals arrive through a signalfd read by the main loop, so handlers
  * run as ordinary loop callbacks: SIGTERM/SIGINT stop gracefully (bindings
@@ -40,6 +41,8 @@
 #include "media/prompt/prompt.h"
 #include "media/prompt/wav.h"
 #include "pbx/pbx.h"
+#include "chat/chat.h"
+#include "presence/presence.h"
 #include "sip/auth.h"
 #include "sip/registrar.h"
 #include "sip/stack.h"
@@ -70,6 +73,8 @@ struct daemon {
 	struct prompt_lib *prompts;   /**< sound sets, uploads, MOH, speech */
 	struct recwriter *recorder;   /**< call recordings to disk */
 	struct pbx *pbx;
+	struct presence *presence;    /**< BLF, buddy lists, lamps */
+	struct chat *chat;            /**< SIP MESSAGE */
 	struct ctl *ctl;
 	struct api_service *api;
 	struct status_src status;
@@ -216,6 +221,57 @@ static int cmd_reload(struct re_printf *pf, const struct pl *args, void *arg)
 static bool call_request(const struct sip_msg *msg, void *arg)
 {
 	return pbx_request(arg, msg);
+}
+
+static bool event_request(const struct sip_msg *msg, void *arg)
+{
+	return presence_request(arg, msg);
+}
+
+static bool message_request(const struct sip_msg *msg, void *arg)
+{
+	return chat_request(arg, msg);
+}
+
+/* after a REGISTER with credentials: the device is the To user of the
+   To domain (the registrar allows no other) */
+static void registered(const struct sip_msg *msg, void *arg)
+{
+	struct daemon *d = arg;
+	struct dir_tenant *t = dir_tenant_by_domain(d->dir, &msg->to.uri.host);
+	struct dir_device *dev = t ? dir_device_find(d->dir, t,
+						     &msg->to.uri.user) : NULL;
+
+	if (!dev)
+		return;
+	presence_device_seen(d->presence, t->id, dev->id);
+	chat_device_seen(d->chat, t->id, dev->id);
+}
+
+/* after the call layer: libre's event layer must listen after its
+   session layer, which leaves SUBSCRIBE and NOTIFY alone */
+static int start_presence_chat(struct daemon *d, char *err, size_t errsz)
+{
+	int e;
+
+	e = presence_alloc(&d->presence, &(struct presence_deps){
+		.conf = &d->conf, .sip = sipstack_sip(d->sip), .dir = d->dir,
+		.loc = d->loc, .st = d->store, .auth = d->auth,
+	});
+	if (!e)
+		e = chat_alloc(&d->chat, &(struct chat_deps){
+			.sip = sipstack_sip(d->sip), .dir = d->dir,
+			.loc = d->loc, .st = d->store, .auth = d->auth,
+		});
+	if (e) {
+		snprintf(err, errsz, "presence and chat: cannot start: %s",
+			 strerror(e));
+		return e;
+	}
+	sipstack_set_event_handler(d->sip, event_request, d->presence);
+	sipstack_set_message_handler(d->sip, message_request, d->chat);
+	sipstack_set_register_observer(d->sip, registered, d);
+	return 0;
 }
 
 /* media.address, or the address of the first SIP listener */
@@ -451,6 +507,9 @@ static int start(struct daemon *d)
 	e = start_calls(d, err, sizeof(err));
 	if (e)
 		goto fail;
+	e = start_presence_chat(d, err, sizeof(err));
+	if (e)
+		goto fail;
 
 	e = api_service_alloc(&d->api, &d->conf, d->store, d->dir, d->loc,
 			      err, sizeof(err));
@@ -468,6 +527,7 @@ static int start(struct daemon *d)
 	e = status_register(d->ctl, &d->status);
 	e |= ctl_register(d->ctl, "reload", "reload the configuration file",
 			  cmd_reload, d);
+	e |= presence_register_ctl(d->presence, d->ctl);
 	if (e)
 		goto fail;
 
@@ -499,6 +559,11 @@ static void stop(struct daemon *d)
 	d->ctl = mem_deref(d->ctl);
 	api_service_free(d->api);            /* no more API requests */
 	d->api = NULL;
+	sipstack_set_event_handler(d->sip, NULL, NULL);
+	sipstack_set_message_handler(d->sip, NULL, NULL);
+	sipstack_set_register_observer(d->sip, NULL, NULL);
+	d->chat = mem_deref(d->chat);        /* messages on their way: kept */
+	d->presence = mem_deref(d->presence);   /* final NOTIFYs */
 	pbx_hangup_all(d->pbx);              /* BYE to all, CDRs queued */
 	d->pbx = mem_deref(d->pbx);
 	d->sip = mem_deref(d->sip);          /* no more SIP requests */

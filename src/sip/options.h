@@ -7,7 +7,8 @@
 struct sip;
 struct sip_msg;
 
-#define SIP_ALLOW "REGISTER, OPTIONS, INVITE, ACK, BYE, CANCEL, UPDATE, INFO"
+#define SIP_ALLOW "REGISTER, OPTIONS, INVITE, ACK, BYE, CANCEL, UPDATE, " \
+	"INFO, SUBSCRIBE, NOTIFY, PUBLISH, MESSAGE"
 
 void options_handle(struct sip *sip, const struct sip_msg *msg);
 

@@ -23,6 +23,12 @@ struct sipstack {
 	struct registrar *reg;           /**< borrowed */
 	sipstack_call_h *callh;          /**< the call layer, above us */
 	void *call_arg;
+	sipstack_req_h *evh;             /**< presence, above us */
+	void *ev_arg;
+	sipstack_req_h *msgh;            /**< chat, above us */
+	void *msg_arg;
+	sipstack_register_h *regh;       /**< after a REGISTER */
+	void *reg_arg;
 	struct overload ov;
 };
 
@@ -86,6 +92,10 @@ static bool request_handler(const struct sip_msg *msg, void *arg)
 			return true;
 		}
 		registrar_handle(ss->reg, msg);
+		/* a challenge changes nothing: only answers with credentials
+		   may have moved bindings */
+		if (ss->regh && sip_msg_hdr(msg, SIP_HDR_AUTHORIZATION))
+			ss->regh(msg, ss->reg_arg);
 	}
 	else if (!pl_strcmp(&msg->met, "OPTIONS")) {
 		options_handle(ss->sip, msg);
@@ -103,6 +113,26 @@ static bool request_handler(const struct sip_msg *msg, void *arg)
 		}
 		/* libre's session layer, listening after us, takes these */
 		return false;
+	}
+	else if (ss->evh && (!pl_strcmp(&msg->met, "SUBSCRIBE") ||
+			      !pl_strcmp(&msg->met, "NOTIFY") ||
+			      !pl_strcmp(&msg->met, "PUBLISH"))) {
+		/* a new subscription is work: not while overloaded */
+		if (!pl_strcmp(&msg->met, "SUBSCRIBE") &&
+		    !pl_isset(&msg->to.tag) && overload_shed(&ss->ov) &&
+		    !sip_msg_hdr(msg, SIP_HDR_PROXY_AUTHORIZATION)) {
+			shed(ss, msg);
+			return true;
+		}
+		return ss->evh(msg, ss->ev_arg);
+	}
+	else if (ss->msgh && !pl_strcmp(&msg->met, "MESSAGE")) {
+		if (overload_shed(&ss->ov) &&
+		    !sip_msg_hdr(msg, SIP_HDR_PROXY_AUTHORIZATION)) {
+			shed(ss, msg);
+			return true;
+		}
+		(void)ss->msgh(msg, ss->msg_arg);
 	}
 	else if (ss->callh && ss->callh(msg, ss->call_arg)) {
 		/* UPDATE, PRACK, CANCEL of the call layer */
@@ -250,6 +280,33 @@ void sipstack_set_call_handler(struct sipstack *ss, sipstack_call_h *h,
 		return;
 	ss->callh = h;
 	ss->call_arg = arg;
+}
+
+void sipstack_set_event_handler(struct sipstack *ss, sipstack_req_h *h,
+				void *arg)
+{
+	if (!ss)
+		return;
+	ss->evh = h;
+	ss->ev_arg = arg;
+}
+
+void sipstack_set_message_handler(struct sipstack *ss, sipstack_req_h *h,
+				  void *arg)
+{
+	if (!ss)
+		return;
+	ss->msgh = h;
+	ss->msg_arg = arg;
+}
+
+void sipstack_set_register_observer(struct sipstack *ss,
+				    sipstack_register_h *h, void *arg)
+{
+	if (!ss)
+		return;
+	ss->regh = h;
+	ss->reg_arg = arg;
 }
 
 void sipstack_close(struct sipstack *ss)

@@ -32,6 +32,22 @@ void sipstack_set_registrar(struct sipstack *ss, struct registrar *reg);
 typedef bool (sipstack_call_h)(const struct sip_msg *msg, void *arg);
 void sipstack_set_call_handler(struct sipstack *ss, sipstack_call_h *h,
 			       void *arg);
+/*
+ * Presence (SUBSCRIBE, NOTIFY, PUBLISH) and chat (MESSAGE): h returns
+ * true when it took the request; false passes it on to libre's
+ * listeners after us (an in-dialog SUBSCRIBE or a NOTIFY goes to the
+ * event layer).  Without a handler these methods get 501.
+ */
+typedef bool (sipstack_req_h)(const struct sip_msg *msg, void *arg);
+void sipstack_set_event_handler(struct sipstack *ss, sipstack_req_h *h,
+				void *arg);
+void sipstack_set_message_handler(struct sipstack *ss, sipstack_req_h *h,
+				  void *arg);
+/* told after each REGISTER with credentials was handled (its bindings
+   may have changed), whatever the answer was */
+typedef void (sipstack_register_h)(const struct sip_msg *msg, void *arg);
+void sipstack_set_register_observer(struct sipstack *ss,
+				    sipstack_register_h *h, void *arg);
 void sipstack_close(struct sipstack *ss);
 
 #endif

@@ -356,6 +356,33 @@ const struct store_migration store_migrations[] = {
 	 "ALTER TABLE devices ADD COLUMN dtmf_mode TEXT NOT NULL "
 	 "DEFAULT 'rfc4733';"},
 
+	/* SIP MESSAGE chat between users of one tenant: every message is
+	   kept (the history the API reads); delivered_ms 0 means not yet
+	   delivered to any device of the recipient, which is what a
+	   registration of the recipient looks for.  Both users carry the
+	   tenant in their keys, so a message can only join two users of
+	   its own tenant. */
+	{10, "chat messages",
+	 "CREATE TABLE chat_messages ("
+	 " id %ID%,"
+	 " tenant_id BIGINT NOT NULL,"
+	 " from_user_id BIGINT NOT NULL,"
+	 " to_user_id BIGINT NOT NULL,"
+	 " content_type TEXT NOT NULL,"
+	 " body TEXT NOT NULL,"
+	 " created_ms BIGINT NOT NULL,"
+	 " delivered_ms BIGINT NOT NULL DEFAULT 0,"
+	 " FOREIGN KEY (tenant_id, from_user_id) REFERENCES users"
+	 "  (tenant_id, id) ON DELETE CASCADE,"
+	 " FOREIGN KEY (tenant_id, to_user_id) REFERENCES users"
+	 "  (tenant_id, id) ON DELETE CASCADE);"
+	 "CREATE INDEX chat_messages_to ON chat_messages"
+	 " (tenant_id, to_user_id, delivered_ms, id);"
+	 "CREATE INDEX chat_messages_from ON chat_messages"
+	 " (tenant_id, from_user_id, id);"
+	 "CREATE INDEX chat_messages_pending ON chat_messages"
+	 " (delivered_ms, tenant_id, to_user_id);"},
+
 	/* Voicemail: a box per user that set anything (others read as the
 	   defaults) and the messages left in it.  The audio files live
 	   under media.data_dir; a message's file is relative to it.  Both
