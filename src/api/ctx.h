@@ -36,6 +36,10 @@ struct api_ctx {
 	void (*prompts_changed)(int64_t tenant_id, const char *lang,
 				const char *name, bool removed, void *arg);
 	void *prompts_arg;
+	/* voicemail hook: a message of the user was marked heard or
+	   unheard, or deleted (the message-waiting lamp; may be NULL) */
+	void (*vm_changed)(int64_t tenant_id, int64_t user_id, void *arg);
+	void *vm_arg;
 	/* the call layer, for live calls (may be NULL: none) */
 	struct pbx *pbx;
 };

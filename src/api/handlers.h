@@ -55,6 +55,10 @@ void features_problem_answer(struct api_resp *resp,
 api_handler_h groups_list, groups_create, groups_get, groups_update,
 	groups_delete, members_list, members_create, members_put, members_get,
 	members_update, members_delete;
+/* res_voicemail.c */
+api_handler_h voicemail_get, voicemail_update, greetings_put, greetings_get,
+	greetings_delete, vm_messages_list, vm_messages_get, vm_messages_audio,
+	vm_messages_update, vm_messages_delete;
 /* openapi.c */
 api_handler_h openapi_get, health_get;
 

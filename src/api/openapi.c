@@ -290,6 +290,51 @@ static const char schemas_json[] =
 "  \"recording_id\":{\"type\":\"integer\"}}},"
 "\"AudioWav\":{\"type\":\"string\",\"format\":\"binary\","
 "  \"description\":\"a RIFF/WAVE file\"},"
+"\"GreetingWav\":{\"type\":\"string\",\"format\":\"binary\","
+"  \"description\":\"a RIFF/WAVE file: PCM 8 or 16 bit, A-law or "
+"mu-law, mono or stereo, 8 to 48 kHz, at most 60 s\"},"
+"\"Greeting\":{\"type\":\"object\",\"properties\":{"
+"  \"kind\":{\"type\":\"string\",\"enum\":[\"unavailable\","
+"  \"busy\",\"name\"]},"
+"  \"duration_ms\":{\"type\":\"integer\"},"
+"  \"bytes\":{\"type\":\"integer\",\"description\":\"of the "
+"stored 16 kHz mono WAV\"}}},"
+"\"VoicemailBox\":{\"type\":\"object\",\"additionalProperties\":"
+"  false,\"properties\":{"
+"  \"user_id\":{\"type\":\"integer\",\"readOnly\":true},"
+"  \"pin\":{\"type\":[\"string\",\"null\"],\"pattern\":"
+"  \"^[0-9]{4,8}$\",\"writeOnly\":true,\"description\":\"asked by "
+"the phone menu; null clears it (the menu then asks for a new one)\"},"
+"  \"pin_set\":{\"type\":\"boolean\",\"readOnly\":true},"
+"  \"max_message_s\":{\"type\":\"integer\",\"minimum\":10,"
+"  \"maximum\":600,\"default\":120,\"description\":\"longest "
+"message a caller may leave\"},"
+"  \"max_messages\":{\"type\":\"integer\",\"minimum\":1,"
+"  \"maximum\":1000,\"default\":100,\"description\":\"a full "
+"box takes no more\"},"
+"  \"has_greeting_unavailable\":{\"type\":\"boolean\","
+"  \"readOnly\":true},"
+"  \"has_greeting_busy\":{\"type\":\"boolean\",\"readOnly\":true},"
+"  \"has_greeting_name\":{\"type\":\"boolean\",\"readOnly\":true},"
+"  \"new_messages\":{\"type\":\"integer\",\"readOnly\":true},"
+"  \"old_messages\":{\"type\":\"integer\",\"readOnly\":true}}},"
+"\"VoicemailMessage\":{\"type\":\"object\",\"additionalProperties\":"
+"  false,\"properties\":{"
+"  \"id\":{\"type\":\"integer\",\"readOnly\":true},"
+"  \"user_id\":{\"type\":\"integer\",\"readOnly\":true},"
+"  \"uuid\":{\"type\":\"string\",\"readOnly\":true},"
+"  \"caller\":{\"type\":\"string\",\"readOnly\":true},"
+"  \"caller_name\":{\"type\":\"string\",\"readOnly\":true},"
+"  \"call_uuid\":{\"type\":\"string\",\"readOnly\":true,"
+"  \"description\":\"uuid of the call's record (cdrs); empty when "
+"none\"},"
+"  \"created\":{\"type\":\"string\",\"format\":\"date-time\","
+"  \"readOnly\":true},"
+"  \"created_ms\":{\"type\":\"integer\",\"readOnly\":true},"
+"  \"duration_ms\":{\"type\":\"integer\",\"readOnly\":true},"
+"  \"bytes\":{\"type\":\"integer\",\"readOnly\":true},"
+"  \"heard\":{\"type\":\"boolean\",\"description\":\"the only "
+"field a PATCH changes\"}}},"
 "\"TokenRequest\":{\"type\":\"object\",\"additionalProperties\":false,"
 "  \"required\":[\"name\"],\"properties\":{"
 "  \"name\":{\"type\":\"string\",\"maxLength\":127},"
@@ -339,7 +384,11 @@ static json_t *ref(const char *schema)
 
 static const char *media_type(const char *schema)
 {
-	return strcmp(schema, "AudioWav") ? "application/json" : "audio/wav";
+	size_t n = strlen(schema);
+
+	/* AudioWav, GreetingWav: the file itself */
+	return n >= 3 && !strcmp(schema + n - 3, "Wav") ? "audio/wav"
+						       : "application/json";
 }
 
 static json_t *operation(const struct api_route *rt)
@@ -363,8 +412,15 @@ static json_t *operation(const struct api_route *rt)
 		const char *e = strchr(p, '}');
 		if (!e)
 			break;
-		/* ids are numbers; a call is named by its uuid */
-		if (e - p > 5 && !strncmp(e - 5, "_uuid", 5))
+		/* ids are numbers; a call is named by its uuid, a greeting
+		   by its kind */
+		if (e - p == 5 && !strncmp(p, "{kind", 5))
+			json_array_append_new(params, json_pack(
+				"{s:s, s:s, s:b, s:{s:s, s:[s,s,s]}}", "name",
+				"kind", "in", "path", "required", 1, "schema",
+				"type", "string", "enum", "unavailable",
+				"busy", "name"));
+		else if (e - p > 5 && !strncmp(e - 5, "_uuid", 5))
 			json_array_append_new(params, json_pack(
 				"{s:s%, s:s, s:b, s:{s:s, s:s}}", "name",
 				p + 1, (size_t)(e - p - 1), "in", "path",
@@ -411,6 +467,11 @@ static json_t *operation(const struct api_route *rt)
 					"in", "query", "schema", "type",
 					"string"));
 		}
+		if (!strcmp(rt->result, "VoicemailMessageList"))
+			json_array_append_new(params, json_pack(
+				"{s:s, s:s, s:{s:s, s:[s,s]}}", "name",
+				"folder", "in", "query", "schema", "type",
+				"string", "enum", "new", "old"));
 		if (!strcmp(rt->result, "UserList")) {
 			static const char *const f[] = {"role", "site_id",
 				"extension", "q", "sort"};

@@ -86,6 +86,42 @@ const struct api_route api_routes[] = {
 	 "the pickup group); forwards are checked: 422 for an unknown "
 	 "extension or a number the tenant's policy refuses, 409 for a "
 	 "loop", "features", "UserFeatures", "UserFeatures"},
+	{"GET", U "/voicemail", PERM_USER_WRITE, 0, 1, voicemail_get,
+	 "A user's voicemail box: limits, which greetings are recorded, "
+	 "how many messages are new and old, whether a PIN is set",
+	 "voicemail", NULL, "VoicemailBox"},
+	{"PATCH", U "/voicemail", PERM_USER_WRITE, 0, 1, voicemail_update,
+	 "Set the PIN (4 to 8 digits; 422 otherwise; null clears it) or "
+	 "the limits", "voicemail", "VoicemailBox", "VoicemailBox"},
+	{"PUT", U "/voicemail/greetings/{kind}", PERM_USER_WRITE, 0, 1,
+	 greetings_put, "Upload a greeting (kind: unavailable, busy or "
+	 "name): the WAV file as the body (audio/wav, at most 10 MB and "
+	 "60 s); stored as 16 kHz mono; replaces the one before",
+	 "voicemail", "GreetingWav", "Greeting"},
+	{"GET", U "/voicemail/greetings/{kind}", PERM_USER_WRITE, 0, 1,
+	 greetings_get, "A greeting's audio (16 kHz mono WAV); 404 when "
+	 "the default is played", "voicemail", NULL, "AudioWav"},
+	{"DELETE", U "/voicemail/greetings/{kind}", PERM_USER_WRITE, 0, 1,
+	 greetings_delete, "Delete a greeting: callers hear the default "
+	 "again", "voicemail", NULL, NULL},
+	{"GET", U "/voicemail/messages", PERM_USER_WRITE, 0, 1,
+	 vm_messages_list, "The messages callers left, oldest first; "
+	 "folder=new (not heard) or old (heard)", "voicemail", NULL,
+	 "VoicemailMessageList"},
+	{"GET", U "/voicemail/messages/{message_id}", PERM_USER_WRITE, 0, 1,
+	 vm_messages_get, "Get a message's details", "voicemail", NULL,
+	 "VoicemailMessage"},
+	{"GET", U "/voicemail/messages/{message_id}/audio", PERM_USER_WRITE,
+	 0, 1, vm_messages_audio, "The message (16 kHz mono WAV)",
+	 "voicemail", NULL, "AudioWav"},
+	{"PATCH", U "/voicemail/messages/{message_id}", PERM_USER_WRITE, 0, 1,
+	 vm_messages_update, "Mark a message heard or not (the phones' "
+	 "message-waiting lamp follows)", "voicemail", "VoicemailMessage",
+	 "VoicemailMessage"},
+	{"DELETE", U "/voicemail/messages/{message_id}", PERM_USER_WRITE, 0,
+	 1, vm_messages_delete, "Delete a message and its file", "voicemail",
+	 NULL, NULL},
+
 	{"GET", T "/forward_policy", PERM_TENANT_READ, 0, -1,
 	 forward_policy_get, "Which outside numbers forwards may reach",
 	 "features", NULL, "ForwardPolicy"},
@@ -237,6 +273,7 @@ const size_t api_routes_len = sizeof(api_routes) / sizeof(api_routes[0]);
 
 const struct api_body_cap api_body_caps[] = {
 	{"POST", T "/prompts", API_PROMPT_MAX_BYTES},
+	{"PUT", U "/voicemail/greetings/{kind}", API_PROMPT_MAX_BYTES},
 };
 
 const size_t api_body_caps_len =

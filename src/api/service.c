@@ -91,6 +91,17 @@ void api_service_set_prompts_hook(struct api_service *as,
 	as->ctx.prompts_arg = arg;
 }
 
+void api_service_set_vm_hook(struct api_service *as,
+			     void (*h)(int64_t tenant_id, int64_t user_id,
+				       void *arg),
+			     void *arg)
+{
+	if (!as)
+		return;
+	as->ctx.vm_changed = h;
+	as->ctx.vm_arg = arg;
+}
+
 void api_service_set_pbx(struct api_service *as, struct pbx *p)
 {
 	if (as)

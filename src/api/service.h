@@ -37,6 +37,15 @@ void api_service_set_prompts_hook(struct api_service *as,
 					    void *arg),
 				  void *arg);
 
+/* who to tell when a user's voicemail messages change through the API
+   (marked heard or unheard, deleted): the call layer, which updates the
+   phones' message-waiting lamp; called on the signalling thread after
+   the store has the change */
+void api_service_set_vm_hook(struct api_service *as,
+			     void (*h)(int64_t tenant_id, int64_t user_id,
+				       void *arg),
+			     void *arg);
+
 /* the call layer whose calls the API lists and records (may be NULL) */
 void api_service_set_pbx(struct api_service *as, struct pbx *p);
 
