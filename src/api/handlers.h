@@ -59,6 +59,8 @@ api_handler_h groups_list, groups_create, groups_get, groups_update,
 api_handler_h voicemail_get, voicemail_update, greetings_put, greetings_get,
 	greetings_delete, vm_messages_list, vm_messages_get, vm_messages_audio,
 	vm_messages_update, vm_messages_delete;
+/* res_messages.c */
+api_handler_h messages_list_user, messages_list_tenant;
 /* openapi.c */
 api_handler_h openapi_get, health_get;
 

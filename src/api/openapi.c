@@ -288,6 +288,19 @@ static const char schemas_json[] =
 "\"RecordingActionResult\":{\"type\":\"object\",\"properties\":{"
 "  \"call_uuid\":{\"type\":\"string\"},\"action\":{\"type\":\"string\"},"
 "  \"recording_id\":{\"type\":\"integer\"}}},"
+"\"Message\":{\"type\":\"object\",\"properties\":{"
+"  \"id\":{\"type\":\"integer\"},"
+"  \"from_user_id\":{\"type\":\"integer\"},"
+"  \"to_user_id\":{\"type\":\"integer\"},"
+"  \"direction\":{\"type\":\"string\",\"enum\":[\"in\",\"out\"],"
+"  \"description\":\"in a user's list only\"},"
+"  \"content_type\":{\"type\":\"string\",\"enum\":[\"text/plain\","
+"  \"application/json\"]},\"body\":{\"type\":\"string\"},"
+"  \"created\":{\"type\":\"string\",\"format\":\"date-time\"},"
+"  \"created_ms\":{\"type\":\"integer\"},"
+"  \"delivered\":{\"type\":[\"string\",\"null\"],\"format\":"
+"  \"date-time\",\"description\":\"null: not yet delivered to a "
+"device\"},\"delivered_ms\":{\"type\":[\"integer\",\"null\"]}}},"
 "\"AudioWav\":{\"type\":\"string\",\"format\":\"binary\","
 "  \"description\":\"a RIFF/WAVE file\"},"
 "\"GreetingWav\":{\"type\":\"string\",\"format\":\"binary\","
@@ -443,7 +456,8 @@ static json_t *operation(const struct api_route *rt)
 		json_array_append_new(params, json_pack(
 			"{s:s, s:s, s:{s:s}}", "name", "cursor", "in", "query",
 			"schema", "type", "string"));
-		if (!strcmp(rt->result, "CdrList")) {
+		if (!strcmp(rt->result, "CdrList") ||
+		    !strcmp(rt->result, "MessageList")) {
 			static const char *const f[] = {"from", "to"};
 			for (size_t k = 0; k < sizeof(f) / sizeof(f[0]); k++)
 				json_array_append_new(params, json_pack(
@@ -452,12 +466,13 @@ static json_t *operation(const struct api_route *rt)
 					"UTC: 2026-11-22T10:00:00Z, or unix "
 					"milliseconds", "schema", "type",
 					"string"));
+		}
+		if (!strcmp(rt->result, "CdrList"))
 			json_array_append_new(params, json_pack(
 				"{s:s, s:s, s:{s:s, s:[s,s], s:s}}", "name",
 				"format", "in", "query", "schema", "type",
 				"string", "enum", "json", "csv", "default",
 				"json"));
-		}
 		if (!strcmp(rt->result, "RecordingList")) {
 			static const char *const f[] = {"call_uuid", "from",
 							 "to"};

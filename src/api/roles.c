@@ -28,6 +28,8 @@ static const struct {
 	[PERM_CDR_READ]     = {ROLE_TENANT_ADMIN, false, true,
 			       "tenant admin of the tenant; any other user of "
 			       "the tenant: their own calls only"},
+	[PERM_MESSAGE_READ] = {ROLE_TENANT_ADMIN, true, false,
+			       "the user themself or a tenant admin"},
 };
 
 unsigned roles_check(const struct api_req *r, enum api_perm perm,

@@ -25,6 +25,8 @@ enum api_perm {
 	PERM_AUDIT_READ,      /**< a tenant's audit log */
 	PERM_CDR_READ,        /**< a tenant's call records; below the
 				   rank, only the caller's own calls */
+	PERM_MESSAGE_READ,    /**< a user's chat messages: the user
+				   themself or a tenant admin */
 	PERM_COUNT
 };
 

@@ -218,6 +218,13 @@ const struct api_route api_routes[] = {
 	 "first; format=csv for all of them at once in Asterisk's cdr-csv "
 	 "columns", "cdrs", NULL, "CdrList"},
 
+	{"GET", U "/messages", PERM_MESSAGE_READ, 0, 1, messages_list_user,
+	 "Chat messages the user sent or received (SIP MESSAGE), oldest "
+	 "first, in [from, to)", "messages", NULL, "MessageList"},
+	{"GET", T "/messages", PERM_TENANT_ADMIN, 0, -1, messages_list_tenant,
+	 "Every chat message of the tenant, oldest first, in [from, to)",
+	 "messages", NULL, "MessageList"},
+
 	{"GET", T "/prompts", PERM_TENANT_READ, 0, -1, prompts_list,
 	 "List the tenant's prompts (name, language, duration)", "prompts",
 	 NULL, "PromptList"},
