@@ -74,8 +74,13 @@ if [[ " $suites " == *" unit "* ]]; then
 		chmod 755 "$pgdir"
 		trap 'tools/pg.sh stop "$pgdir" >/dev/null 2>&1; rm -rf "$pgdir"' EXIT
 		if pgurl=$(tools/pg.sh start "$pgdir" 2>"$out/pg-start.log"); then
-			CENTREX_TEST_STORE_URL=$pgurl run_unit build-asan/test_store \
-				"test_store (postgresql)" "$out/unit-test_store-pg.log"
+			# every store suite: each empties the database first
+			for t in build-asan/test_store build-asan/test_store_*; do
+				[ -f "$t" ] && [ -x "$t" ] || continue
+				CENTREX_TEST_STORE_URL=$pgurl run_unit "$t" \
+					"${t##*/} (postgresql)" \
+					"$out/unit-${t##*/}-pg.log"
+			done
 		else
 			echo "test_store (postgresql): the server did not start"
 			cat "$out/pg-start.log"; count 0 1
