@@ -10,6 +10,7 @@
 #include "media/dsp/dtmf.h"
 #include "pbx/app.h"
 #include "pbx/apprompt.h"
+#include "pbx/featurecodes.h"
 #include "pbx/priv.h"
 #include "pbx/rooms.h"
 
@@ -18,7 +19,12 @@ enum {
 	DTMF_INTER_MS = 5000,
 	DTMF_BACK_MS = 200,           /* per digit sent back, with its gap */
 	DTMF_TAIL_MS = 1500,          /* then hang up */
+	SILENT_DONE_MS = 1000,        /* a feature code with no prompts */
+	CONFIRM_AFTER_MS = 700,       /* the phone's audio is up by then, so
+					 a short prompt is heard whole */
+	CONFIRM_TAIL_MS = 400,
 	PLAY_GREETING = 1,
+	PLAY_CONFIRM = 2,
 };
 
 struct app {
@@ -31,6 +37,9 @@ struct app {
 	void *hangup_arg;
 	bool collecting;
 	struct room *room;            /**< APP_CONFERENCE: a reference */
+	const struct call_origin *o;  /**< borrowed: the call's */
+	const char *names[FEATURECODE_PROMPTS];  /**< APP_FEATURE: to say */
+	size_t namec;
 };
 
 static const struct {
@@ -42,6 +51,7 @@ static const struct {
 	{"*44", APP_PROMPT_TEST, "prompt test"},
 	{"*45", APP_DTMF_TEST, "DTMF test"},
 	{"*47", APP_CONFERENCE, "conference"},   /* and the room */
+	{"", APP_FEATURE, "feature code"},       /* featurecodes.h */
 };
 
 enum call_app app_by_code(const char *dialled, char *arg, size_t argsize)
@@ -49,11 +59,16 @@ enum call_app app_by_code(const char *dialled, char *arg, size_t argsize)
 	size_t n;
 
 	for (size_t i = 0; i < sizeof(codes) / sizeof(codes[0]); i++)
-		if (codes[i].app != APP_CONFERENCE &&
+		if (codes[i].app != APP_CONFERENCE && codes[i].code[0] &&
 		    !strcmp(dialled, codes[i].code))
 			return codes[i].app;
-	/* *47 and a room number of 1 to 6 digits */
+	/* *72 and a number, *78 ...: the code and its number are the arg */
 	n = strlen(dialled);
+	if (n < argsize && featurecode_match(dialled)) {
+		memcpy(arg, dialled, n + 1);
+		return APP_FEATURE;
+	}
+	/* *47 and a room number of 1 to 6 digits */
 	if (n >= 4 && n <= 9 && !strncmp(dialled, "*47", 3) &&
 	    strspn(dialled + 3, "0123456789") == n - 3 && n - 3 < argsize) {
 		memcpy(arg, dialled + 3, n - 2);
@@ -111,6 +126,16 @@ static void dtmf_tick(void *arg)
 	theap_start(a->p->d.theap, &a->t, 250, dtmf_tick, a);
 }
 
+/* a feature code's confirmation; with no prompts, a moment's silence */
+static void confirm(void *arg)
+{
+	struct app *a = arg;
+
+	if (apprompt_names(a->p, a->r, a->o, a->names, a->namec,
+			   PLAY_CONFIRM))
+		theap_start(a->p->d.theap, &a->t, SILENT_DONE_MS, end_now, a);
+}
+
 int app_start(struct app **ap, struct pbx *p, enum call_app kind,
 	      const char *arg, struct media_relay *r,
 	      const struct call_origin *o,
@@ -127,6 +152,7 @@ int app_start(struct app **ap, struct pbx *p, enum call_app kind,
 	a->kind = kind;
 	a->hangup = hangup;
 	a->hangup_arg = hangup_arg;
+	a->o = o;
 
 	switch (kind) {
 	case APP_ECHO:
@@ -151,6 +177,11 @@ int app_start(struct app **ap, struct pbx *p, enum call_app kind,
 		}
 		break;
 	}
+	case APP_FEATURE:
+		/* done at once; the prompts only tell what happened */
+		(void)featurecode_run(p, o, arg, a->names, &a->namec);
+		theap_start(p->d.theap, &a->t, CONFIRM_AFTER_MS, confirm, a);
+		break;
 	case APP_CONFERENCE:
 		err = rooms_join(p, o->tenant_id, arg, r, MEDIA_A, &a->room);
 		if (!err)
@@ -190,6 +221,11 @@ enum app_next app_media_event(struct app *a, const struct media_event *ev)
 		/* the prompt test ends with its prompt */
 		if (a->kind == APP_PROMPT_TEST && !ev->interrupted)
 			return APP_HANG_UP;
+		/* a feature code too, once its last words have reached the
+		   phone */
+		if (a->kind == APP_FEATURE)
+			theap_start(a->p->d.theap, &a->t, CONFIRM_TAIL_MS,
+				    end_now, a);
 		return APP_GO_ON;
 	case MEDIA_EV_SILENCE:
 		return APP_GO_ON;

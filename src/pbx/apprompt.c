@@ -168,6 +168,25 @@ int apprompt_greeting(struct pbx *p, struct media_relay *r,
 	return playlist_play(&pl, r, MEDIA_A, play_id);
 }
 
+int apprompt_names(struct pbx *p, struct media_relay *r,
+		   const struct call_origin *o, const char *const *names,
+		   size_t count, uint32_t play_id)
+{
+	struct media_clip clips[MAX_CLIPS];
+	size_t n = 0;
+	char lang[8];
+
+	if (!p->d.prompts)
+		return ENOENT;
+	language(p, o, lang, sizeof(lang));
+	for (size_t i = 0; i < count; i++)
+		add(clips, &n, prompt_get(p->d.prompts, (uint64_t)o->tenant_id,
+					  lang, names[i]));
+	if (!n)
+		return ENOENT;
+	return media_relay_play(r, MEDIA_A, clips, n, false, play_id);
+}
+
 int apprompt_moh(struct pbx *p, struct media_relay *r, enum media_side side,
 		 int64_t tenant_id, const char *class_name)
 {

@@ -44,6 +44,12 @@ void playlist_release(struct playlist *pl);
    tenant's language; PLAY_DONE with play_id when it has been heard. */
 int apprompt_greeting(struct pbx *p, struct media_relay *r,
 		      const struct call_origin *o, uint32_t play_id);
+/* Prompts by name ("activated", "digits/3") one after the other to the
+   caller, in its language; PLAY_DONE with play_id at the end.  ENOENT:
+   none of them exists. */
+int apprompt_names(struct pbx *p, struct media_relay *r,
+		   const struct call_origin *o, const char *const *names,
+		   size_t count, uint32_t play_id);
 /* Music on hold of the tenant's class (its own, else the system's) to
    side of r, looping until the side is given something else to hear.
    ENOENT: no music at all. */

@@ -10,6 +10,7 @@ with its Diversion and History-Info.
 import os
 import re
 import time
+import wave
 
 import pytest
 
@@ -312,3 +313,99 @@ def test_forward_outside_refused_by_the_policy_now(centrexd, carriers,
     talk(a, b, 1)
     assert not carrier.received("INVITE")
     assert centrexd.wait_for_log(r"forward to \+33145671234 skipped")
+
+
+# --- feature codes --------------------------------------------------------
+
+FR = os.path.join(os.path.dirname(SOUNDS), "fr_CA_f_June")
+
+
+def dial_code(phone, code):
+    """phone dials a feature code: answered by the platform, which says
+    what it did and hangs up.  Returns the phone's recording."""
+    phone.dial(code)
+    phone.wait_event("CALL_ESTABLISHED")
+    phone.wait_event("CALL_CLOSED", timeout=20)
+    return phone.recording()
+
+
+def said(recording, tmp_path, *prompts):
+    """the recording holds each French prompt (1001 works in Paris): its
+    first 90 %, which the recording is surely longer than"""
+    for prompt in prompts:
+        with wave.open(os.path.join(FR, prompt + ".wav"), "rb") as w:
+            params = w.getparams()
+            frames = w.readframes(int(w.getnframes() * 0.9))
+        ref = str(tmp_path / ("ref-" + prompt + ".wav"))
+        with wave.open(ref, "wb") as o:
+            o.setparams(params)
+            o.writeframes(frames)
+        if contains(recording, ref) < 0.9:
+            return False
+    return True
+
+
+def test_feature_codes_set_and_clear_forwards(centrexd, phones, tmp_path):
+    """1001 dials *72 1003: told "call forwarding ... activated", the API
+    shows the forward, and a call to 1001 rings 1003; *73 clears it and
+    says so.  *90 and *92 set the busy and no-answer forwards, *91 and
+    *93 clear them; the CDR of a code is an answered call to it."""
+    api = admin(centrexd)
+    a, b, c3 = phones(centrexd, "1001", "1002", "1003")
+    rec = dial_code(a, "*721003")
+    assert said(rec, tmp_path, "call-fwd-unconditional", "activated")
+    assert features(api, "1001")["forward_always"] == "1003"
+    b.dial("1001")
+    c3.wait_event("CALL_INCOMING")
+    b.cmd("hangup")
+    c3.wait_event("CALL_CLOSED")
+    rec = dial_code(a, "*73")
+    assert said(rec, tmp_path, "de-activated")
+    assert features(api, "1001")["forward_always"] == ""
+    dial_code(a, "*901002")
+    dial_code(a, "*921003")
+    f = features(api, "1001")
+    assert f["forward_busy"] == "1002" and f["forward_noanswer"] == "1003"
+    dial_code(a, "*91")
+    dial_code(a, "*93")
+    f = features(api, "1001")
+    assert f["forward_busy"] == "" and f["forward_noanswer"] == "", f
+    got = wait_cdrs(centrexd, 7)
+    code = [c for c in got if c["callee"] == "*721003"]
+    assert code and code[0]["disposition"] == "answered", got
+    assert code[0]["hangup_by"] == "callee", code
+
+
+def test_feature_code_refused_as_the_api_would(centrexd, phones, tmp_path):
+    """A forward the API would refuse is refused on the phone too, with
+    the "invalid" prompt, and nothing changes: to oneself, to an
+    extension nobody has, to a premium-rate number (0899 in France)."""
+    api = admin(centrexd)
+    (a,) = phones(centrexd, "1001")
+    for code in ("*721001", "*721999", "*720899123456"):
+        rec = dial_code(a, code)
+        assert said(rec, tmp_path, "invalid"), code
+    assert features(api, "1001")["forward_always"] == ""
+    # an outside number as dialled in Paris is kept in E.164
+    dial_code(a, "*720145671234")
+    assert features(api, "1001")["forward_always"] == OUTSIDE
+
+
+def test_feature_codes_dnd_and_call_waiting(centrexd, phones, tmp_path):
+    """*78 and *79 switch DND on and off, *70 turns call waiting off,
+    then on again; the API shows each change, and a call to 1001 on DND
+    is busy."""
+    api = admin(centrexd)
+    a, b = phones(centrexd, "1001", "1002")
+    rec = dial_code(a, "*78")
+    assert said(rec, tmp_path, "do-not-disturb", "activated")
+    assert features(api, "1001")["dnd"] is True
+    b.dial("1001")
+    closed_with(b, "486", "Busy")
+    dial_code(a, "*79")
+    assert features(api, "1001")["dnd"] is False
+    rec = dial_code(a, "*70")
+    assert said(rec, tmp_path, "call-waiting", "de-activated")
+    assert features(api, "1001")["call_waiting"] is False
+    dial_code(a, "*70")
+    assert features(api, "1001")["call_waiting"] is True
