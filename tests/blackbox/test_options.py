@@ -16,19 +16,20 @@ def test_options_answered_with_allow(centrexd):
 
 
 def test_unimplemented_method_gets_501(centrexd):
-    """A request the registrar does not handle (SUBSCRIBE) is refused with
-    501 Not Implemented, telling the client what is allowed."""
+    """A method nobody handles (an extension method, PING) is refused
+    with 501 Not Implemented, telling the client what is allowed."""
     with SipClient(centrexd.port) as c:
-        req = ("SUBSCRIBE sip:1001@acme.example SIP/2.0\r\n"
+        req = ("PING sip:1001@acme.example SIP/2.0\r\n"
                "%s\r\n"
                "Max-Forwards: 70\r\n"
                "From: <sip:1002@acme.example>;tag=%s\r\n"
                "To: <sip:1001@acme.example>\r\n"
                "Call-ID: %s\r\n"
-               "CSeq: 1 SUBSCRIBE\r\n"
-               "Event: presence\r\n"
+               "CSeq: 1 PING\r\n"
                "Content-Length: 0\r\n\r\n"
                % (c.via(), random_token(4), random_token(10)))
         r = c.exchange(req)
         assert r is not None and r.status == 501, r
         assert "REGISTER" in r.get("allow", "")
+        assert "SUBSCRIBE" in r.get("allow", "")
+        assert "MESSAGE" in r.get("allow", "")
