@@ -9,6 +9,8 @@ a test never loses a NOTIFY that overtook a 200.
 import re
 import time
 
+import pytest
+
 from sipclient import Message, Registration, SipClient, authorization, \
     parse_digest, random_token
 
@@ -168,6 +170,26 @@ class Phone:
                             to_tag=to_tag)
 
 
+@pytest.fixture
+def ua(centrexd):
+    """Factory of phones on the test's daemon (or another's `port`),
+    registered unless told otherwise; closed at teardown."""
+    made = []
+
+    def factory(user, domain="acme.example", password=None, register=True,
+                port=None, **kw):
+        p = Phone(port or centrexd.port, user, domain,
+                  password or "pw" + user, **kw)
+        made.append(p)
+        if register:
+            p.register()
+        return p
+
+    yield factory
+    for p in made:
+        p.close()
+
+
 def notify_of(event):
     """A match for wait_request: a NOTIFY of that event package."""
     return lambda m: (m.get("event") or "").split(";")[0] == event
@@ -177,4 +199,4 @@ def body_text(msg):
     return msg.body.decode("utf-8", "replace")
 
 
-__all__ = ["Phone", "Message", "notify_of", "body_text"]
+__all__ = ["Phone", "Message", "notify_of", "body_text", "ua"]

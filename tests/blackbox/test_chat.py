@@ -8,28 +8,8 @@ and the history reads back through the API.  Nothing crosses tenants.
 """
 import time
 
-import pytest
-
 from apiclient import ApiClient
-from sipua import Phone, body_text
-
-
-@pytest.fixture
-def ua(centrexd):
-    made = []
-
-    def factory(user, domain="acme.example", password=None, register=True,
-                port=None, **kw):
-        p = Phone(port or centrexd.port, user, domain,
-                  password or "pw" + user, **kw)
-        made.append(p)
-        if register:
-            p.register()
-        return p
-
-    yield factory
-    for p in made:
-        p.close()
+from sipua import body_text, ua  # noqa: F401 (fixture)
 
 
 def send(phone, to, body, ctype="text/plain", domain="acme.example"):

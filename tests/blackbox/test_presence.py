@@ -15,26 +15,9 @@ import subprocess
 import pytest
 
 from conftest import HERE, free_port
-from sipua import Phone, body_text, notify_of
+from sipua import body_text, notify_of, ua  # noqa: F401 (fixture)
 
 SIPP = shutil.which("sipp")
-
-
-@pytest.fixture
-def ua(centrexd):
-    made = []
-
-    def factory(user, domain="acme.example", password=None, register=True,
-                **kw):
-        p = Phone(centrexd.port, user, domain, password or "pw" + user, **kw)
-        made.append(p)
-        if register:
-            p.register()
-        return p
-
-    yield factory
-    for p in made:
-        p.close()
 
 
 def dialog_states(msg):
