@@ -6,7 +6,7 @@ set -euo pipefail
 
 build_pkgs=(gcc make meson ninja-build pkg-config libre-dev libsodium-dev
 	libsqlite3-dev sqlite3 libmicrohttpd-dev libjansson-dev tzdata libpq-dev
-	libspandsp-dev libopus-dev espeak-ng asterisk-core-sounds-en-wav
+	libspandsp-dev libopus-dev liburing-dev espeak-ng asterisk-core-sounds-en-wav
 	asterisk-core-sounds-fr-wav asterisk-moh-opsound-wav)
 test_pkgs=(libcmocka-dev clang libclang-rt-14-dev python3 python3-pytest
 	sip-tester baresip-core util-linux iproute2 postgresql)

@@ -26,6 +26,8 @@ enum {
 	BATCH = 32,             /* datagrams per recvmmsg */
 	PKT_MAX = 2048,         /* larger than any MTU we will meet */
 	EVENTS = 256,
+	SLOTS = EVENTS,         /* datagrams of one turn: a recvmmsg batch, or
+				   with io_uring one per readable socket */
 	MEDIA_TICK_US = 500,    /* longest pause of a lightly loaded thread */
 	RELATCH_SILENCE_MS = 2000,
 	CLOCKS = 4,             /* dynamic payload types with a known clock */
@@ -74,6 +76,8 @@ struct media_rrelay {
 	bool away;                         /**< moved off this thread this turn */
 };
 
+struct io_uring;
+
 struct media_thread {
 	pthread_t tid;
 	unsigned idx;
@@ -95,15 +99,21 @@ struct media_thread {
 	struct media_msg stop;             /**< so that stopping cannot fail */
 	uint64_t now_us, now_ms;           /**< taken once per turn */
 
-	/* one batch, reused by every socket of this thread */
-	uint8_t (*buf)[PKT_MAX];
-	struct mmsghdr rx[BATCH];
-	struct iovec rx_iov[BATCH];
-	union media_sa src[BATCH];
-	struct mmsghdr tx[2][BATCH];       /**< by outgoing end */
-	struct iovec tx_iov[2][BATCH];
-	bool tx_rtp[2][BATCH];
-	unsigned ntx[2];
+	/* the datagrams of a turn, reused by every socket of this thread */
+	uint8_t (*buf)[PKT_MAX];           /**< SLOTS of them */
+	struct mmsghdr rx[SLOTS];
+	struct iovec rx_iov[SLOTS];
+	union media_sa src[SLOTS];
+	struct media_rrelay *rx_rr[SLOTS]; /**< io_uring: whose socket... */
+	uint8_t rx_end[SLOTS];             /**< ...and which (side << 1 | end) */
+	struct mmsghdr tx[SLOTS];          /**< to send, in order */
+	struct iovec tx_iov[SLOTS];
+	struct side *tx_side[SLOTS];       /**< counts what was sent */
+	int tx_fd[SLOTS];
+	bool tx_rtp[SLOTS];
+	unsigned ntx;
+	struct io_uring *ring;             /**< owned; NULL: one syscall per
+					      socket instead */
 };
 
 static inline socklen_t msa_len(const union media_sa *a)

@@ -7,12 +7,15 @@
  * the engine's reply function.  libre is not used here at all: its loop
  * and reference counts belong to the signalling thread.
  *
- * Per wake-up and readable socket: one recvmmsg() of up to BATCH
- * datagrams into the thread's buffers, a look at each header, then one
- * sendmmsg() per outgoing socket whose iovecs point at those same
- * buffers.  Nothing is allocated and nothing is copied in user space.
- * Epoll is level-triggered, so a socket with more than a batch waiting
- * is simply served again on the next turn, after the others.
+ * Per wake-up, with io_uring: one call receives a datagram from each
+ * readable socket into the thread's buffers, a look at each header
+ * queues it for the other side, and one more call sends them all from
+ * those same buffers (turn_ring).  Without io_uring (an old kernel, a
+ * seccomp filter): one recvmmsg() of up to BATCH datagrams per readable
+ * socket and one sendmmsg() per outgoing socket.  Nothing is allocated
+ * and nothing is copied in user space.  Epoll is level-triggered, so a
+ * socket with more waiting than it was given is simply served again on
+ * the next turn, after the others.
  *
  * Orders are applied first in a turn, so that a peer set before its first
  * packet arrived applies to that packet.  A relay closed by an order may
@@ -31,6 +34,9 @@
 #include <sys/timerfd.h>
 #include <time.h>
 #include <unistd.h>
+#ifdef HAVE_LIBURING
+#include <liburing.h>
+#endif
 #include "core/log.h"
 #include "media/relay.h"
 #include "record/record.h"
@@ -212,48 +218,55 @@ static void relay_one(struct media_thread *mt, struct media_rrelay *rr,
 	if (!dest)
 		return;
 
-	j = mt->ntx[out]++;
-	mt->tx_iov[out][j] = (struct iovec){(void *)p, len};
-	mt->tx[out][j].msg_hdr = (struct msghdr){
+	j = mt->ntx++;
+	mt->tx_iov[j] = (struct iovec){(void *)p, len};
+	mt->tx[j].msg_hdr = (struct msghdr){
 		.msg_name = (void *)dest,
 		.msg_namelen = msa_len(dest),
-		.msg_iov = &mt->tx_iov[out][j],
+		.msg_iov = &mt->tx_iov[j],
 		.msg_iovlen = 1,
 	};
-	mt->tx_rtp[out][j] = kind == MEDIA_PKT_RTP;
+	mt->tx_side[j] = o;
+	mt->tx_fd[j] = oe->fd;
+	mt->tx_rtp[j] = kind == MEDIA_PKT_RTP;
 }
 
-/* Sends what relay_one queued towards side o. */
-static void flush(struct media_thread *mt, struct side *o)
+static void tx_count(struct media_thread *mt, unsigned j, size_t len)
 {
-	for (unsigned out = 0; out < 2; out++) {
-		struct mmsghdr *v = mt->tx[out];
-		unsigned n = mt->ntx[out], off = 0;
-
-		while (off < n) {
-			int r = sendmmsg(o->end[out].fd, v + off, n - off, 0);
-
-			if (r < 0) {
-				if (errno == EINTR)
-					continue;
-				/* a full socket buffer drops the rest, as
-				   the network would; any other error loses
-				   the one datagram it concerns */
-				if (errno == EAGAIN || errno == ENOBUFS)
-					break;
-				off++;
-				continue;
-			}
-			for (unsigned k = off; k < off + (unsigned)r; k++) {
-				if (!mt->tx_rtp[out][k])
-					continue;
-				o->tx_packets++;
-				o->tx_bytes += v[k].msg_len;
-			}
-			off += (unsigned)r;
-		}
-		mt->ntx[out] = 0;
+	if (mt->tx_rtp[j]) {
+		mt->tx_side[j]->tx_packets++;
+		mt->tx_side[j]->tx_bytes += len;
 	}
+}
+
+/* Sends what relay_one queued, one sendmmsg per run of datagrams that
+   leave by the same socket. */
+static void flush(struct media_thread *mt)
+{
+	unsigned n = mt->ntx, off = 0;
+
+	while (off < n) {
+		unsigned end = off + 1;
+		int r;
+
+		while (end < n && mt->tx_fd[end] == mt->tx_fd[off])
+			end++;
+		r = sendmmsg(mt->tx_fd[off], mt->tx + off, end - off, 0);
+		if (r < 0) {
+			if (errno == EINTR)
+				continue;
+			/* a full socket buffer drops the rest of the run, as
+			   the network would; any other error loses the one
+			   datagram it concerns */
+			off = errno == EAGAIN || errno == ENOBUFS ? end
+								  : off + 1;
+			continue;
+		}
+		for (unsigned k = off; k < off + (unsigned)r; k++)
+			tx_count(mt, k, mt->tx[k].msg_len);
+		off += (unsigned)r;
+	}
+	mt->ntx = 0;
 }
 
 static void readable(struct media_thread *mt, struct media_rrelay *rr,
@@ -271,7 +284,7 @@ static void readable(struct media_thread *mt, struct media_rrelay *rr,
 
 	for (unsigned i = 0; i < (unsigned)n; i++)
 		relay_one(mt, rr, si, ei, i);
-	flush(mt, &rr->side[si ^ 1]);
+	flush(mt);
 }
 
 static void stats_fill(const struct media_rrelay *rr, struct media_stats *st)
@@ -634,6 +647,160 @@ void thread_send(struct media_thread *mt, struct media_rrelay *rr,
 	}
 }
 
+#ifdef HAVE_LIBURING
+/*
+ * With io_uring a turn costs two system calls however many sockets were
+ * readable: one carries a receive for each of them, the other every send
+ * of the turn.  Besides the calls saved, the turn's datagrams leave in one
+ * burst, so a receiver on this machine is woken once per burst and not
+ * once per datagram (each such wake-up also preempted this thread).
+ * Every operation is MSG_DONTWAIT: it completes or fails with EAGAIN in
+ * the call that submits it, never waits for readiness in the kernel, so
+ * the turn's buffers are free again when ring_run() returns.
+ */
+static struct io_uring *ring_open(void)
+{
+	struct io_uring *ring = calloc(1, sizeof(*ring));
+	struct io_uring_params p = {
+		/* one thread submits; nothing to run behind its back */
+		.flags = IORING_SETUP_SUBMIT_ALL | IORING_SETUP_SINGLE_ISSUER |
+			 IORING_SETUP_COOP_TASKRUN,
+	};
+	int err;
+
+	if (!ring)
+		return NULL;
+	err = io_uring_queue_init_params(SLOTS, ring, &p);
+	if (err == -EINVAL) {
+		/* a kernel before 6.0 knows none of these flags; it still
+		   runs the batches, only some less cheaply */
+		p = (struct io_uring_params){0};
+		err = io_uring_queue_init_params(SLOTS, ring, &p);
+	}
+	if (err) {
+		/* an old kernel, or io_uring refused (seccomp, sysctl) */
+		log_info("media", "io_uring unavailable (%s): one system "
+			 "call per socket", strerror(-err));
+		free(ring);
+		return NULL;
+	}
+	return ring;
+}
+
+static void ring_close(struct io_uring *ring)
+{
+	if (!ring)
+		return;
+	io_uring_queue_exit(ring);
+	free(ring);
+}
+
+typedef void ring_done_h(struct media_thread *mt, unsigned i, int res);
+
+/* Submits what was prepared and takes the n completions; false if the
+   ring itself failed. */
+static bool ring_run(struct media_thread *mt, unsigned n, ring_done_h *done)
+{
+	unsigned seen = 0;
+
+	while (seen < n) {
+		struct io_uring_cqe *cqe;
+		unsigned head, k = 0;
+		int r = io_uring_submit_and_wait(mt->ring, 1);
+
+		if (r < 0 && r != -EINTR && r != -EAGAIN && r != -EBUSY) {
+			log_error("media", "thread %u: io_uring: %s", mt->idx,
+				  strerror(-r));
+			return false;
+		}
+		io_uring_for_each_cqe(mt->ring, head, cqe) {
+			done(mt, (unsigned)cqe->user_data, cqe->res);
+			k++;
+		}
+		io_uring_cq_advance(mt->ring, k);
+		seen += k;
+	}
+	return true;
+}
+
+static void rx_done(struct media_thread *mt, unsigned i, int res)
+{
+	if (res < 0)
+		mt->rx_rr[i] = NULL;   /* EAGAIN, or an ICMP error cleared */
+	else
+		mt->rx[i].msg_len = (unsigned)res;
+}
+
+static void tx_done(struct media_thread *mt, unsigned j, int res)
+{
+	/* errors as in flush(): the datagram is lost */
+	if (res >= 0)
+		tx_count(mt, j, (size_t)res);
+}
+
+static void ring_sqe(struct media_thread *mt, int fd, struct msghdr *msg,
+		     bool rx, unsigned i)
+{
+	/* never NULL: a turn has at most SLOTS datagrams, the ring as
+	   many entries, and each batch is submitted before the next */
+	struct io_uring_sqe *sqe = io_uring_get_sqe(mt->ring);
+
+	if (rx)
+		io_uring_prep_recvmsg(sqe, fd, msg, MSG_DONTWAIT);
+	else
+		io_uring_prep_sendmsg(sqe, fd, msg, MSG_DONTWAIT);
+	io_uring_sqe_set_data64(sqe, i);
+}
+
+/* One turn's sockets: a datagram from each readable one, then the sends.
+   A socket with more waiting is reported again by the next epoll_wait. */
+static void turn_ring(struct media_thread *mt, const struct epoll_event *ev,
+		      int n)
+{
+	unsigned k = 0;
+	bool tick = false;
+
+	for (int i = 0; i < n; i++) {
+		uint64_t tag = ev[i].data.u64;
+		struct media_rrelay *rr = (struct media_rrelay *)
+			(uintptr_t)(tag & ~(uint64_t)3);
+
+		tick |= tag == TAG_CLOCK;
+		if (!tag || tag == TAG_CLOCK || rr->dead || rr->away)
+			continue;
+		mt->rx[k].msg_hdr.msg_namelen = sizeof(mt->src[k]);
+		mt->rx_rr[k] = rr;
+		mt->rx_end[k] = (uint8_t)(tag & 3);
+		ring_sqe(mt, rr->side[tag >> 1 & 1].end[tag & 1].fd,
+			 &mt->rx[k].msg_hdr, true, k);
+		k++;
+	}
+	if (k && !ring_run(mt, k, rx_done))
+		goto failed;
+
+	for (unsigned i = 0; i < k; i++)
+		if (mt->rx_rr[i])
+			relay_one(mt, mt->rx_rr[i], mt->rx_end[i] >> 1,
+				  mt->rx_end[i] & 1, i);
+	for (unsigned j = 0; j < mt->ntx; j++)
+		ring_sqe(mt, mt->tx_fd[j], &mt->tx[j].msg_hdr, false, j);
+	k = mt->ntx;
+	mt->ntx = 0;
+	if (!ring_run(mt, k, tx_done))
+		goto failed;
+	/* after the packets: what came before the tick is in its frame */
+	if (tick)
+		frames(mt);
+	return;
+
+ failed:
+	log_warn("media", "thread %u: back to one system call per socket",
+		 mt->idx);
+	ring_close(mt->ring);
+	mt->ring = NULL;
+}
+#endif
+
 static void *thread_main(void *arg)
 {
 	struct media_thread *mt = arg;
@@ -642,6 +809,9 @@ static void *thread_main(void *arg)
 
 	snprintf(name, sizeof(name), "centrexd-rtp%u", mt->idx);
 	pthread_setname_np(pthread_self(), name);
+#ifdef HAVE_LIBURING
+	mt->ring = ring_open();   /* here: its one submitter is this thread */
+#endif
 
 	while (!mt->stopping) {
 		int n = epoll_wait(mt->epfd, ev, EVENTS, -1);
@@ -660,6 +830,11 @@ static void *thread_main(void *arg)
 				break;
 			}
 		}
+#ifdef HAVE_LIBURING
+		if (mt->ring)
+			turn_ring(mt, ev, n);
+		else
+#endif
 		for (int i = 0; i < n; i++) {
 			uint64_t tag = ev[i].data.u64;
 			struct media_rrelay *rr = (struct media_rrelay *)
@@ -687,6 +862,10 @@ static void *thread_main(void *arg)
 			(void)nanosleep(&ts, NULL);
 		}
 	}
+#ifdef HAVE_LIBURING
+	ring_close(mt->ring);
+	mt->ring = NULL;
+#endif
 	return NULL;
 }
 
@@ -722,7 +901,7 @@ int media_thread_start(struct media_thread **mtp, unsigned idx,
 	mt->evfd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
 	mt->epfd = epoll_create1(EPOLL_CLOEXEC);
 	mt->tfd = timerfd_create(CLOCK_MONOTONIC, TFD_NONBLOCK | TFD_CLOEXEC);
-	mt->buf = malloc((size_t)BATCH * PKT_MAX);
+	mt->buf = malloc((size_t)SLOTS * PKT_MAX);
 	if (mt->evfd < 0 || mt->epfd < 0 || mt->tfd < 0) {
 		err = errno;
 		goto out;
@@ -744,7 +923,7 @@ int media_thread_start(struct media_thread **mtp, unsigned idx,
 
 	/* the receive side of the batch never changes but for the
 	   address lengths, which recvmmsg overwrites */
-	for (unsigned i = 0; i < BATCH; i++) {
+	for (unsigned i = 0; i < SLOTS; i++) {
 		mt->rx_iov[i] = (struct iovec){mt->buf[i], PKT_MAX};
 		mt->rx[i].msg_hdr = (struct msghdr){
 			.msg_name = &mt->src[i],
