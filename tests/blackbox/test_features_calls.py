@@ -47,6 +47,12 @@ def closed_with(phone, *codes):
     return e
 
 
+def rings_unanswered(phone):
+    """phone rings, nobody answers, and the platform stops it."""
+    phone.wait_event("CALL_INCOMING")
+    phone.wait_event("CALL_CLOSED", timeout=15)
+
+
 def refuses(phone):
     """phone rings and says busy (486)."""
     phone.wait_event("CALL_INCOMING")
@@ -84,8 +90,11 @@ def ring_1002_answer_1003(centrexd, phones):
 
 
 def hears(phone, ext):
-    freq, ratio, loud = dominant(phone.recording(), list(TONES.values()))
-    assert freq == TONES[ext] and ratio > 50 and loud > 8000, \
+    """phone's recording is dominated by ext's tone (800 Hz for the
+    phones with no tone of their own in TONES)"""
+    freq, ratio, loud = dominant(phone.recording(),
+                                 list(TONES.values()) + [800])
+    assert freq == TONES.get(ext, 800) and ratio > 50 and loud > 8000, \
         (phone.user, freq, ratio, loud)
 
 
@@ -168,8 +177,7 @@ def test_forward_noanswer(centrexd, phones):
     set_features(api, "1002", forward_noanswer="1003", forward_noanswer_s=5)
     a, b, c3 = phones(centrexd, "1001", "1002", "1003")
     a.dial("1002")
-    b.wait_event("CALL_INCOMING")
-    b.wait_event("CALL_CLOSED", timeout=15)
+    rings_unanswered(b)
     c3.wait_event("CALL_INCOMING")
     talk(a, c3)
     hears(a, "1003")
@@ -409,3 +417,166 @@ def test_feature_codes_dnd_and_call_waiting(centrexd, phones, tmp_path):
     assert features(api, "1001")["call_waiting"] is False
     dial_code(a, "*70")
     assert features(api, "1001")["call_waiting"] is True
+
+
+# --- ring groups ----------------------------------------------------------
+
+def make_group(api, members, ext="6000", **kw):
+    """A group at ext; members: extensions in hunting order, logged in
+    (an extension ending in '-' is a member logged out)."""
+    body = {"name": "Group %s" % ext, "extension": ext}
+    body.update(kw)
+    r = api.post("/api/v1/tenants/1/groups", body)
+    assert r.status == 201, r
+    g = r.json()
+    for pos, m in enumerate(members, 1):
+        r = api.post("/api/v1/tenants/1/groups/%d/members" % g["id"],
+                     {"user_id": user_id(api, m.rstrip("-")),
+                      "position": pos, "logged_in": not m.endswith("-")})
+        assert r.status == 201, r
+    return g
+
+
+def test_group_ring_all_and_member_logout_code(centrexd, phones):
+    """A ring_all group of 1002 and 1003: a call to 6000 rings both,
+    1003 answers and 1002 stops ringing; the CDR names 1003 as the user
+    who answered.  1003 then dials *22 6000 (logged out, said so): the
+    next call rings 1002 only; *21 6000 logs 1003 back in."""
+    api = admin(centrexd)
+    g = make_group(api, ["1002", "1003"])
+    a, b, c3 = phones(centrexd, "1001", "1002", "1003")
+    a.dial("6000")
+    b.wait_event("CALL_INCOMING")
+    c3.wait_event("CALL_INCOMING")
+    talk(a, c3)
+    b.wait_event("CALL_CLOSED")
+    hears(a, "1003")
+    c = wait_cdrs(centrexd, 1)[0]
+    assert c["callee"] == "6000" and c["disposition"] == "answered", c
+    assert c["callee_user_id"] == user_id(api, "1003"), c
+
+    dial_code(c3, "*226000")
+    member = "/api/v1/tenants/1/groups/%d/members/%d" % (
+        g["id"], user_id(api, "1003"))
+    assert api.get(member).json()["logged_in"] is False
+    a.dial("6000")
+    b.wait_event("CALL_INCOMING")
+    talk(a, b, 1)
+    never_rang(c3)
+    dial_code(c3, "*216000")
+    assert api.get(member).json()["logged_in"] is True
+
+
+def test_group_sequential_then_fallback(centrexd, phones):
+    """A sequential group (5 s a member) of 1002 then 1003, falling back
+    to 1004: 1002 rings alone, then 1003 alone, then 1004, who answers;
+    the CDR lists the legs in that order."""
+    api = admin(centrexd)
+    make_group(api, ["1002", "1003"], strategy="sequential",
+               member_timeout_s=5, group_timeout_s=60, fallback="1004")
+    a, b, c3, d = phones(centrexd, "1001", "1002", "1003", "1004")
+    a.dial("6000")
+    b.wait_event("CALL_INCOMING")
+    never_rang(c3)
+    b.wait_event("CALL_CLOSED", timeout=15)
+    rings_unanswered(c3)
+    d.wait_event("CALL_INCOMING")
+    talk(a, d)
+    hears(a, "1004")
+    c = wait_cdrs(centrexd, 1)[0]
+    assert out_peers(c) == [("1002", 487), ("1003", 487), ("1004", 200)], c
+    assert c["callee_user_id"] == user_id(api, "1004"), c
+
+
+@pytest.mark.parametrize("strategy", ["round_robin", "longest_idle"])
+def test_group_next_call_starts_with_the_other_member(centrexd, phones,
+                                                      strategy):
+    """round_robin and longest_idle: 1002 is offered the first call and
+    answers it; the second call is offered to 1003 first (after the
+    member offered last / the member idle longest)."""
+    api = admin(centrexd)
+    make_group(api, ["1002", "1003"], strategy=strategy, member_timeout_s=5)
+    a, b, c3 = phones(centrexd, "1001", "1002", "1003")
+    a.dial("6000")
+    b.wait_event("CALL_INCOMING")
+    never_rang(c3)
+    talk(a, b, 1)
+    a.dial("6000")
+    c3.wait_event("CALL_INCOMING")
+    never_rang(b)
+    talk(a, c3, 1)
+    got = wait_cdrs(centrexd, 2)
+    answered_by = sorted(c["callee_user_id"] for c in got)
+    assert answered_by == sorted([user_id(api, "1002"),
+                                  user_id(api, "1003")]), got
+
+
+def test_group_nobody_logged_in(centrexd, phones):
+    """A group whose only member is logged out, with no fallback: the
+    caller gets 480 at once."""
+    api = admin(centrexd)
+    make_group(api, ["1002-"])
+    a, b = phones(centrexd, "1001", "1002")
+    a.dial("6000")
+    closed_with(a, "480", "Unavailable")
+    never_rang(b)
+
+
+# --- twinning -------------------------------------------------------------
+
+MOBILE = "+33612345678"
+
+
+def twin_setup(centrexd, carriers, mode, delay=10):
+    api = operator(centrexd)
+    carrier = carriers("mobile", "carrier_answer.xml", "127.0.0.3")
+    t1 = outside_route(api, carrier)
+    r = api.patch("/api/v1/tenants/1/users/%d" % user_id(api, "1002"),
+                  {"mobile_number": MOBILE})
+    assert r.status == 200, r
+    set_features(api, "1002", twinning=mode, twinning_delay_s=delay)
+    return api, carrier, t1
+
+
+def answered_on_the_mobile(centrexd, api, carrier, a, b, t1):
+    """the carrier answered for 1002's mobile: the desk phone stopped
+    ringing, and the CDR shows the answered leg was the mobile's"""
+    a.wait_event("CALL_ESTABLISHED")
+    time.sleep(1)
+    a.cmd("hangup")
+    assert carrier.wait() == 0, carrier.log()[-3000:]
+    inv = carrier.received("INVITE")
+    assert inv and re.search(r"INVITE sip:\+33612345678@", inv[0]), inv
+    c = wait_cdrs(centrexd, 1)[0]
+    assert c["disposition"] == "answered" and c["callee"] == "1002", c
+    assert c["callee_user_id"] == user_id(api, "1002"), c
+    assert c["trunk_id"] == t1, c
+    legs = {l["peer"]: l for l in c["legs"] if l["dir"] == "out"}
+    mobile = legs.get("%s@carrier-a" % MOBILE)
+    assert mobile and mobile["status"] == 200, c
+    assert mobile["trunk_id"] == t1, c
+    assert legs["1002@acme.example"]["status"] == 487, c
+
+
+@pytest.mark.skipif(SIPP is None, reason="sipp not installed")
+def test_twinning_simultaneous(centrexd, carriers, phones):
+    """1002 twins simultaneously with their mobile: a call rings the desk
+    phone and the mobile (through the trunk) together; the mobile
+    answers, the desk phone stops ringing, the CDR says so."""
+    api, carrier, t1 = twin_setup(centrexd, carriers, "simultaneous")
+    a, b = phones(centrexd, "1001", "1002")
+    a.dial("1002")
+    answered_on_the_mobile(centrexd, api, carrier, a, b, t1)
+
+
+@pytest.mark.skipif(SIPP is None, reason="sipp not installed")
+def test_twinning_sequential(centrexd, carriers, phones):
+    """Sequential twinning with a 5 s delay: the desk phone rings first,
+    the mobile is not called yet; then the mobile is called and
+    answers."""
+    api, carrier, t1 = twin_setup(centrexd, carriers, "sequential", 5)
+    a, b = phones(centrexd, "1001", "1002")
+    a.dial("1002")
+    b.wait_event("CALL_INCOMING")
+    assert not carrier.received("INVITE")
+    answered_on_the_mobile(centrexd, api, carrier, a, b, t1)
