@@ -481,3 +481,18 @@ bool api_query_time(const struct api_req *req, const char *name,
 	}
 	return true;
 }
+
+bool api_get_bool(json_t *o, const char *field, bool *dst,
+		  struct api_resp *resp)
+{
+	json_t *v = json_object_get(o, field);
+
+	if (!v)
+		return true;
+	if (!json_is_boolean(v)) {
+		api_problem(resp, 400, field, "%s must be true or false", field);
+		return false;
+	}
+	*dst = json_is_true(v);
+	return true;
+}

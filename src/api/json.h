@@ -43,6 +43,9 @@ bool api_get_int(json_t *o, const char *field, bool required, long min,
 		 long max, int *dst, struct api_resp *resp);
 bool api_get_id(json_t *o, const char *field, bool required, int64_t *dst,
 		struct api_resp *resp);
+/* true or false; absent leaves *dst alone */
+bool api_get_bool(json_t *o, const char *field, bool *dst,
+		  struct api_resp *resp);
 
 /* path {id}: positive decimal, else 404 */
 bool api_path_id(const struct api_req *req, size_t i, int64_t *id,

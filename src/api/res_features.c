@@ -57,22 +57,6 @@ static json_t *features_json(const struct store_user_features *f)
 			 "pickup_group", f->pickup_group);
 }
 
-/* absent leaves *dst alone */
-static bool get_bool(json_t *o, const char *field, bool *dst,
-		     struct api_resp *resp)
-{
-	json_t *v = json_object_get(o, field);
-
-	if (!v)
-		return true;
-	if (!json_is_boolean(v)) {
-		api_problem(resp, 400, field, "%s must be true or false", field);
-		return false;
-	}
-	*dst = json_is_true(v);
-	return true;
-}
-
 /* a destination field: a string, or null for none */
 static bool get_dest(json_t *o, const char *field, char *dst, size_t size,
 		     struct api_resp *resp)
@@ -98,8 +82,8 @@ static bool read_features(json_t *o, struct store_user_features *f,
 	       api_get_int(o, "forward_noanswer_s", false,
 			   FEATURES_NOANSWER_MIN_S, FEATURES_NOANSWER_MAX_S,
 			   &f->forward_noanswer_s, resp) &&
-	       get_bool(o, "dnd", &f->dnd, resp) &&
-	       get_bool(o, "call_waiting", &f->call_waiting, resp) &&
+	       api_get_bool(o, "dnd", &f->dnd, resp) &&
+	       api_get_bool(o, "call_waiting", &f->call_waiting, resp) &&
 	       api_get_str(o, "twinning", false, &twin_rule, f->twinning,
 			   sizeof(f->twinning), resp) &&
 	       api_get_int(o, "twinning_delay_s", false, 0,
@@ -340,7 +324,7 @@ static bool read_policy(struct api_ctx *ctx, int64_t tid, json_t *o,
 {
 	(void)ctx;
 	(void)tid;
-	return get_bool(o, "forward_external", &t->forward_external, resp) &&
+	return api_get_bool(o, "forward_external", &t->forward_external, resp) &&
 	       get_prefixes(o, "allowed_prefixes", t->allowed_prefixes,
 			    sizeof(t->allowed_prefixes), resp) &&
 	       get_prefixes(o, "blocked_prefixes", t->blocked_prefixes,

@@ -43,16 +43,18 @@
 
 enum { GREETING_MAX_S = 60 };
 
-static const char *const box_fields[] = {"pin", "max_message_s",
-					 "max_messages", NULL};
+static const char *const box_fields[] = {"enabled", "pin",
+					 "max_message_s", "max_messages",
+					 NULL};
 static const char *const message_fields[] = {"heard", NULL};
 
 /* the box as the API shows it: never the PIN, whether one is set */
 static json_t *box_json(const struct store_vm_box *b, int new_count,
 			int old_count)
 {
-	json_t *o = json_pack("{s:I, s:b, s:i, s:i, s:b, s:b, s:b, s:i, s:i}",
-			      "user_id", (json_int_t)b->user_id,
+	json_t *o = json_pack("{s:I, s:b, s:b, s:i, s:i, s:b, s:b, s:b, s:i, "
+			      "s:i}", "user_id", (json_int_t)b->user_id,
+			      "enabled", b->enabled,
 			      "pin_set", b->pin_hash[0] != '\0',
 			      "max_message_s", b->max_message_s,
 			      "max_messages", b->max_messages,
@@ -177,6 +179,7 @@ void voicemail_update(struct api_ctx *ctx, struct api_req *req,
 			 STORE_VM_MESSAGE_S_MAX, &b.max_message_s, resp) ||
 	    !api_get_int(o, "max_messages", false, STORE_VM_MESSAGES_MIN,
 			 STORE_VM_MESSAGES_MAX, &b.max_messages, resp) ||
+	    !api_get_bool(o, "enabled", &b.enabled, resp) ||
 	    !read_pin(o, &b, resp)) {
 		json_decref(o);
 		json_decref(bj);

@@ -71,6 +71,8 @@ struct cdr {
 	uint16_t q850_cause;
 	enum cdr_party hangup_by;
 	char     codec[32];
+	char     forwarded_by[32];   /**< first user to forward it, "" = none */
+	char     forward_reason[16]; /**< RFC 5806 reason of that forward */
 	size_t   legc;
 	struct cdr_leg legs[CDR_MAX_LEGS];
 };

@@ -388,6 +388,13 @@ static void call_end(struct call *c, enum cdr_party by, uint16_t scode,
 	cdr->q850_cause = cause;
 	cdr->disposition = answered(c) ? CDR_ANSWERED : disp;
 	cdr->sip_status = answered(c) ? 200 : scode;
+	if (c->r.hopc) {
+		str_ncpy(cdr->forwarded_by, c->r.hops[0].ext,
+			 sizeof(cdr->forwarded_by));
+		str_ncpy(cdr->forward_reason,
+			 forward_reason_name(c->r.hops[0].why),
+			 sizeof(cdr->forward_reason));
+	}
 	if (c->app_answered) {
 		cdr->answer_ms = c->a->answer_ms;
 		legsdp_codec(c->a->sdp, cdr->codec, sizeof(cdr->codec));

@@ -421,6 +421,15 @@ const struct store_migration store_migrations[] = {
 	 "  ON DELETE CASCADE);"
 	 "CREATE INDEX voicemail_messages_box ON voicemail_messages"
 	 " (tenant_id, user_id, heard, created_ms, id);"},
+
+	/* Voicemail answers a user's unanswered calls only once it is
+	   switched on; a call record names who forwarded it and why. */
+	{12, "voicemail on or off, forwards in call records",
+	 "ALTER TABLE voicemail_boxes ADD COLUMN enabled INTEGER NOT NULL "
+	 "DEFAULT 0;"
+	 "ALTER TABLE cdrs ADD COLUMN forwarded_by TEXT NOT NULL DEFAULT '';"
+	 "ALTER TABLE cdrs ADD COLUMN forward_reason TEXT NOT NULL "
+	 "DEFAULT '';"},
 };
 
 const size_t store_migrations_len =

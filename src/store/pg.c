@@ -1941,15 +1941,18 @@ static int be_cdr_insert(void *p, const struct cdr *c)
 	p_int(&q, c->q850_cause);
 	p_text(&q, store_cdr_party_word(c->hangup_by));
 	p_text(&q, c->codec);
+	p_text(&q, c->forwarded_by);
+	p_text(&q, c->forward_reason);
 	if (!err) {
 		err = insert(d, "INSERT INTO cdrs (tenant_id, uuid, "
 			     "site_id, trunk_id, caller_user_id, "
 			     "callee_user_id, caller, caller_name, dialled, "
 			     "callee, context, start_ms, answer_ms, end_ms, "
 			     "duration_s, billsec, disposition, sip_status, "
-			     "q850_cause, hangup_by, codec) VALUES ($1, $2, "
-			     "$3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, "
-			     "$14, $15, $16, $17, $18, $19, $20, $21) "
+			     "q850_cause, hangup_by, codec, forwarded_by, "
+			     "forward_reason) VALUES ($1, $2, $3, $4, $5, $6, "
+			     "$7, $8, $9, $10, $11, $12, $13, $14, $15, $16, "
+			     "$17, $18, $19, $20, $21, $22, $23) "
 			     "ON CONFLICT (tenant_id, uuid) DO NOTHING "
 			     "RETURNING id", &q, &id);
 		if (err == ENOENT) {
@@ -1971,13 +1974,14 @@ static int be_cdr_insert(void *p, const struct cdr *c)
 	"c.caller_user_id, c.callee_user_id, c.caller, c.caller_name, " \
 	"c.dialled, c.callee, c.context, c.start_ms, c.answer_ms, c.end_ms, " \
 	"c.duration_s, c.billsec, c.disposition, c.sip_status, " \
-	"c.q850_cause, c.hangup_by, c.codec"
+	"c.q850_cause, c.hangup_by, c.codec, c.forwarded_by, " \
+	"c.forward_reason"
 #define LEG_COLUMNS "l.position, l.dir, l.peer, l.device_id, l.trunk_id, " \
 	"l.sip_call_id, l.start_ms, l.answer_ms, l.end_ms, l.status, " \
 	"l.codec, l.rtp_rx_packets, l.rtp_tx_packets, l.rtp_rx_bytes, " \
 	"l.rtp_tx_bytes, l.rtp_lost, l.jitter_us, l.rtt_us, " \
 	"l.peer_loss_ppm, l.mos_x100"
-enum { CDR_NCOLS = 22 };
+enum { CDR_NCOLS = 24 };
 
 static void cdr_row(const PGresult *r, int i, struct cdr *c)
 {
@@ -2007,6 +2011,8 @@ static void cdr_row(const PGresult *r, int i, struct cdr *c)
 	get_text(r, i, 20, word, sizeof(word));
 	c->hangup_by = store_cdr_party_parse(word);
 	get_text(r, i, 21, c->codec, sizeof(c->codec));
+	get_text(r, i, 22, c->forwarded_by, sizeof(c->forwarded_by));
+	get_text(r, i, 23, c->forward_reason, sizeof(c->forward_reason));
 }
 
 static void leg_row(const PGresult *r, int i, struct cdr_leg *l)

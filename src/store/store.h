@@ -604,6 +604,8 @@ struct store_vm_box {
 	int max_messages;            /**< 1..1000, default 100 */
 	bool has_greeting_unavailable, has_greeting_busy, has_greeting_name;
 	bool email_notify;           /**< reserved; default false */
+	bool enabled;                /**< takes unanswered calls; default
+					  false */
 };
 
 /** A message left in a box. */

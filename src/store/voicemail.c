@@ -23,7 +23,7 @@ void store_vm_box_default(struct store_vm_box *b)
 
 #define BOX_COLS "b.pin_hash, b.max_message_s, b.max_messages, " \
 	"b.greeting_unavailable, b.greeting_busy, b.greeting_name, " \
-	"b.email_notify"
+	"b.email_notify, b.enabled"
 
 /* cols: u.id, u.tenant_id, "1" when the row exists, then BOX_COLS */
 static int box_row(int n, const char *const *c, void *arg)
@@ -33,7 +33,7 @@ static int box_row(int n, const char *const *c, void *arg)
 	store_vm_box_default(b);
 	b->user_id = store_col_int(c[0]);
 	b->tenant_id = store_col_int(c[1]);
-	if (n < 10 || strcmp(c[2], "1"))
+	if (n < 11 || strcmp(c[2], "1"))
 		return 0;
 	STORE_COL_TEXT(b->pin_hash, c[3]);
 	b->max_message_s = (int)store_col_int(c[4]);
@@ -42,6 +42,7 @@ static int box_row(int n, const char *const *c, void *arg)
 	b->has_greeting_busy = store_col_int(c[7]) != 0;
 	b->has_greeting_name = store_col_int(c[8]) != 0;
 	b->email_notify = store_col_int(c[9]) != 0;
+	b->enabled = store_col_int(c[10]) != 0;
 	return 0;
 }
 
@@ -78,15 +79,17 @@ int store_vm_box_put(struct store *st, int64_t tenant_id,
 		STORE_NUM(b->has_greeting_unavailable),
 		STORE_NUM(b->has_greeting_busy),
 		STORE_NUM(b->has_greeting_name), STORE_NUM(b->email_notify),
+		STORE_NUM(b->enabled),
 	};
 	/* the SELECT finds nothing for a user of another tenant */
 	return store_run_change(st, "INSERT INTO voicemail_boxes (tenant_id, "
 		"user_id, pin_hash, max_message_s, max_messages, "
 		"greeting_unavailable, greeting_busy, greeting_name, "
-		"email_notify) "
+		"email_notify, enabled) "
 		"SELECT tenant_id, id, CAST($3 AS TEXT), CAST($4 AS INTEGER), "
 		"CAST($5 AS INTEGER), CAST($6 AS INTEGER), CAST($7 AS INTEGER), "
-		"CAST($8 AS INTEGER), CAST($9 AS INTEGER) FROM users "
+		"CAST($8 AS INTEGER), CAST($9 AS INTEGER), "
+		"CAST($10 AS INTEGER) FROM users "
 		"WHERE tenant_id = $1 AND id = $2 "
 		"ON CONFLICT (user_id) DO UPDATE SET "
 		"pin_hash = excluded.pin_hash, "
@@ -95,7 +98,8 @@ int store_vm_box_put(struct store *st, int64_t tenant_id,
 		"greeting_unavailable = excluded.greeting_unavailable, "
 		"greeting_busy = excluded.greeting_busy, "
 		"greeting_name = excluded.greeting_name, "
-		"email_notify = excluded.email_notify",
+		"email_notify = excluded.email_notify, "
+		"enabled = excluded.enabled",
 		a, (int)(sizeof(a) / sizeof(a[0])));
 }
 

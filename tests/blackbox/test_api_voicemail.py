@@ -155,6 +155,7 @@ def test_box_defaults_and_limits(acme, people):
     box = people["vmother"]["box"]
     b = acme.ok("GET", box)
     assert b == {"user_id": people["vmother"]["id"], "pin_set": False,
+                 "enabled": False,
                  "max_message_s": 120, "max_messages": 100,
                  "has_greeting_unavailable": False,
                  "has_greeting_busy": False, "has_greeting_name": False,
@@ -170,6 +171,11 @@ def test_box_defaults_and_limits(acme, people):
         r = acme.patch(box, {field: value})
         assert r.status == 400 and r.field == field, (field, value, r)
     assert acme.ok("GET", box)["max_message_s"] == 300
+    # switched on, the box takes the user's unanswered calls
+    assert acme.ok("PATCH", box, {"enabled": True})["enabled"] is True
+    r = acme.patch(box, {"enabled": "yes"})
+    assert r.status == 400 and r.field == "enabled", r
+    assert acme.ok("GET", box)["enabled"] is True
     # a user who does not exist, in this tenant
     assert acme.get("/tenants/1/users/999999/voicemail").status == 404
 

@@ -152,6 +152,9 @@ def test_forward_always(centrexd, phones):
     c = wait_cdrs(centrexd, 1)[0]
     assert c["callee_user_id"] == user_id(api, "1003"), c
     assert out_peers(c) == [("1003", 200)], c
+    # the record names who forwarded it, and why
+    assert c["forwarded_by"] == "1002", c
+    assert c["forward_reason"] == "unconditional", c
 
 
 def test_forward_busy_after_a_refusal(centrexd, phones):
@@ -168,6 +171,8 @@ def test_forward_busy_after_a_refusal(centrexd, phones):
     c = wait_cdrs(centrexd, 1)[0]
     assert c["disposition"] == "answered", c
     assert out_peers(c) == [("1002", 486), ("1003", 200)], c
+    assert (c["forwarded_by"], c["forward_reason"]) == ("1002",
+                                                        "user-busy"), c
 
 
 def test_forward_noanswer(centrexd, phones):
