@@ -41,6 +41,7 @@ struct end {
 	union media_sa sdp;       /**< from SDP; only used if sdp_ok */
 	union media_sa latched;   /**< the peer's real source, once seen */
 	uint64_t last_rx_ms;      /**< last accepted packet */
+	uint32_t rx_turn;         /**< io_uring: the turn it was last readable */
 	int fd;
 	bool sdp_ok;              /**< sdp is somewhere we can send to */
 	bool is_latched;
@@ -112,6 +113,7 @@ struct media_thread {
 	int tx_fd[SLOTS];
 	bool tx_rtp[SLOTS];
 	unsigned ntx;
+	uint32_t turn;                     /**< io_uring: turns so far */
 	struct io_uring *ring;             /**< owned; NULL: one syscall per
 					      socket instead */
 };

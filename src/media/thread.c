@@ -752,14 +752,34 @@ static void ring_sqe(struct media_thread *mt, int fd, struct msghdr *msg,
 	io_uring_sqe_set_data64(sqe, i);
 }
 
-/* One turn's sockets: a datagram from each readable one, then the sends.
-   A socket with more waiting is reported again by the next epoll_wait. */
+static struct end *slot_end(const struct media_thread *mt, unsigned i)
+{
+	return &mt->rx_rr[i]->side[mt->rx_end[i] >> 1].end[mt->rx_end[i] & 1];
+}
+
+static void ring_rx(struct media_thread *mt, unsigned k,
+		    struct media_rrelay *rr, unsigned tag)
+{
+	mt->rx[k].msg_hdr.msg_namelen = sizeof(mt->src[k]);
+	mt->rx_rr[k] = rr;
+	mt->rx_end[k] = (uint8_t)tag;
+	ring_sqe(mt, slot_end(mt, k)->fd, &mt->rx[k].msg_hdr, true, k);
+}
+
+/*
+ * One turn's sockets: a datagram from each readable one, then the sends.
+ * A socket readable in the turn before too has a queue (a burst, a fast
+ * stream): it is given up to a batch of receives, after everyone's first
+ * one so that its datagrams stay in order.  The rest of a queue is
+ * reported again by the next epoll_wait.
+ */
 static void turn_ring(struct media_thread *mt, const struct epoll_event *ev,
 		      int n)
 {
-	unsigned k = 0;
+	unsigned k = 0, first;
 	bool tick = false;
 
+	mt->turn++;
 	for (int i = 0; i < n; i++) {
 		uint64_t tag = ev[i].data.u64;
 		struct media_rrelay *rr = (struct media_rrelay *)
@@ -768,12 +788,16 @@ static void turn_ring(struct media_thread *mt, const struct epoll_event *ev,
 		tick |= tag == TAG_CLOCK;
 		if (!tag || tag == TAG_CLOCK || rr->dead || rr->away)
 			continue;
-		mt->rx[k].msg_hdr.msg_namelen = sizeof(mt->src[k]);
-		mt->rx_rr[k] = rr;
-		mt->rx_end[k] = (uint8_t)(tag & 3);
-		ring_sqe(mt, rr->side[tag >> 1 & 1].end[tag & 1].fd,
-			 &mt->rx[k].msg_hdr, true, k);
-		k++;
+		ring_rx(mt, k++, rr, (unsigned)(tag & 3));
+	}
+	first = k;
+	for (unsigned i = 0; i < first; i++) {
+		struct end *e = slot_end(mt, i);
+
+		for (unsigned b = 1; e->rx_turn + 1 == mt->turn &&
+				     b < BATCH && k < SLOTS; b++)
+			ring_rx(mt, k++, mt->rx_rr[i], mt->rx_end[i]);
+		e->rx_turn = mt->turn;
 	}
 	if (k && !ring_run(mt, k, rx_done))
 		goto failed;
