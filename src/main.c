@@ -364,6 +364,56 @@ static void prompts_reload(struct daemon *d)
 	}
 }
 
+/* ---- what the call layer tells, and who follows it ---------------------- */
+
+static void on_party(void *arg, int64_t tenant_id, int64_t user_id,
+		     const char *call_uuid, enum pbx_party st, bool caller,
+		     const char *remote)
+{
+	struct daemon *d = arg;
+	enum presence_dialog_state ps =
+		st == PBX_PARTY_TALKING ? PRESENCE_DIALOG_CONFIRMED
+		: st == PBX_PARTY_RINGING ? PRESENCE_DIALOG_EARLY
+		: PRESENCE_DIALOG_TERMINATED;
+
+	/* presence goes first at shutdown: calls still ending tell no one */
+	if (d->presence)
+		presence_call_state(d->presence, tenant_id, user_id,
+				    call_uuid, ps, caller, remote);
+}
+
+static void on_vm_changed(void *arg, int64_t tenant_id, int64_t user_id)
+{
+	struct daemon *d = arg;
+	int n_new = 0, n_old = 0;
+
+	if (d->presence &&
+	    !store_vm_counts(d->store, tenant_id, user_id, &n_new, &n_old))
+		(void)presence_mwi_set(d->presence, tenant_id, user_id,
+				       (unsigned)n_new, (unsigned)n_old);
+}
+
+static void on_features_changed(void *arg, int64_t tenant_id,
+				int64_t user_id)
+{
+	struct daemon *d = arg;
+
+	if (d->presence)
+		presence_user_changed(d->presence, tenant_id, user_id);
+}
+
+/* the API's hooks name their argument last */
+static void api_vm_changed(int64_t tenant_id, int64_t user_id, void *arg)
+{
+	on_vm_changed(arg, tenant_id, user_id);
+}
+
+static void api_features_changed(int64_t tenant_id, int64_t user_id,
+				 void *arg)
+{
+	on_features_changed(arg, tenant_id, user_id);
+}
+
 static int start_calls(struct daemon *d, char *err, size_t errsz)
 {
 	struct pbx_deps deps;
@@ -408,6 +458,7 @@ static int start_calls(struct daemon *d, char *err, size_t errsz)
 		.loc = d->loc, .st = d->store, .writer = d->writer,
 		.auth = d->auth, .media = d->media, .theap = d->theap,
 		.prompts = d->prompts, .recorder = d->recorder,
+		.ev = {on_party, on_vm_changed, on_features_changed, d},
 	};
 	e = pbx_alloc(&d->pbx, &deps);
 	if (e) {
@@ -518,6 +569,8 @@ static int start(struct daemon *d)
 	api_service_set_trunks_hook(d->api, pbx_trunks_changed, d->pbx);
 	api_service_set_prompts_hook(d->api, prompt_changed, d);
 	api_service_set_pbx(d->api, d->pbx);
+	api_service_set_vm_hook(d->api, api_vm_changed, d);
+	api_service_set_features_hook(d->api, api_features_changed, d);
 
 	e = ctl_alloc(&d->ctl, d->conf.ctl_socket, err, sizeof(err));
 	if (e)

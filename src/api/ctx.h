@@ -40,6 +40,11 @@ struct api_ctx {
 	   unheard, or deleted (the message-waiting lamp; may be NULL) */
 	void (*vm_changed)(int64_t tenant_id, int64_t user_id, void *arg);
 	void *vm_arg;
+	/* features hook: a user's features (DND ...) changed; presence
+	   follows (may be NULL) */
+	void (*features_changed)(int64_t tenant_id, int64_t user_id,
+				 void *arg);
+	void *features_arg;
 	/* the call layer, for live calls (may be NULL: none) */
 	struct pbx *pbx;
 };

@@ -173,6 +173,8 @@ void features_update(struct api_ctx *ctx, struct api_req *req,
 	snprintf(res, sizeof(res), "users/%lld/features", (long long)f.user_id);
 	audit_record(ctx, req, tid, "update", res, bj, aj);
 	json_decref(bj);
+	if (ctx->features_changed)
+		ctx->features_changed(tid, f.user_id, ctx->features_arg);
 	api_json_etag(resp, 200, aj);
 }
 

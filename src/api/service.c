@@ -107,3 +107,14 @@ void api_service_set_pbx(struct api_service *as, struct pbx *p)
 	if (as)
 		as->ctx.pbx = p;
 }
+
+void api_service_set_features_hook(struct api_service *as,
+				   void (*h)(int64_t tenant_id,
+					     int64_t user_id, void *arg),
+				   void *arg)
+{
+	if (!as)
+		return;
+	as->ctx.features_changed = h;
+	as->ctx.features_arg = arg;
+}

@@ -46,6 +46,13 @@ void api_service_set_vm_hook(struct api_service *as,
 				       void *arg),
 			     void *arg);
 
+/* who to tell when a user's features change through the API (DND shows
+   in presence); on the signalling thread, after the store has them */
+void api_service_set_features_hook(struct api_service *as,
+				   void (*h)(int64_t tenant_id,
+					     int64_t user_id, void *arg),
+				   void *arg);
+
 /* the call layer whose calls the API lists and records (may be NULL) */
 void api_service_set_pbx(struct api_service *as, struct pbx *p);
 

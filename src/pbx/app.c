@@ -13,6 +13,7 @@
 #include "pbx/featurecodes.h"
 #include "pbx/priv.h"
 #include "pbx/rooms.h"
+#include "pbx/voicemail.h"
 
 enum {
 	DTMF_FIRST_MS = 15000,        /* the caller reads the digits off */
@@ -37,6 +38,7 @@ struct app {
 	void *hangup_arg;
 	bool collecting;
 	struct room *room;            /**< APP_CONFERENCE: a reference */
+	struct vm *vm;                /**< APP_VOICEMAIL*: owned */
 	const struct call_origin *o;  /**< borrowed: the call's */
 	const char *names[FEATURECODE_PROMPTS];  /**< APP_FEATURE: to say */
 	size_t namec;
@@ -51,6 +53,8 @@ static const struct {
 	{"*44", APP_PROMPT_TEST, "prompt test"},
 	{"*45", APP_DTMF_TEST, "DTMF test"},
 	{"*47", APP_CONFERENCE, "conference"},   /* and the room */
+	{"*97", APP_VOICEMAIL_MENU, "voicemail menu"},
+	{"", APP_VOICEMAIL, "voicemail"},        /* forward.c sends calls */
 	{"", APP_FEATURE, "feature code"},       /* featurecodes.h */
 };
 
@@ -136,11 +140,13 @@ static void confirm(void *arg)
 		theap_start(a->p->d.theap, &a->t, SILENT_DONE_MS, end_now, a);
 }
 
-int app_start(struct app **ap, struct pbx *p, enum call_app kind,
-	      const char *arg, struct media_relay *r,
+int app_start(struct app **ap, struct pbx *p, const struct call_route *rt,
+	      const char *call_uuid, struct media_relay *r,
 	      const struct call_origin *o,
 	      void (*hangup)(void *arg), void *hangup_arg)
 {
+	enum call_app kind = rt->app;
+	const char *arg = rt->app_arg;
 	struct app *a;
 	int err = 0;
 
@@ -182,6 +188,14 @@ int app_start(struct app **ap, struct pbx *p, enum call_app kind,
 		(void)featurecode_run(p, o, arg, a->names, &a->namec);
 		theap_start(p->d.theap, &a->t, CONFIRM_AFTER_MS, confirm, a);
 		break;
+	case APP_VOICEMAIL:
+		err = vm_deposit_start(&a->vm, p, r, o, rt->callee_user_id,
+				       rt->vm_busy ? VM_BUSY : VM_UNAVAILABLE,
+				       call_uuid, hangup, hangup_arg);
+		break;
+	case APP_VOICEMAIL_MENU:
+		err = vm_menu_start(&a->vm, p, r, o, hangup, hangup_arg);
+		break;
 	case APP_CONFERENCE:
 		err = rooms_join(p, o->tenant_id, arg, r, MEDIA_A, &a->room);
 		if (!err)
@@ -202,6 +216,8 @@ int app_start(struct app **ap, struct pbx *p, enum call_app kind,
 
 enum app_next app_digit(struct app *a, char digit)
 {
+	if (a && a->vm)
+		return vm_digit(a->vm, digit);
 	if (!a || !a->collecting)
 		return APP_GO_ON;
 	if (dtmf_collect_digit(&a->col, digit, mono_ms()) !=
@@ -214,6 +230,8 @@ enum app_next app_media_event(struct app *a, const struct media_event *ev)
 {
 	if (!a || ev->side != MEDIA_A)
 		return APP_GO_ON;
+	if (a->vm)
+		return vm_media_event(a->vm, ev);
 	switch (ev->type) {
 	case MEDIA_EV_DTMF:
 		return app_digit(a, ev->digit);
@@ -237,6 +255,7 @@ void app_stop(struct app *a)
 {
 	if (!a)
 		return;
+	vm_stop(a->vm);
 	theap_cancel(a->p->d.theap, &a->t);
 	rooms_leave(a->room, a->r, MEDIA_A);
 	free(a);

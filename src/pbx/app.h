@@ -8,6 +8,8 @@
  *        collected until '#' and sent back as DTMF, then the call ends
  *   *47N meet-me conference room N (1 to 6 digits) of the tenant: every
  *        caller in the room hears all the others (rooms.c)
+ *   *97  voicemail: the caller's own mailbox (voicemail.h); calls the
+ *        mailbox owner does not take reach it as APP_VOICEMAIL
  *
  * The call (call.c) does the SIP side: it answers the caller with one of
  * the caller's own codecs and hands the relay's caller side to the app,
@@ -31,10 +33,12 @@ enum app_next { APP_GO_ON, APP_HANG_UP };
 enum call_app app_by_code(const char *dialled, char *arg, size_t argsize);
 const char *app_name(enum call_app app);
 
-/* Starts app on side A of relay r (the caller, answered already);
-   hangup(arg) is how the app ends the call on its own. */
-int  app_start(struct app **ap, struct pbx *p, enum call_app app,
-	       const char *arg, struct media_relay *r,
+/* Starts rt->app (its argument rt->app_arg; for voicemail, the box of
+   rt->callee_user_id, the message linked to call_uuid) on side A of
+   relay r (the caller, answered already); hangup(arg) is how the app
+   ends the call on its own. */
+int  app_start(struct app **ap, struct pbx *p, const struct call_route *rt,
+	       const char *call_uuid, struct media_relay *r,
 	       const struct call_origin *o,
 	       void (*hangup)(void *arg), void *hangup_arg);
 /* A media event of the call's relay. */

@@ -45,6 +45,8 @@ struct leg {
 	bool closed;
 };
 
+enum { CALL_MAX_PARTIES = 18 };
+
 struct call {
 	struct le le;                 /**< pbx->all */
 	struct le he;                 /**< pbx->calls, by inbound Call-ID */
@@ -71,6 +73,12 @@ struct call {
 	bool twin_started;            /**< the mobile was called */
 	bool app_answered;            /**< the app answered the caller */
 	int64_t rec_id;               /**< recording in progress, 0 = none */
+	struct {
+		int64_t user_id;
+		enum pbx_party st;
+		bool caller;
+	} parties[CALL_MAX_PARTIES];  /**< as last told (pbx_events.party) */
+	size_t partyc;
 	struct leg *held_by;          /**< the side that put the call on hold */
 	bool rec_paused;
 };
@@ -79,6 +87,66 @@ struct call {
 static bool answered(const struct call *c)
 {
 	return c->winner || c->app_answered;
+}
+
+/* ---- who is in the call (BLF, presence) -------------------------------- */
+
+static void want_party(struct call *c, int64_t user_id, bool caller,
+		       enum pbx_party st, enum pbx_party *want)
+{
+	size_t i;
+
+	if (!user_id)
+		return;
+	for (i = 0; i < c->partyc; i++)
+		if (c->parties[i].user_id == user_id)
+			break;
+	if (i == c->partyc) {
+		if (c->partyc == CALL_MAX_PARTIES)
+			return;   /* a bigger group than a BLF can follow */
+		c->parties[i].user_id = user_id;
+		c->parties[i].st = PBX_PARTY_IDLE;
+		c->parties[i].caller = caller;
+		want[i] = PBX_PARTY_IDLE;
+		c->partyc++;
+	}
+	if (st > want[i])
+		want[i] = st;
+}
+
+/*
+ * Works out where each user of the call stands now (the caller, every
+ * user whose phone a branch rings, the winner) and tells what changed:
+ * called after anything that starts, answers or ends branches.
+ */
+static void parties_update(struct call *c)
+{
+	enum pbx_party want[CALL_MAX_PARTIES] = {PBX_PARTY_IDLE};
+	const struct pbx_events *ev = &c->p->d.ev;
+
+	if (!ev->party || !c->cdr)
+		return;
+	if (!c->ended) {
+		want_party(c, c->o.user_id, true, answered(c)
+			   ? PBX_PARTY_TALKING : PBX_PARTY_RINGING, want);
+		for (struct le *le = list_head(&c->outs); le; le = le->next) {
+			const struct leg *l = le->data;
+
+			if (!l->closed)
+				want_party(c, l->t.user_id, false,
+					   l == c->winner ? PBX_PARTY_TALKING
+							  : PBX_PARTY_RINGING,
+					   want);
+		}
+	}
+	for (size_t i = 0; i < c->partyc; i++) {
+		if (c->parties[i].st == want[i])
+			continue;
+		c->parties[i].st = want[i];
+		ev->party(ev->arg, c->o.tenant_id, c->parties[i].user_id,
+			  c->cdr->uuid, want[i], c->parties[i].caller,
+			  c->parties[i].caller ? c->r.callee : c->o.caller);
+	}
 }
 
 static int64_t now_ms(void)
@@ -354,6 +422,7 @@ static void call_end(struct call *c, enum cdr_party by, uint16_t scode,
 	if (c->ended)
 		return;
 	c->ended = true;
+	parties_update(c);   /* everybody is out of it */
 
 	if (!cause)
 		cause = scode ? call_q850(scode) : 16;
@@ -886,6 +955,7 @@ static void win(struct call *c, struct leg *leg)
 	}
 	c->a->answer_ms = leg->answer_ms;
 	c->cdr->callee_user_id = c->r.callee_user_id;
+	parties_update(c);
 }
 
 static void leg_estab_h(const struct sip_msg *msg, void *arg)
@@ -941,8 +1011,11 @@ static void leg_close_h(int err, const struct sip_msg *msg, void *arg)
 	leg->status = scode ? scode : (err == ETIMEDOUT ? 408 : 500);
 	if (!c->winner) {
 		remember_failure(c, leg->status, msg ? &msg->reason : NULL);
-		if (!branches_alive(c))
+		if (!branches_alive(c)) {
 			branches_exhausted(c);
+			return;   /* the call may be gone */
+		}
+		parties_update(c);
 	}
 }
 
@@ -1117,6 +1190,8 @@ static void step_timeout(void *arg)
 }
 
 /* start r's branches and its timers; on failure the call has ended */
+static int start_app(struct call *c);
+
 static int ring(struct call *c)
 {
 	struct theap *th = c->p->d.theap;
@@ -1135,6 +1210,9 @@ static int ring(struct call *c)
 		call_end(c, CDR_PARTY_SYSTEM, c->r.scode, c->r.reason,
 			 c->r.q850, c->r.disp);
 		return ENOENT;
+	case ROUTE_APP:
+		/* a forward led to one of our services: voicemail */
+		return start_app(c);
 	case ROUTE_TRUNKS:
 		if (start_trunk_branch(c)) {
 			call_end(c, CDR_PARTY_SYSTEM, 503,
@@ -1171,6 +1249,7 @@ static int ring(struct call *c)
 		    ? (uint64_t)c->r.ring_ms
 		    : (uint64_t)c->p->d.conf->call_ring_timeout_s * 1000,
 		    ring_timeout, c);
+	parties_update(c);
 	return 0;
 }
 
@@ -1188,6 +1267,7 @@ static bool next_member(struct call *c)
 		if (started) {
 			theap_start(c->p->d.theap, &c->t_step,
 				    (uint64_t)c->r.member_ms, step_timeout, c);
+			parties_update(c);
 			return true;
 		}
 	}
@@ -1512,10 +1592,17 @@ static int start_app(struct call *c)
 	}
 	relay_peer(c, c->a, &c->a->t.sig);
 	media_relay_set_events(c->relay, media_event, c);
-	err = accept_a(c, 200, "OK", desc);
+	/* a service after ringing someone (voicemail): the caller's session
+	   exists already, for the ringing it was told about */
+	if (c->a->sess)
+		err = sipsess_answer(c->a->sess, 200, "OK", desc,
+				     "Allow: INVITE, ACK, BYE, CANCEL, OPTIONS, "
+				     "UPDATE, INFO\r\n");
+	else
+		err = accept_a(c, 200, "OK", desc);
 	mem_deref(desc);
 	if (!err)
-		err = app_start(&c->app, c->p, c->r.app, c->r.app_arg,
+		err = app_start(&c->app, c->p, &c->r, c->cdr->uuid,
 				c->relay, &c->o, app_hangup, c);
 	if (err) {
 		tlog_warn("pbx/call", c->slug, "%s: %m", app_name(c->r.app),
@@ -1528,6 +1615,7 @@ static int start_app(struct call *c)
 	c->a->answer_ms = now_ms();
 	c->a->status = 200;
 	start_timers(c);
+	parties_update(c);
 	return 0;
 }
 

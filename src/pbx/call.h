@@ -91,6 +91,8 @@ enum call_app {
 	APP_CONFERENCE,               /**< *47N: meet-me room N */
 	APP_FEATURE,                  /**< *72, *78 ...: a feature code
 					   (featurecodes.h) */
+	APP_VOICEMAIL,                /**< a message for callee_user_id */
+	APP_VOICEMAIL_MENU,           /**< *97: the caller's own mailbox */
 };
 
 /* Where the dialplan sends it. */
@@ -113,6 +115,7 @@ struct call_route {
 	/* ROUTE_APP */
 	enum call_app app;
 	char app_arg[40];             /**< the room of *47N, a feature code */
+	bool vm_busy;                 /**< APP_VOICEMAIL: the busy greeting */
 	/* all */
 	char dialled[128];
 	char callee[128];             /**< normalised, as the CDR keeps it */

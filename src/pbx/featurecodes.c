@@ -140,6 +140,9 @@ bool featurecode_run(struct pbx *p, const struct call_origin *o,
 	}
 	tlog_info("pbx/featurecode", o->tenant_slug, "%s dialled %s: done",
 		  o->caller, dialled);
+	if (f->kind != FC_GROUP && p->d.ev.features_changed)
+		p->d.ev.features_changed(p->d.ev.arg, o->tenant_id,
+					 o->user_id);
 	names[(*n)++] = f->what;
 	if (f->kind != FC_GROUP)
 		names[(*n)++] = on ? "activated" : "de-activated";

@@ -238,12 +238,47 @@ static void twin(struct pbx *p, const struct call_origin *o,
 			   ? f->twinning_delay_s * 1000 : 0;
 }
 
-/* busy, DND: forward_busy, else the caller hears busy */
+/*
+ * No forward takes it: the user's voicemail, when they switched it on.
+ * The caller is answered by the mailbox with the busy greeting (busy,
+ * DND) or the unavailable one (no answer, unreachable).
+ */
+static bool to_voicemail(struct pbx *p, const struct call_origin *o,
+			 enum divert_reason why, struct call_route *r)
+{
+	struct store_vm_box b;
+	int64_t uid = r->callee_user_id;
+
+	if (!uid || r->group_id ||
+	    store_vm_box_get(p->d.st, o->tenant_id, uid, &b) || !b.enabled)
+		return false;
+	forward_route_reset(r);
+	r->callee_user_id = uid;
+	r->kind = ROUTE_APP;
+	r->app = APP_VOICEMAIL;
+	r->vm_busy = why == DIVERT_BUSY || why == DIVERT_DND;
+	tlog_info("pbx/forward", o->tenant_slug, "call from %s: to the "
+		  "voicemail of user %lld (%s)", o->caller, (long long)uid,
+		  forward_reason_name(why));
+	return true;
+}
+
+static bool vm_enabled(struct pbx *p, const struct call_origin *o,
+		       int64_t user_id)
+{
+	struct store_vm_box b;
+
+	return !store_vm_box_get(p->d.st, o->tenant_id, user_id, &b) &&
+	       b.enabled;
+}
+
+/* busy, DND: forward_busy, else voicemail, else the caller hears busy */
 static void busy(struct pbx *p, const struct call_origin *o,
 		 enum divert_reason why, const struct store_user_features *f,
 		 struct call_route *r)
 {
-	if (!divert(p, o, why, f->forward_busy, r))
+	if (!divert(p, o, why, f->forward_busy, r) &&
+	    !to_voicemail(p, o, why, r))
 		forward_refusal(r, why);
 }
 
@@ -272,14 +307,16 @@ void forward_user(struct pbx *p, const struct call_origin *o,
 	twin(p, o, &f, r);
 	if (!r->targetc && !r->twin_number[0]) {
 		if (!divert(p, o, DIVERT_UNREACHABLE, f.forward_unreachable,
-			    r))
+			    r) &&
+		    !to_voicemail(p, o, DIVERT_UNREACHABLE, r))
 			forward_refusal(r, DIVERT_UNREACHABLE);
 		return;
 	}
 	if (!r->targetc)
 		r->twin_delay_ms = 0;   /* only the mobile can answer */
 	r->kind = ROUTE_TARGETS;
-	if (f.forward_noanswer[0])
+	/* the no-answer forward, or voicemail, after the user's own time */
+	if (f.forward_noanswer[0] || vm_enabled(p, o, user_id))
 		r->ring_ms = f.forward_noanswer_s * 1000;
 }
 
@@ -301,11 +338,14 @@ bool forward_next(struct pbx *p, const struct call_origin *o,
 	switch (why) {
 	case DIVERT_BUSY:
 	case DIVERT_DND:
-		return divert(p, o, why, f.forward_busy, r);
+		return divert(p, o, why, f.forward_busy, r) ||
+		       to_voicemail(p, o, why, r);
 	case DIVERT_NOANSWER:
-		return divert(p, o, why, f.forward_noanswer, r);
+		return divert(p, o, why, f.forward_noanswer, r) ||
+		       to_voicemail(p, o, why, r);
 	case DIVERT_UNREACHABLE:
-		return divert(p, o, why, f.forward_unreachable, r);
+		return divert(p, o, why, f.forward_unreachable, r) ||
+		       to_voicemail(p, o, why, r);
 	default:
 		return false;
 	}

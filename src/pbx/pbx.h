@@ -26,6 +26,32 @@ struct theap;
 struct pbx;
 struct recwriter;
 
+/* Where a user stands in one call, for their colleagues' BLF keys. */
+enum pbx_party {
+	PBX_PARTY_IDLE = 0,           /**< out of this call */
+	PBX_PARTY_RINGING,            /**< their phones ring, or they call */
+	PBX_PARTY_TALKING,
+};
+
+/*
+ * Events flowing up from the call layer, each may be NULL; they run on
+ * the signalling thread, and also during pbx_hangup_all() at shutdown.
+ */
+struct pbx_events {
+	/* user's state in call call_uuid changed; caller: they placed it;
+	   remote: who is at the other end (extension or number) */
+	void (*party)(void *arg, int64_t tenant_id, int64_t user_id,
+		      const char *call_uuid, enum pbx_party st, bool caller,
+		      const char *remote);
+	/* a user's voicemail changed (a message left, heard, deleted):
+	   their message-waiting lamp follows */
+	void (*vm_changed)(void *arg, int64_t tenant_id, int64_t user_id);
+	/* a user's features changed by phone (*78 DND ...) */
+	void (*features_changed)(void *arg, int64_t tenant_id,
+				 int64_t user_id);
+	void *arg;
+};
+
 struct pbx_deps {
 	const struct conf *conf;
 	struct sip *sip;
@@ -38,6 +64,7 @@ struct pbx_deps {
 	struct theap *theap;
 	struct prompt_lib *prompts;   /**< may be NULL: no prompts */
 	struct recwriter *recorder;   /**< may be NULL: no recordings */
+	struct pbx_events ev;         /**< what others follow (presence) */
 };
 
 int  pbx_alloc(struct pbx **pp, const struct pbx_deps *deps);

@@ -3,9 +3,8 @@
 Raw SIP phones (sipua.py) subscribe to colleagues' dialog state (BLF
 keys), presence (buddy lists) and their own mailbox (message-summary);
 what they check is what a phone shows: the NOTIFYs and their bodies.
-A SIPp subscriber does the same for the dialog package.  The ringing
-and busy test needs the call layer to report calls, which it does not
-yet: it is marked xfail until then.
+A SIPp subscriber does the same for the dialog package.  The call
+layer reports who rings and who talks, so a BLF key follows a call.
 """
 import os
 import re
@@ -206,7 +205,6 @@ def test_sipp_dialog_subscriber(centrexd, ua, tmp_path):
     assert "terminated" in log
 
 
-@pytest.mark.xfail(strict=False, reason="call layer not wired yet")
 def test_blf_shows_ringing_then_busy(centrexd, ua, tmp_path):
     """1001 watches 1002; when 1003 calls 1002 the key shows early
     (ringing), confirmed once 1002 answers, and idle after the hang-up."""
