@@ -106,12 +106,19 @@ static bool transcoding(const struct media_proc *pr)
 	return a->id != b->id || a->pt != b->pt;
 }
 
+/* in-band digits queued or sounding ("busy" alone is false until the
+   first frame of the first digit) */
+static bool gen_pending(const struct pside *s)
+{
+	return s->gen && (s->gen->busy || s->gen->len);
+}
+
 /* Digits going in band to a peer that did not agree telephone-event:
    while they last, the peer hears the other side decoded with the tones
    added, not the other side's packets as they are. */
 static bool inband_pending(const struct pside *s)
 {
-	return s->codec.dtmf_pt < 0 && s->gen && s->gen->busy;
+	return s->codec.dtmf_pt < 0 && gen_pending(s);
 }
 
 /* Does anybody need side si's audio decoded? */
@@ -130,7 +137,7 @@ static bool needs_audio(const struct media_proc *pr, unsigned si)
 static bool dtmf_sending(const struct pside *s)
 {
 	return s->ndigits || s->ev_tx.active || s->gap ||
-	       (s->gen && s->gen->busy);
+	       gen_pending(s);
 }
 
 /* Do we make what side si's peer hears? */
@@ -520,7 +527,7 @@ void proc_output(struct media_thread *mt, struct media_rrelay *rr,
 	struct pside *s = &rr->proc->s[si];
 	int16_t out[AUDIO_FRAME];
 
-	if (s->codec.dtmf_pt < 0 && s->gen && s->gen->busy) {
+	if (s->codec.dtmf_pt < 0 && gen_pending(s)) {
 		/* no telephone-event agreed: the digits in band */
 		memcpy(out, frame, sizeof(out));
 		(void)dtmf_gen_frame(s->gen, out);

@@ -28,6 +28,10 @@ enum { TRUNK_SILENCE_MS = 4000 };   /* no answer at all: next trunk */
 
 struct call;
 
+/* How a leg's phone takes DTMF (its device's dtmf_mode; trunks and
+   unknown devices: RFC 4733). */
+enum leg_dtmf { LEG_DTMF_RFC4733 = 0, LEG_DTMF_INBAND, LEG_DTMF_INFO };
+
 struct leg {
 	struct le le;                 /**< call->outs */
 	struct le he;                 /**< pbx->legs, by Call-ID */
@@ -43,6 +47,7 @@ struct leg {
 	bool is_a;
 	bool replied;                 /**< any response (trunk silence) */
 	bool closed;
+	enum leg_dtmf dtmf;           /**< how its phone takes digits */
 };
 
 enum { CALL_MAX_PARTIES = 18 };
@@ -528,6 +533,9 @@ static int  start_trunk_branch(struct call *c);
 static int  start_twin_branch(struct call *c);
 static bool next_member(struct call *c);
 static bool call_divert(struct call *c, enum divert_reason why);
+static void leg_dtmf_mode(struct call *c, struct leg *leg, int64_t device_id);
+static void dtmf_to(struct call *c, struct leg *to, char digit,
+		    bool via_info);
 
 static void register_leg(struct call *c, struct leg *leg)
 {
@@ -565,6 +573,8 @@ static int start_branch(struct call *c, const struct call_target *t,
 	list_append(&c->outs, &leg->le, leg);
 
 	err = legsdp_alloc(&leg->sdp, &c->rb_rtp, &c->rb_rtcp);
+	if (!err)
+		leg_dtmf_mode(c, leg, t->device_id);
 	if (!err)
 		err = legsdp_offer_from(leg->sdp, c->a ? c->a->sdp : NULL,
 					&offer);
@@ -1142,6 +1152,15 @@ static void leg_info_h(struct sip *sip, const struct sip_msg *msg, void *arg)
 			(void)app_digit(leg->call->app, d);
 		return;
 	}
+	/* a digit by INFO for a phone that takes events or tones */
+	if (o && ct && o->dtmf != LEG_DTMF_INFO && leg->call->winner) {
+		char d = info_digit(ct, msg->mb);
+
+		if (d) {
+			dtmf_to(leg->call, o, d, true);
+			return;
+		}
+	}
 	if (!o || !o->sess || !ct || !mbuf_get_left(msg->mb) ||
 	    pl_strcpy(&ct->val, ctype, sizeof(ctype)))
 		return;
@@ -1566,14 +1585,81 @@ static void app_hangup(void *arg)
 	call_end(c, CDR_PARTY_CALLEE, 0, NULL, 16, CDR_ANSWERED);
 }
 
+/* ---- DTMF between two phones that take it differently ------------------ */
+
+static void leg_dtmf_mode(struct call *c, struct leg *leg, int64_t device_id)
+{
+	struct store_device d;
+
+	leg->dtmf = LEG_DTMF_RFC4733;
+	if (device_id &&
+	    !store_device_get(c->p->d.st, c->o.tenant_id, device_id, &d)) {
+		const char *m = store_device_dtmf_mode(&d);
+
+		if (!strcmp(m, "inband"))
+			leg->dtmf = LEG_DTMF_INBAND;
+		else if (!strcmp(m, "info"))
+			leg->dtmf = LEG_DTMF_INFO;
+	}
+	/* a phone that takes no events is never offered them */
+	legsdp_set_events(leg->sdp, leg->dtmf == LEG_DTMF_RFC4733);
+}
+
+/*
+ * A digit from one side's phone, for the other side's: the relay passed
+ * it on as it came when the other phone agreed RFC 4733 events; else it
+ * held it back, and it goes as SIP INFO (dtmf-relay) or as tones in the
+ * audio, as that phone takes digits.  Also for a digit that came by INFO.
+ */
+static void dtmf_to(struct call *c, struct leg *to, char digit, bool via_info)
+{
+	struct media_codec mc;
+	bool events = legsdp_agreed(to->sdp, &mc) && mc.dtmf_pt >= 0;
+	char body[48], d[2] = {digit, '\0'};
+	struct mbuf *mb;
+
+	if (!to->sess || to->closed)
+		return;
+	if (to->dtmf == LEG_DTMF_INFO) {
+		if (!via_info && events)
+			return;   /* the events went through untouched */
+		(void)re_snprintf(body, sizeof(body),
+				  "Signal=%c\r\nDuration=160\r\n", digit);
+		mb = mbuf_alloc(sizeof(body));
+		if (!mb)
+			return;
+		(void)mbuf_write_str(mb, body);
+		mb->pos = 0;
+		(void)sipsess_info(to->sess, "application/dtmf-relay", mb,
+				   info_resp, NULL);
+		mem_deref(mb);
+		return;
+	}
+	if (!via_info && events)
+		return;           /* relayed as they came */
+	/* RFC 4733 when agreed (a digit that came by INFO), else in band */
+	(void)media_relay_send_dtmf(c->relay, to->is_a ? MEDIA_A : MEDIA_B, d);
+}
+
 static void media_event(const struct media_event *ev, void *arg)
 {
 	struct call *c = arg;
 
 	if (c->ended)
 		return;
-	if (app_media_event(c->app, ev) == APP_HANG_UP)
-		app_hangup(c);
+	if (c->app) {
+		if (app_media_event(c->app, ev) == APP_HANG_UP)
+			app_hangup(c);
+		return;
+	}
+	/* a bridged call: a digit from one phone may need turning into
+	   what the other phone takes */
+	if (ev->type == MEDIA_EV_DTMF && ev->via == MEDIA_DTMF_RFC4733 &&
+	    c->winner) {
+		struct leg *to = ev->side == MEDIA_A ? c->winner : c->a;
+
+		dtmf_to(c, to, ev->digit, false);
+	}
 }
 
 static int start_app(struct call *c)
@@ -1698,6 +1784,7 @@ int call_start(struct pbx *p, const struct sip_msg *invite,
 			 CDR_FAILED);
 		return err;
 	}
+	media_relay_set_events(c->relay, media_event, c);
 	media_relay_local(c->relay, MEDIA_A, &s1, &s2);
 	ss_to_sa(&c->ra_rtp, &s1);
 	ss_to_sa(&c->ra_rtcp, &s2);
@@ -1706,6 +1793,8 @@ int call_start(struct pbx *p, const struct sip_msg *invite,
 	ss_to_sa(&c->rb_rtcp, &s2);
 
 	err = legsdp_alloc(&a->sdp, &c->ra_rtp, &c->ra_rtcp);
+	if (!err)
+		leg_dtmf_mode(c, a, o->device_id);
 	if (err)
 		goto fail;
 	err = legsdp_decode(a->sdp, invite->mb, true);

@@ -178,6 +178,31 @@ static void drop_events(struct legsdp *l)
 	}
 }
 
+/* The answer to a phone that offered telephone-event keeps it even when
+   the other end has none: the relay turns its digits into what the
+   other end takes (INFO or tones). */
+static void keep_events(struct legsdp *l)
+{
+	const struct list *loc = sdp_media_format_lst(l->audio, true);
+	const struct list *rem = sdp_media_format_lst(l->audio, false);
+
+	if (l->no_events)
+		return;
+	for (struct le *le = list_head(loc); le; le = le->next)
+		if (is_dtmf(le->data))
+			return;
+	for (struct le *le = list_head(rem); le; le = le->next) {
+		const struct sdp_format *f = le->data;
+
+		if (!is_dtmf(f))
+			continue;
+		(void)sdp_format_add(NULL, l->audio, false, f->id, f->name,
+				     f->srate, 1, NULL, NULL, NULL, false,
+				     "%s", f->params ? f->params : "");
+		return;
+	}
+}
+
 void legsdp_set_events(struct legsdp *l, bool on)
 {
 	if (l)
@@ -433,6 +458,7 @@ int legsdp_answer_from(struct legsdp *l, const struct legsdp *from,
 	if (err)
 		return err;
 	drop_events(l);
+	keep_events(l);
 	err = answer_offer(l, dir, mbp);
 	if (err != EPROTO)
 		return err;

@@ -13,7 +13,8 @@ import wave
 
 import pytest
 
-from audio import (contains, dominant, goertzel_power, tone_report,
+from audio import (contains, dominant, goertzel_power, read_samples,
+                   tone_report,
                    write_dtmf, write_tone)
 from test_calls import TONES, Phone, admin, phones, wait_cdrs  # noqa: F401
 from apiclient import ApiClient
@@ -292,3 +293,68 @@ def test_call_quality_in_the_cdr(centrexd, phones):
     rtts = [leg["quality"]["rtt_ms"] for leg in legs
             if leg["quality"]["rtt_ms"] is not None]
     assert rtts and all(0 <= r < 200 for r in rtts), legs
+
+
+def set_dtmf_mode(api, ext, mode):
+    from test_trunk_calls import user_id
+    base = "/api/v1/tenants/1/users/%d/devices" % user_id(api, ext)
+    dev = api.get(base).json()["items"][0]
+    r = api.patch("%s/%d" % (base, dev["id"]), {"dtmf_mode": mode})
+    assert r.status == 200 and r.json()["dtmf_mode"] == mode, r
+
+
+def connect(a, b):
+    a.dial(b.user)
+    b.wait_event("CALL_INCOMING")
+    b.cmd("accept")
+    a.wait_event("CALL_ESTABLISHED")
+    b.wait_event("CALL_ESTABLISHED")
+    time.sleep(0.5)
+
+
+def test_dtmf_to_a_phone_that_takes_info(centrexd, phones):
+    """1002's phone takes DTMF by SIP INFO (its device's dtmf_mode): the
+    digits 1001 types (RFC 4733 events) reach it as INFO."""
+    set_dtmf_mode(admin(centrexd), "1002", "info")
+    a, b = phones(centrexd, "1001", "1002")
+    connect(a, b)
+    for d in "159#":
+        a.cmd("sndcode", d)
+        time.sleep(0.4)
+    # 1002 was offered no telephone-event: INFO is the only way in
+    assert digits_back(b, 4) == "159#"
+    a.cmd("hangup")
+    b.wait_event("CALL_CLOSED")
+
+
+def test_dtmf_to_a_phone_that_takes_tones(centrexd, phones):
+    """1002's phone takes DTMF in band: it is offered no telephone-event,
+    and the digits 1001 types arrive as tones in its audio (the pair of
+    frequencies of each digit is there, and not the pairs of others)."""
+    set_dtmf_mode(admin(centrexd), "1002", "inband")
+    a, b = phones(centrexd, "1001", "1002")
+    connect(a, b)
+    for d in "1" * 6:
+        a.cmd("sndcode", d)
+        time.sleep(0.3)
+    time.sleep(0.5)
+    a.cmd("hangup")
+    b.wait_event("CALL_CLOSED")
+    samples, rate = read_samples(b.recording())
+    one = peak_share(samples, rate, 697) + peak_share(samples, rate, 1209)
+    nine = peak_share(samples, rate, 852) + peak_share(samples, rate, 1477)
+    assert one > 5 * nine, (one, nine)
+
+
+def peak_share(samples, rate, freq, ms=40):
+    """The largest share of freq's energy in any window of ms (DTMF
+    digits are bursts of 100 ms: a whole-recording measure would see
+    their comb of side lines rather than the tone)."""
+    n = rate * ms // 1000
+    best = 0.0
+    for i in range(0, len(samples) - n, n // 2):
+        w = samples[i:i + n]
+        total = sum(x * x for x in w) / n
+        if total > 0:
+            best = max(best, goertzel_power(w, rate, freq) * 2 / n / total)
+    return best

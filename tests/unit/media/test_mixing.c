@@ -433,6 +433,58 @@ static void test_silence_detected(void **state)
 	close(ph.fd);
 }
 
+/* The largest share of freq in any 40 ms window (tone bursts). */
+static double peak_share(const int16_t *x, size_t n, double freq)
+{
+	enum { W = RATE / 25 };
+	double best = 0;
+
+	for (size_t i = 0; i + W <= n; i += W / 2) {
+		double v = share(x + i, W, 1, freq, RATE);
+
+		if (v > best)
+			best = v;
+	}
+	return best;
+}
+
+/* Digits played in band into a relayed call: the peer that takes no
+   events hears the other side's audio with the tones added. */
+static void test_inband_digits_into_a_relayed_call(void **state)
+{
+	struct media_engine *me;
+	struct media_relay *r;
+	struct media_peer mp;
+	struct phone ph[2];
+	(void)state;
+
+	assert_int_equal(media_start(&me, "127.0.0.1", PORT_LO, PORT_HI, 1),
+			 0);
+	phone_open(&ph[0], 1000.0, 0xa);
+	phone_open(&ph[1], 400.0, 0xb);
+	r = relay_for(me, &ph[0], MEDIA_A);
+	media_relay_local(r, MEDIA_B, &ph[1].relay, NULL);
+	mp = phone_peer(&ph[1]);
+	assert_int_equal(media_relay_set_peer(r, MEDIA_B, &mp), 0);
+	assert_int_equal(media_relay_set_codec(r, MEDIA_B, &pcmu), 0);
+	talk(ph, 2, 600);
+	ph[1].nheard = 0;
+	assert_int_equal(media_relay_send_dtmf(r, MEDIA_B, "1111"), 0);
+	talk(ph, 2, 1200);
+	/* '1' is 697 + 1209 Hz, on top of A's 1000 Hz; the tones are short
+	   bursts, looked for in 40 ms windows */
+	assert_true(peak_share(ph[1].heard, ph[1].nheard, 697.0) > 0.1);
+	assert_true(peak_share(ph[1].heard, ph[1].nheard, 1209.0) > 0.1);
+	/* and not those of another digit ('9': 852 + 1477 Hz) */
+	assert_true(peak_share(ph[1].heard, ph[1].nheard, 697.0) >
+		    5 * peak_share(ph[1].heard, ph[1].nheard, 852.0));
+	assert_true(share(ph[1].heard, ph[1].nheard, 1, 1000.0, RATE) > 0.2);
+	relay_close(r);
+	media_stop(me);
+	close(ph[0].fd);
+	close(ph[1].fd);
+}
+
 /* A relay closed while recording ends the file; done still comes. */
 static void test_recording_ends_with_relay(void **state)
 {
@@ -475,6 +527,7 @@ int main(void)
 		cmocka_unit_test(test_recording_split_and_pause),
 		cmocka_unit_test(test_recording_ends_with_relay),
 		cmocka_unit_test(test_silence_detected),
+		cmocka_unit_test(test_inband_digits_into_a_relayed_call),
 	};
 
 	return cmocka_run_group_tests(tests, support_setup,
