@@ -15,6 +15,7 @@
 #include <string.h>
 #include "features/features.h"
 #include "features/policy.h"
+#include "features/recording.h"
 
 static const char *const forward_names[] = {
 	[FEATURES_FWD_ALWAYS] = "forward_always",
@@ -193,6 +194,9 @@ static enum features_status check_ranges(const struct store_user_features *f,
 	if (!pickup_name_ok(f->pickup_group))
 		return problem(pr, FEATURES_BAD, "pickup_group", "pickup_group "
 			       "is up to 31 of a-z, 0-9, _ and -");
+	if (!features_user_recording_ok(f->recording))
+		return problem(pr, FEATURES_BAD, "recording", "recording must "
+			       "be inherit, never, on_demand or always");
 	return FEATURES_OK;
 }
 

@@ -1,6 +1,6 @@
 /**
- * @file features.c  A user's call features, a tenant's forward policy and
- * park slots, and who holds an extension.
+ * @file features.c  A user's call features, a tenant's forward policy,
+ * park slots and recording policy, and who holds an extension.
  *
  * The SQL is written once for both backends (store_run, backend.h):
  * parameters that PostgreSQL cannot type from their place (in a SELECT
@@ -35,6 +35,7 @@ void store_user_features_default(struct store_user_features *f)
 	f->call_waiting = true;
 	snprintf(f->twinning, sizeof(f->twinning), "off");
 	f->twinning_delay_s = 10;
+	snprintf(f->recording, sizeof(f->recording), "inherit");
 }
 
 void store_tenant_features_default(struct store_tenant_features *f)
@@ -46,11 +47,14 @@ void store_tenant_features_default(struct store_tenant_features *f)
 	f->park_first = 700;
 	f->park_count = 10;
 	f->park_timeout_s = 60;
+	snprintf(f->recording_policy, sizeof(f->recording_policy),
+		 "on_demand");
 }
 
 #define UF_COLS "f.forward_always, f.forward_busy, f.forward_noanswer, " \
 	"f.forward_unreachable, f.forward_noanswer_s, f.dnd, " \
-	"f.call_waiting, f.twinning, f.twinning_delay_s, f.pickup_group"
+	"f.call_waiting, f.twinning, f.twinning_delay_s, f.pickup_group, " \
+	"f.recording"
 
 /* cols: u.id, u.tenant_id, "1" when the row exists, then UF_COLS */
 static int user_features_row(int n, const char *const *c, void *arg)
@@ -60,7 +64,7 @@ static int user_features_row(int n, const char *const *c, void *arg)
 	store_user_features_default(f);
 	f->user_id = store_col_int(c[0]);
 	f->tenant_id = store_col_int(c[1]);
-	if (n < 13 || strcmp(c[2], "1"))
+	if (n < 14 || strcmp(c[2], "1"))
 		return 0;
 	STORE_COL_TEXT(f->forward_always, c[3]);
 	STORE_COL_TEXT(f->forward_busy, c[4]);
@@ -72,6 +76,7 @@ static int user_features_row(int n, const char *const *c, void *arg)
 	STORE_COL_TEXT(f->twinning, c[10]);
 	f->twinning_delay_s = (int)store_col_int(c[11]);
 	STORE_COL_TEXT(f->pickup_group, c[12]);
+	STORE_COL_TEXT(f->recording, c[13]);
 	return 0;
 }
 
@@ -95,7 +100,7 @@ int store_user_features_put(struct store *st, int64_t tenant_id,
 			    const struct store_user_features *f)
 {
 	if (!f || f->forward_noanswer_s < 0 || f->twinning_delay_s < 0 ||
-	    !f->twinning[0])
+	    !f->twinning[0] || !f->recording[0])
 		return EINVAL;
 	if (tenant_id <= 0 || f->user_id <= 0)
 		return ENOENT;
@@ -107,16 +112,18 @@ int store_user_features_put(struct store *st, int64_t tenant_id,
 		STORE_NUM(f->forward_noanswer_s), STORE_NUM(f->dnd),
 		STORE_NUM(f->call_waiting), STORE_TEXT(f->twinning),
 		STORE_NUM(f->twinning_delay_s), STORE_TEXT(f->pickup_group),
+		STORE_TEXT(f->recording),
 	};
 	/* the SELECT finds nothing for a user of another tenant */
 	return store_run_change(st, "INSERT INTO user_features (tenant_id, user_id, "
 		"forward_always, forward_busy, forward_noanswer, "
 		"forward_unreachable, forward_noanswer_s, dnd, call_waiting, "
-		"twinning, twinning_delay_s, pickup_group) "
+		"twinning, twinning_delay_s, pickup_group, recording) "
 		"SELECT tenant_id, id, CAST($3 AS TEXT), CAST($4 AS TEXT), "
 		"CAST($5 AS TEXT), CAST($6 AS TEXT), CAST($7 AS INTEGER), "
 		"CAST($8 AS INTEGER), CAST($9 AS INTEGER), CAST($10 AS TEXT), "
-		"CAST($11 AS INTEGER), CAST($12 AS TEXT) FROM users "
+		"CAST($11 AS INTEGER), CAST($12 AS TEXT), CAST($13 AS TEXT) "
+		"FROM users "
 		"WHERE tenant_id = $1 AND id = $2 "
 		"ON CONFLICT (user_id) DO UPDATE SET "
 		"forward_always = excluded.forward_always, "
@@ -127,7 +134,8 @@ int store_user_features_put(struct store *st, int64_t tenant_id,
 		"dnd = excluded.dnd, call_waiting = excluded.call_waiting, "
 		"twinning = excluded.twinning, "
 		"twinning_delay_s = excluded.twinning_delay_s, "
-		"pickup_group = excluded.pickup_group",
+		"pickup_group = excluded.pickup_group, "
+		"recording = excluded.recording",
 		a, (int)(sizeof(a) / sizeof(a[0])));
 }
 
@@ -185,7 +193,7 @@ static int tenant_features_row(int n, const char *const *c, void *arg)
 
 	store_tenant_features_default(f);
 	f->tenant_id = store_col_int(c[0]);
-	if (n < 8 || strcmp(c[1], "1"))
+	if (n < 10 || strcmp(c[1], "1"))
 		return 0;
 	f->forward_external = store_col_int(c[2]) != 0;
 	STORE_COL_TEXT(f->allowed_prefixes, c[3]);
@@ -193,6 +201,8 @@ static int tenant_features_row(int n, const char *const *c, void *arg)
 	f->park_first = (int)store_col_int(c[5]);
 	f->park_count = (int)store_col_int(c[6]);
 	f->park_timeout_s = (int)store_col_int(c[7]);
+	STORE_COL_TEXT(f->recording_policy, c[8]);
+	f->recording_announce = store_col_int(c[9]) != 0;
 	return 0;
 }
 
@@ -208,7 +218,8 @@ int store_tenant_features_get(struct store *st, int64_t tenant_id,
 	return store_run_one(st, "SELECT t.id, CASE WHEN f.tenant_id IS NULL "
 		"THEN 0 ELSE 1 END, f.forward_external, f.allowed_prefixes, "
 		"f.blocked_prefixes, f.park_first, f.park_count, "
-		"f.park_timeout_s FROM tenants t LEFT JOIN tenant_features f "
+		"f.park_timeout_s, f.recording_policy, f.recording_announce "
+		"FROM tenants t LEFT JOIN tenant_features f "
 		"ON f.tenant_id = t.id WHERE t.id = $1", a, 1,
 		tenant_features_row, f);
 }
@@ -217,7 +228,7 @@ int store_tenant_features_put(struct store *st, int64_t tenant_id,
 			      const struct store_tenant_features *f)
 {
 	if (!f || f->park_first < 0 || f->park_count < 0 ||
-	    f->park_timeout_s < 0)
+	    f->park_timeout_s < 0 || !f->recording_policy[0])
 		return EINVAL;
 	if (tenant_id <= 0)
 		return ENOENT;
@@ -226,20 +237,26 @@ int store_tenant_features_put(struct store *st, int64_t tenant_id,
 		STORE_TEXT(f->allowed_prefixes),
 		STORE_TEXT(f->blocked_prefixes), STORE_NUM(f->park_first),
 		STORE_NUM(f->park_count), STORE_NUM(f->park_timeout_s),
+		STORE_TEXT(f->recording_policy),
+		STORE_NUM(f->recording_announce),
 	};
 	return store_run_change(st, "INSERT INTO tenant_features (tenant_id, "
 		"forward_external, allowed_prefixes, blocked_prefixes, "
-		"park_first, park_count, park_timeout_s) "
+		"park_first, park_count, park_timeout_s, recording_policy, "
+		"recording_announce) "
 		"SELECT id, CAST($2 AS INTEGER), CAST($3 AS TEXT), "
 		"CAST($4 AS TEXT), CAST($5 AS INTEGER), CAST($6 AS INTEGER), "
-		"CAST($7 AS INTEGER) FROM tenants WHERE id = $1 "
+		"CAST($7 AS INTEGER), CAST($8 AS TEXT), CAST($9 AS INTEGER) "
+		"FROM tenants WHERE id = $1 "
 		"ON CONFLICT (tenant_id) DO UPDATE SET "
 		"forward_external = excluded.forward_external, "
 		"allowed_prefixes = excluded.allowed_prefixes, "
 		"blocked_prefixes = excluded.blocked_prefixes, "
 		"park_first = excluded.park_first, "
 		"park_count = excluded.park_count, "
-		"park_timeout_s = excluded.park_timeout_s",
+		"park_timeout_s = excluded.park_timeout_s, "
+		"recording_policy = excluded.recording_policy, "
+		"recording_announce = excluded.recording_announce",
 		a, (int)(sizeof(a) / sizeof(a[0])));
 }
 

@@ -430,6 +430,18 @@ const struct store_migration store_migrations[] = {
 	 "ALTER TABLE cdrs ADD COLUMN forwarded_by TEXT NOT NULL DEFAULT '';"
 	 "ALTER TABLE cdrs ADD COLUMN forward_reason TEXT NOT NULL "
 	 "DEFAULT '';"},
+
+	/* Recording policy: the tenant's (never, on_demand, always) and
+	   whether both parties hear that the call is recorded; a user's
+	   own, or inherit to follow the tenant.  Rows written before read
+	   as the defaults, the same as no row at all. */
+	{13, "recording policy of tenants and users",
+	 "ALTER TABLE tenant_features ADD COLUMN recording_policy TEXT "
+	 "NOT NULL DEFAULT 'on_demand';"
+	 "ALTER TABLE tenant_features ADD COLUMN recording_announce "
+	 "INTEGER NOT NULL DEFAULT 0;"
+	 "ALTER TABLE user_features ADD COLUMN recording TEXT NOT NULL "
+	 "DEFAULT 'inherit';"},
 };
 
 const size_t store_migrations_len =

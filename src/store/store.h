@@ -470,6 +470,9 @@ struct store_user_features {
 	char pickup_group[32];        /**< users of the same name may pick up
 					   each other's ringing calls; "" =
 					   none */
+	char recording[12];           /**< "inherit" (the tenant's policy),
+					   "never", "on_demand" or "always";
+					   set by admins only */
 };
 
 /** A tenant's limits on forwarding outside, and its park slots. */
@@ -483,6 +486,11 @@ struct store_tenant_features {
 	int park_first;               /**< first slot, dialled as is: 700 */
 	int park_count;               /**< slots: park_first .. +count-1 */
 	int park_timeout_s;           /**< then the call rings the parker */
+	char recording_policy[12];    /**< "never", "on_demand" (a party may
+					   start and stop it: the default) or
+					   "always"; users may override it */
+	bool recording_announce;      /**< both parties hear "this call is
+					   recorded" when recording starts */
 };
 
 /** A ring (hunt) group. */
@@ -519,7 +527,7 @@ typedef int (store_member_h)(const struct store_group_member *m, void *arg);
 void store_user_features_default(struct store_user_features *f);
 /* the defaults when the tenant set nothing: outside forwarding allowed
    except to premium-rate and satellite prefixes (docs/features.md), park
-   slots 700-709, 60 s */
+   slots 700-709, 60 s, recording on demand without announcement */
 void store_tenant_features_default(struct store_tenant_features *f);
 
 /* ENOENT: no such user in the tenant; a user with no row reads as the
