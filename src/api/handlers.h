@@ -47,7 +47,8 @@ api_handler_h tokens_list_tenant, tokens_create_tenant, tokens_revoke_tenant,
 /* res_features.c; features_problem_answer: features.h's verdict as a
    problem+json answer (400, 404, 409, 422, 503) */
 api_handler_h features_get, features_update, forward_policy_get,
-	forward_policy_update, park_get, park_update;
+	forward_policy_update, park_get, park_update, recording_policy_get,
+	recording_policy_update;
 struct features_problem;
 void features_problem_answer(struct api_resp *resp,
 			     const struct features_problem *pr);

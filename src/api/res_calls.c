@@ -12,7 +12,9 @@
  *
  * start (mode "mixed", the default, or "split": caller left, callee
  * right), pause, resume, stop.  A call not answered yet, a start while
- * recording, or a stop with nothing recorded is a 409 that says which.
+ * recording, or a stop with nothing recorded is a 409 that says which;
+ * a start on a call whose recording policy is never is a 403
+ * (features/recording.h: the call layer decides from both parties).
  */
 #include <errno.h>
 #include <stdio.h>
@@ -138,6 +140,10 @@ static void record_error(struct api_resp *resp, int err,
 		api_problem(resp, 409, "action", a == CALL_REC_START
 			    ? "the call is being recorded already"
 			    : "the call is not being recorded");
+		break;
+	case EPERM:
+		api_problem(resp, 403, "action", "the recording policy of this "
+			    "call forbids recording");
 		break;
 	case ENOSYS:
 		api_problem(resp, 503, NULL, "recordings are not available "

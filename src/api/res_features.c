@@ -7,9 +7,13 @@
  *   /tenants/{t}/forward_policy       which outside numbers forwards
  *                                     may reach
  *   /tenants/{t}/park                 park slots and timeout
+ *   /tenants/{t}/recording_policy     never, on_demand or always, and
+ *                                     whether parties hear it announced
  *
  * A user reads and changes their own features (all but the pickup
- * group, which the admin sets); the checks are those of
+ * group and the recording policy, which the admin sets: a user must
+ * not escape a recording the company owes, nor be recorded on their
+ * own say when the company may not); the checks are those of
  * features/features.h, shared with the phone's feature codes, so the
  * answer to a forward nobody could follow names the field: 400 for a
  * malformed value, 422 for an extension nobody has or an outside number
@@ -20,6 +24,7 @@
 #include <string.h>
 #include "features/features.h"
 #include "features/policy.h"
+#include "features/recording.h"
 #include "store/store.h"
 #include "api/audit.h"
 #include "api/ctx.h"
@@ -31,13 +36,14 @@ static const struct str_rule dest_rule = {0, 16, "+0123456789"};
 static const struct str_rule twin_rule = {2, 15, "abcdefghijklmnopqrstuvwxyz"};
 static const struct str_rule pickup_rule = {0, 31,
 	"abcdefghijklmnopqrstuvwxyz0123456789_-"};
+static const struct str_rule rec_rule = {1, 11, "abcdefghijklmnopqrstuvwxyz_"};
 
 static const char *const admin_fields[] = {"forward_always", "forward_busy",
 	"forward_noanswer", "forward_unreachable", "forward_noanswer_s",
 	"dnd", "call_waiting", "twinning", "twinning_delay_s", "pickup_group",
-	NULL};
-/* the same but the pickup group: who may pick up whose calls is the
-   admin's choice */
+	"recording", NULL};
+/* the same but the pickup group and the recording policy: who may pick
+   up whose calls, and who is recorded, are the admin's choice */
 static const char *const self_fields[] = {"forward_always", "forward_busy",
 	"forward_noanswer", "forward_unreachable", "forward_noanswer_s",
 	"dnd", "call_waiting", "twinning", "twinning_delay_s", NULL};
@@ -45,7 +51,7 @@ static const char *const self_fields[] = {"forward_always", "forward_busy",
 static json_t *features_json(const struct store_user_features *f)
 {
 	return json_pack("{s:I, s:s, s:s, s:s, s:s, s:i, s:b, s:b, s:s, s:i, "
-			 "s:s}", "user_id", (json_int_t)f->user_id,
+			 "s:s, s:s}", "user_id", (json_int_t)f->user_id,
 			 "forward_always", f->forward_always,
 			 "forward_busy", f->forward_busy,
 			 "forward_noanswer", f->forward_noanswer,
@@ -54,7 +60,8 @@ static json_t *features_json(const struct store_user_features *f)
 			 "dnd", f->dnd, "call_waiting", f->call_waiting,
 			 "twinning", f->twinning,
 			 "twinning_delay_s", f->twinning_delay_s,
-			 "pickup_group", f->pickup_group);
+			 "pickup_group", f->pickup_group,
+			 "recording", f->recording);
 }
 
 /* a destination field: a string, or null for none */
@@ -90,7 +97,9 @@ static bool read_features(json_t *o, struct store_user_features *f,
 			   FEATURES_TWIN_DELAY_MAX_S, &f->twinning_delay_s,
 			   resp) &&
 	       api_get_str(o, "pickup_group", false, &pickup_rule,
-			   f->pickup_group, sizeof(f->pickup_group), resp);
+			   f->pickup_group, sizeof(f->pickup_group), resp) &&
+	       api_get_str(o, "recording", false, &rec_rule, f->recording,
+			   sizeof(f->recording), resp);
 }
 
 /* what features.h found wrong, as the API answers it (res_groups.c too) */
@@ -178,7 +187,7 @@ void features_update(struct api_ctx *ctx, struct api_req *req,
 	api_json_etag(resp, 200, aj);
 }
 
-/* ---- the tenant's forward policy and park settings -------------------- */
+/* ---- the tenant's forward policy, park and recording settings --------- */
 
 /* "+33,+44" as ["+33", "+44"] */
 static json_t *prefix_array(const char *csv)
@@ -363,36 +372,64 @@ static bool read_park(struct api_ctx *ctx, int64_t tid, json_t *o,
 	return true;
 }
 
+static json_t *recording_json(const struct store_tenant_features *t)
+{
+	enum rec_policy p = REC_ON_DEMAND;
+
+	/* what the call layer reads: a stored word it does not know is
+	   on_demand (recording.h) */
+	features_rec_policy_parse(t->recording_policy, &p);
+	return json_pack("{s:s, s:b}", "policy", features_rec_policy_name(p),
+			 "announce", t->recording_announce);
+}
+
+static bool read_recording(struct api_ctx *ctx, int64_t tid, json_t *o,
+			   struct store_tenant_features *t,
+			   struct api_resp *resp)
+{
+	enum rec_policy p;
+
+	(void)ctx;
+	(void)tid;
+	if (!api_get_str(o, "policy", false, &rec_rule, t->recording_policy,
+			 sizeof(t->recording_policy), resp) ||
+	    !api_get_bool(o, "announce", &t->recording_announce, resp))
+		return false;
+	if (!features_rec_policy_parse(t->recording_policy, &p)) {
+		api_problem(resp, 400, "policy", "policy must be never, "
+			    "on_demand or always");
+		return false;
+	}
+	return true;
+}
+
 static const char *const policy_fields[] = {"forward_external",
 	"allowed_prefixes", "blocked_prefixes", NULL};
 static const char *const park_fields[] = {"first_slot", "slots",
 	"timeout_s", NULL};
+static const char *const recording_fields[] = {"policy", "announce", NULL};
 
 static const struct tenant_view policy_view = {"forward_policy",
 	policy_json, policy_fields, read_policy};
 static const struct tenant_view park_view = {"park", park_json,
 	park_fields, read_park};
+static const struct tenant_view recording_view = {"recording_policy",
+	recording_json, recording_fields, read_recording};
 
-void forward_policy_get(struct api_ctx *ctx, struct api_req *req,
-			struct api_resp *resp)
-{
-	tenant_view_get(ctx, req, resp, &policy_view);
-}
+/* the GET and PATCH handlers of a view, as handlers.h declares them */
+#define TENANT_VIEW_HANDLERS(get, update, view)                         \
+	void get(struct api_ctx *ctx, struct api_req *req,               \
+		 struct api_resp *resp)                                  \
+	{                                                                \
+		tenant_view_get(ctx, req, resp, &view);                  \
+	}                                                                \
+	void update(struct api_ctx *ctx, struct api_req *req,            \
+		    struct api_resp *resp)                               \
+	{                                                                \
+		tenant_view_update(ctx, req, resp, &view);               \
+	}
 
-void forward_policy_update(struct api_ctx *ctx, struct api_req *req,
-			   struct api_resp *resp)
-{
-	tenant_view_update(ctx, req, resp, &policy_view);
-}
-
-void park_get(struct api_ctx *ctx, struct api_req *req,
-	      struct api_resp *resp)
-{
-	tenant_view_get(ctx, req, resp, &park_view);
-}
-
-void park_update(struct api_ctx *ctx, struct api_req *req,
-		 struct api_resp *resp)
-{
-	tenant_view_update(ctx, req, resp, &park_view);
-}
+TENANT_VIEW_HANDLERS(forward_policy_get, forward_policy_update, policy_view)
+TENANT_VIEW_HANDLERS(park_get, park_update, park_view)
+TENANT_VIEW_HANDLERS(recording_policy_get, recording_policy_update,
+		     recording_view)

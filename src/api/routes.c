@@ -83,7 +83,7 @@ const struct api_route api_routes[] = {
 	 "(users may read their own)", "features", NULL, "UserFeatures"},
 	{"PATCH", U "/features", PERM_USER_WRITE, 0, 1, features_update,
 	 "Change a user's features (users may change their own, but for "
-	 "the pickup group); forwards are checked: 422 for an unknown "
+	 "the pickup group and recording); forwards are checked: 422 for an unknown "
 	 "extension or a number the tenant's policy refuses, 409 for a "
 	 "loop", "features", "UserFeatures", "UserFeatures"},
 	{"GET", U "/voicemail", PERM_USER_WRITE, 0, 1, voicemail_get,
@@ -133,6 +133,14 @@ const struct api_route api_routes[] = {
 	{"PATCH", T "/park", PERM_TENANT_ADMIN, 0, -1, park_update,
 	 "Change the park slots (none may be an extension) or timeout",
 	 "features", "Park", "Park"},
+	{"GET", T "/recording_policy", PERM_TENANT_READ, 0, -1,
+	 recording_policy_get, "Whether calls are never, on demand or "
+	 "always recorded, and announced", "features", NULL,
+	 "RecordingPolicy"},
+	{"PATCH", T "/recording_policy", PERM_TENANT_ADMIN, 0, -1,
+	 recording_policy_update, "Change the recording policy (users may "
+	 "have their own: UserFeatures.recording)", "features",
+	 "RecordingPolicy", "RecordingPolicy"},
 
 	{"GET", T "/groups", PERM_TENANT_READ, 0, -1, groups_list,
 	 "List ring groups", "groups", NULL, "GroupList"},

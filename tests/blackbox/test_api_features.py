@@ -106,7 +106,8 @@ def test_features_defaults_set_and_read_back(acme):
         "user_id": u["id"], "forward_always": "", "forward_busy": "",
         "forward_noanswer": "", "forward_unreachable": "",
         "forward_noanswer_s": 20, "dnd": False, "call_waiting": True,
-        "twinning": "off", "twinning_delay_s": 10, "pickup_group": ""}
+        "twinning": "off", "twinning_delay_s": 10, "pickup_group": "",
+        "recording": "inherit"}
     etag = r.header("ETag")
     assert etag
 
@@ -116,7 +117,7 @@ def test_features_defaults_set_and_read_back(acme):
             "forward_unreachable": "+442071234567",
             "forward_noanswer_s": 35, "dnd": True, "call_waiting": False,
             "twinning": "sequential", "twinning_delay_s": 15,
-            "pickup_group": "reception"}
+            "pickup_group": "reception", "recording": "always"}
     p = acme.patch(fpath(u["id"]), want)
     assert p.status == 200, p
     assert p.json() == dict(want, user_id=u["id"]), p.json()
