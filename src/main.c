@@ -436,8 +436,14 @@ static int start_calls(struct daemon *d, char *err, size_t errsz)
 	if (e)
 		log_warn("main", "prompts: %s; services will be silent",
 			 strerror(e));
-	else
+	else {
 		prompts_reload(d);
+		/* music on hold is converted while the daemon starts */
+		e = prompt_moh_preload(d->prompts);
+		if (e)
+			log_warn("main", "music on hold: cannot convert it in "
+				 "the background: %s", strerror(e));
+	}
 	e = recwriter_start(&d->recorder, &(struct recwriter_conf){
 		.store_url = d->conf.store_url,
 		.data_dir = d->conf.media_data_dir,

@@ -242,6 +242,22 @@ const struct plang *plib_lang(const struct prompt_lib *lib, const char *lang)
 struct prompt *plib_load_file(struct prompt_lib *lib, const char *path,
 			      const char *name)
 {
+	const char *err = NULL;
+	struct prompt *p;
+
+	lib->st.loads++;
+	p = plib_read_file(path, name, &err);
+	if (!p) {
+		lib->st.load_errors++;
+		log_warn("prompt", "cannot load %s: %s", path,
+			 err ? err : "read error");
+	}
+	return p;
+}
+
+struct prompt *plib_read_file(const char *path, const char *name,
+			      const char **errp)
+{
 	struct prompt *p = NULL;
 	const char *err = NULL;
 	uint8_t *buf = NULL;
@@ -250,7 +266,6 @@ struct prompt *plib_load_file(struct prompt_lib *lib, const char *path,
 	size_t n;
 	FILE *f;
 
-	lib->st.loads++;
 	f = fopen(path, "rb");
 	if (!f || fstat(fileno(f), &sb) || sb.st_size <= 0 ||
 	    sb.st_size > MAX_FILE_BYTES)
@@ -266,8 +281,8 @@ struct prompt *plib_load_file(struct prompt_lib *lib, const char *path,
 	fclose(f);
 	return p;
  fail:
-	lib->st.load_errors++;
-	log_warn("prompt", "cannot load %s: %s", path, err ? err : "read error");
+	if (errp)
+		*errp = err;
 	free(buf);
 	if (f)
 		fclose(f);

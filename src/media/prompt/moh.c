@@ -28,7 +28,7 @@ static void class_free(struct moh_class *c)
 			prompt_unref(c->tracks[i]);
 		free(c->tracks);
 	}
-	else
+	if (c->files)
 		plib_names_free(c->files, c->n);
 	free(c->name);
 	free(c->dir);
@@ -159,9 +159,14 @@ int prompt_moh(struct prompt_lib *lib, uint64_t tenant_id,
 	if (!out->v)
 		return ENOMEM;
 	for (i = 0; i < c->n; i++) {
-		struct prompt *p = c->tracks ? prompt_ref(c->tracks[i]) :
-			system_track(lib, c, i);
+		struct prompt *p;
 
+		/* tracks being converted in the background are not read
+		   here: the signalling thread does not wait for them */
+		if (c->tracks || plib_moh_loading(lib))
+			p = c->tracks ? prompt_ref(c->tracks[i]) : NULL;
+		else
+			p = system_track(lib, c, i);
 		if (p)
 			out->v[out->n++] = p;
 	}
@@ -210,4 +215,28 @@ int prompt_lib_moh_put(struct prompt_lib *lib, uint64_t tenant_id,
 	c->next = lib->moh;
 	lib->moh = c;
 	return 0;
+}
+
+void plib_moh_track_loaded(struct prompt_lib *lib, const char *cls,
+			   size_t idx, struct prompt *p)
+{
+	struct moh_class *c = *class_find(lib, 0, cls);
+
+	if (!c || idx >= c->n) {
+		prompt_unref(p);
+		return;
+	}
+	if (!c->tracks)
+		c->tracks = calloc(c->n, sizeof(*c->tracks));
+	if (!c->tracks || c->tracks[idx]) {
+		prompt_unref(p);
+		return;
+	}
+	c->tracks[idx] = p;
+	lib->st.loads++;
+}
+
+int prompt_moh_preload(struct prompt_lib *lib)
+{
+	return lib ? plib_moh_preload(lib) : EINVAL;
 }

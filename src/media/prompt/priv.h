@@ -63,6 +63,7 @@ struct moh_class {
 };
 
 struct tts;
+struct moh_loader;
 
 struct prompt_lib {
 	struct plang *langs;
@@ -74,6 +75,7 @@ struct prompt_lib {
 	char *data_dir;
 	char *tts_program;
 	struct tts *tts;               /**< started on first prompt_tts() */
+	struct moh_loader *loader;     /**< converting MOH in the background */
 	struct prompt_stats st;
 };
 
@@ -90,10 +92,22 @@ void plib_names_free(char **names, size_t n);
 /* Reads and converts a WAV file of the sound sets, or NULL. */
 struct prompt *plib_load_file(struct prompt_lib *lib, const char *path,
 			      const char *name);
+/* The same from any thread (no statistics); *errp (may be NULL) gets
+   why not. */
+struct prompt *plib_read_file(const char *path, const char *name,
+			      const char **errp);
 
 /* moh.c */
 int  plib_moh_index(struct prompt_lib *lib, const char *moh_dir);
 void plib_moh_free(struct prompt_lib *lib);
+/* a system track the loader converted: kept in its class (takes p) */
+void plib_moh_track_loaded(struct prompt_lib *lib, const char *cls,
+			   size_t idx, struct prompt *p);
+
+/* mohload.c */
+int  plib_moh_preload(struct prompt_lib *lib);
+bool plib_moh_loading(const struct prompt_lib *lib);
+void plib_moh_loader_free(struct prompt_lib *lib);
 
 /* tts.c */
 void tts_free(struct tts *tts);

@@ -113,6 +113,7 @@ struct prompt_lib *prompt_lib_free(struct prompt_lib *lib)
 	tts_free(lib->tts);
 	ptable_clear(&lib->cache);
 	ptable_clear(&lib->tenant);
+	plib_moh_loader_free(lib);   /* first: it delivers into the classes */
 	plib_moh_free(lib);
 	plib_index_free(lib);
 	free(lib->data_dir);

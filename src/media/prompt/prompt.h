@@ -107,6 +107,10 @@ void prompt_list_release(struct prompt_list *l);
    class, or no track could be read) or ENOMEM. */
 int  prompt_moh(struct prompt_lib *lib, uint64_t tenant_id,
 		const char *class_name, struct prompt_list *out);
+/* Converts the system classes' tracks on a worker thread, from now on,
+   so that the first hold costs the signalling thread nothing; until a
+   track is ready, prompt_moh() leaves it out (ENOENT when none is). */
+int  prompt_moh_preload(struct prompt_lib *lib);
 /* Defines (or replaces) a tenant's class.  The library takes one
    reference of each tracks[i] (the caller keeps its own).  n = 0
    removes the class.  0, EINVAL or ENOMEM. */
