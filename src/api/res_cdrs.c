@@ -141,6 +141,10 @@ static json_t *cdr_json(int64_t id, const struct cdr *c)
 			    ? text(c->forwarded_by) : json_null());
 	json_object_set_new(o, "forward_reason", c->forward_reason[0]
 			    ? text(c->forward_reason) : json_null());
+	json_object_set_new(o, "feature", c->feature[0]
+			    ? text(c->feature) : json_null());
+	json_object_set_new(o, "feature_by", c->feature_by[0]
+			    ? text(c->feature_by) : json_null());
 	for (size_t i = 0; i < c->legc && i < CDR_MAX_LEGS; i++)
 		json_array_append_new(legs, leg_json(&c->legs[i]));
 	json_object_set_new(o, "legs", legs);

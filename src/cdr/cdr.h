@@ -73,6 +73,10 @@ struct cdr {
 	char     codec[32];
 	char     forwarded_by[32];   /**< first user to forward it, "" = none */
 	char     forward_reason[16]; /**< RFC 5806 reason of that forward */
+	char     feature[16];        /**< what a party did to it: "transfer",
+					  "pickup", "park", "three_way",
+					  "mobile_to_desk"; "" = none */
+	char     feature_by[32];     /**< the extension that did it */
 	size_t   legc;
 	struct cdr_leg legs[CDR_MAX_LEGS];
 };

@@ -442,6 +442,12 @@ const struct store_migration store_migrations[] = {
 	 "INTEGER NOT NULL DEFAULT 0;"
 	 "ALTER TABLE user_features ADD COLUMN recording TEXT NOT NULL "
 	 "DEFAULT 'inherit';"},
+
+	/* A call record says what a party did to the call (a transfer, a
+	   pickup, a park) and who did it. */
+	{14, "transfers, pickups and parks in call records",
+	 "ALTER TABLE cdrs ADD COLUMN feature TEXT NOT NULL DEFAULT '';"
+	 "ALTER TABLE cdrs ADD COLUMN feature_by TEXT NOT NULL DEFAULT '';"},
 };
 
 const size_t store_migrations_len =

@@ -1943,6 +1943,8 @@ static int be_cdr_insert(void *p, const struct cdr *c)
 	p_text(&q, c->codec);
 	p_text(&q, c->forwarded_by);
 	p_text(&q, c->forward_reason);
+	p_text(&q, c->feature);
+	p_text(&q, c->feature_by);
 	if (!err) {
 		err = insert(d, "INSERT INTO cdrs (tenant_id, uuid, "
 			     "site_id, trunk_id, caller_user_id, "
@@ -1950,9 +1952,10 @@ static int be_cdr_insert(void *p, const struct cdr *c)
 			     "callee, context, start_ms, answer_ms, end_ms, "
 			     "duration_s, billsec, disposition, sip_status, "
 			     "q850_cause, hangup_by, codec, forwarded_by, "
-			     "forward_reason) VALUES ($1, $2, $3, $4, $5, $6, "
-			     "$7, $8, $9, $10, $11, $12, $13, $14, $15, $16, "
-			     "$17, $18, $19, $20, $21, $22, $23) "
+			     "forward_reason, feature, feature_by) VALUES ($1, "
+			     "$2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, "
+			     "$13, $14, $15, $16, $17, $18, $19, $20, $21, "
+			     "$22, $23, $24, $25) "
 			     "ON CONFLICT (tenant_id, uuid) DO NOTHING "
 			     "RETURNING id", &q, &id);
 		if (err == ENOENT) {
@@ -1975,13 +1978,13 @@ static int be_cdr_insert(void *p, const struct cdr *c)
 	"c.dialled, c.callee, c.context, c.start_ms, c.answer_ms, c.end_ms, " \
 	"c.duration_s, c.billsec, c.disposition, c.sip_status, " \
 	"c.q850_cause, c.hangup_by, c.codec, c.forwarded_by, " \
-	"c.forward_reason"
+	"c.forward_reason, c.feature, c.feature_by"
 #define LEG_COLUMNS "l.position, l.dir, l.peer, l.device_id, l.trunk_id, " \
 	"l.sip_call_id, l.start_ms, l.answer_ms, l.end_ms, l.status, " \
 	"l.codec, l.rtp_rx_packets, l.rtp_tx_packets, l.rtp_rx_bytes, " \
 	"l.rtp_tx_bytes, l.rtp_lost, l.jitter_us, l.rtt_us, " \
 	"l.peer_loss_ppm, l.mos_x100"
-enum { CDR_NCOLS = 24 };
+enum { CDR_NCOLS = 26 };
 
 static void cdr_row(const PGresult *r, int i, struct cdr *c)
 {
@@ -2013,6 +2016,8 @@ static void cdr_row(const PGresult *r, int i, struct cdr *c)
 	get_text(r, i, 21, c->codec, sizeof(c->codec));
 	get_text(r, i, 22, c->forwarded_by, sizeof(c->forwarded_by));
 	get_text(r, i, 23, c->forward_reason, sizeof(c->forward_reason));
+	get_text(r, i, 24, c->feature, sizeof(c->feature));
+	get_text(r, i, 25, c->feature_by, sizeof(c->feature_by));
 }
 
 static void leg_row(const PGresult *r, int i, struct cdr_leg *l)

@@ -1706,8 +1706,9 @@ static int be_cdr_insert(void *p, const struct cdr *c)
 			      "callee, context, start_ms, answer_ms, end_ms, "
 			      "duration_s, billsec, disposition, sip_status, "
 			      "q850_cause, hangup_by, codec, forwarded_by, "
-			      "forward_reason) VALUES (?, ?, ?, ?, ?, ?, ?, ?, "
-			      "?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
+			      "forward_reason, feature, feature_by) VALUES (?, "
+			      "?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, "
+			      "?, ?, ?, ?, ?, ?, ?, ?) "
 			      "ON CONFLICT (tenant_id, uuid) DO NOTHING");
 	if (!err) {
 		sqlite3_bind_int64(st, 1, c->tenant_id);
@@ -1733,6 +1734,8 @@ static int be_cdr_insert(void *p, const struct cdr *c)
 		bind_text(st, 21, c->codec);
 		bind_text(st, 22, c->forwarded_by);
 		bind_text(st, 23, c->forward_reason);
+		bind_text(st, 24, c->feature);
+		bind_text(st, 25, c->feature_by);
 		err = insert(s, st, &id);
 		if (!err && sqlite3_changes(s->db) == 0)
 			id = 0;         /* written before: nothing to add */
@@ -1752,13 +1755,13 @@ static int be_cdr_insert(void *p, const struct cdr *c)
 	"c.dialled, c.callee, c.context, c.start_ms, c.answer_ms, c.end_ms, " \
 	"c.duration_s, c.billsec, c.disposition, c.sip_status, " \
 	"c.q850_cause, c.hangup_by, c.codec, c.forwarded_by, " \
-	"c.forward_reason"
+	"c.forward_reason, c.feature, c.feature_by"
 #define LEG_COLS "l.position, l.dir, l.peer, l.device_id, l.trunk_id, " \
 	"l.sip_call_id, l.start_ms, l.answer_ms, l.end_ms, l.status, " \
 	"l.codec, l.rtp_rx_packets, l.rtp_tx_packets, l.rtp_rx_bytes, " \
 	"l.rtp_tx_bytes, l.rtp_lost, l.jitter_us, l.rtt_us, " \
 	"l.peer_loss_ppm, l.mos_x100"
-enum { CDR_NCOLS = 24 };
+enum { CDR_NCOLS = 26 };
 
 static void cdr_row(sqlite3_stmt *st, struct cdr *c)
 {
@@ -1790,6 +1793,8 @@ static void cdr_row(sqlite3_stmt *st, struct cdr *c)
 	col_text(st, 21, c->codec, sizeof(c->codec));
 	col_text(st, 22, c->forwarded_by, sizeof(c->forwarded_by));
 	col_text(st, 23, c->forward_reason, sizeof(c->forward_reason));
+	col_text(st, 24, c->feature, sizeof(c->feature));
+	col_text(st, 25, c->feature_by, sizeof(c->feature_by));
 }
 
 static void leg_row(sqlite3_stmt *st, struct cdr_leg *l)
