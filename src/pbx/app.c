@@ -56,6 +56,8 @@ static const struct {
 	{"*97", APP_VOICEMAIL_MENU, "voicemail menu"},
 	{"", APP_VOICEMAIL, "voicemail"},        /* forward.c sends calls */
 	{"", APP_FEATURE, "feature code"},       /* featurecodes.h */
+	{"*8", APP_TAKE, "pickup"},              /* take.c */
+	{"*11", APP_TAKE, "take from the mobile"},
 };
 
 enum call_app app_by_code(const char *dialled, char *arg, size_t argsize)
@@ -63,11 +65,19 @@ enum call_app app_by_code(const char *dialled, char *arg, size_t argsize)
 	size_t n;
 
 	for (size_t i = 0; i < sizeof(codes) / sizeof(codes[0]); i++)
-		if (codes[i].app != APP_CONFERENCE && codes[i].code[0] &&
+		if (codes[i].app != APP_CONFERENCE &&
+		    codes[i].app != APP_TAKE && codes[i].code[0] &&
 		    !strcmp(dialled, codes[i].code))
 			return codes[i].app;
-	/* *72 and a number, *78 ...: the code and its number are the arg */
 	n = strlen(dialled);
+	/* *8, *11, **<extension>: taking a call over; the arg says which */
+	if (n < argsize && (!strcmp(dialled, "*8") || !strcmp(dialled, "*11") ||
+			    (n >= 3 && n <= 10 && !strncmp(dialled, "**", 2) &&
+			     strspn(dialled + 2, "0123456789") == n - 2))) {
+		memcpy(arg, dialled, n + 1);
+		return APP_TAKE;
+	}
+	/* *72 and a number, *78 ...: the code and its number are the arg */
 	if (n < argsize && featurecode_match(dialled)) {
 		memcpy(arg, dialled, n + 1);
 		return APP_FEATURE;

@@ -13,10 +13,12 @@
 #include "core/theap.h"
 #include "core/metrics.h"
 #include "media/dsp/emodel.h"
+#include "media/dsp/tone.h"
 #include "media/media.h"
 #include "pbx/app.h"
 #include "pbx/apprompt.h"
 #include "pbx/call.h"
+#include "pbx/callpriv.h"
 #include "pbx/forward.h"
 #include "pbx/groups.h"
 #include "pbx/legsdp.h"
@@ -26,72 +28,10 @@
 
 enum { TRUNK_SILENCE_MS = 4000 };   /* no answer at all: next trunk */
 
-struct call;
-
-/* How a leg's phone takes DTMF (its device's dtmf_mode; trunks and
-   unknown devices: RFC 4733). */
-enum leg_dtmf { LEG_DTMF_RFC4733 = 0, LEG_DTMF_INBAND, LEG_DTMF_INFO };
-
-struct leg {
-	struct le le;                 /**< call->outs */
-	struct le he;                 /**< pbx->legs, by Call-ID */
-	struct call *call;            /**< borrowed: owner */
-	struct sipsess *sess;
-	struct legsdp *sdp;
-	struct sip_dialog *early;     /**< early dialog for PRACK */
-	struct call_target t;
-	struct trunk *trunk;          /**< acquired, released at close */
-	char callid[128];
-	int64_t start_ms, answer_ms, end_ms;
-	uint16_t status;
-	bool is_a;
-	bool replied;                 /**< any response (trunk silence) */
-	bool closed;
-	enum leg_dtmf dtmf;           /**< how its phone takes digits */
-};
-
-enum { CALL_MAX_PARTIES = 18 };
-
-struct call {
-	struct le le;                 /**< pbx->all */
-	struct le he;                 /**< pbx->calls, by inbound Call-ID */
-	struct pbx *p;                /**< borrowed */
-	const struct sip_msg *invite; /**< held until the inbound leg exists */
-	struct leg *a;
-	struct list outs;
-	struct leg *winner;
-	struct app *app;              /**< a service answered by us, or NULL */
-	struct media_relay *relay;
-	struct sa ra_rtp, ra_rtcp, rb_rtp, rb_rtcp;
-	struct call_origin o;
-	struct call_route r;
-	size_t next_trunk;
-	struct theap_entry t_ring, t_max, t_refresh, t_trunk;
-	struct theap_entry t_step;    /**< the mobile's turn (sequential
-					   twinning), the next group member */
-	struct cdr *cdr;
-	char slug[64];
-	char a_callid[128];
-	uint16_t best_scode;          /**< most telling failure so far */
-	char best_reason[64];
-	bool ended;
-	bool twin_started;            /**< the mobile was called */
-	bool app_answered;            /**< the app answered the caller */
-	int64_t rec_id;               /**< recording in progress, 0 = none */
-	struct {
-		int64_t user_id;
-		enum pbx_party st;
-		bool caller;
-	} parties[CALL_MAX_PARTIES];  /**< as last told (pbx_events.party) */
-	size_t partyc;
-	struct leg *held_by;          /**< the side that put the call on hold */
-	bool rec_paused;
-};
-
 /* the caller is talking to someone: a callee, or one of our services */
 static bool answered(const struct call *c)
 {
-	return c->winner || c->app_answered;
+	return c->winner || c->app_answered || c->a_up;
 }
 
 /* ---- who is in the call (BLF, presence) -------------------------------- */
@@ -124,15 +64,16 @@ static void want_party(struct call *c, int64_t user_id, bool caller,
  * user whose phone a branch rings, the winner) and tells what changed:
  * called after anything that starts, answers or ends branches.
  */
-static void parties_update(struct call *c)
+void call_parties_update(struct call *c)
 {
 	enum pbx_party want[CALL_MAX_PARTIES] = {PBX_PARTY_IDLE};
 	const struct pbx_events *ev = &c->p->d.ev;
 
 	if (!ev->party || !c->cdr)
 		return;
-	if (!c->ended) {
-		want_party(c, c->o.user_id, true, answered(c)
+	if (!c->ended && c->a) {
+		/* the caller, or the party left after a transfer or park */
+		want_party(c, c->a->t.user_id, c->a->in, answered(c)
 			   ? PBX_PARTY_TALKING : PBX_PARTY_RINGING, want);
 		for (struct le *le = list_head(&c->outs); le; le = le->next) {
 			const struct leg *l = le->data;
@@ -154,7 +95,7 @@ static void parties_update(struct call *c)
 	}
 }
 
-static int64_t now_ms(void)
+int64_t call_now_ms(void)
 {
 	struct timespec ts;
 	clock_gettime(CLOCK_REALTIME, &ts);
@@ -237,13 +178,13 @@ static void relay_peer(struct call *c, struct leg *leg, const struct sa *sig)
 	sa_to_ss(&mp.sig, sig);
 	mp.rtcp_mux = mux;
 	mp.send = legsdp_peer_dir(leg->sdp) != SDP_INACTIVE;
-	(void)media_relay_set_peer(c->relay, leg->is_a ? MEDIA_A : MEDIA_B,
+	(void)media_relay_set_peer(c->relay, leg->side,
 				   &mp);
 	/* once agreed, the relay knows each side's codec and bridges two
 	   different ones */
 	if (legsdp_agreed(leg->sdp, &mc))
 		(void)media_relay_set_codec(c->relay,
-					    leg->is_a ? MEDIA_A : MEDIA_B,
+					    leg->side,
 					    &mc);
 }
 
@@ -251,7 +192,7 @@ static void relay_peer(struct call *c, struct leg *leg, const struct sa *sig)
 
 static void fill_leg(struct cdr_leg *cl, const struct leg *leg)
 {
-	cl->dir = leg->is_a ? CDR_LEG_IN : CDR_LEG_OUT;
+	cl->dir = leg->in ? CDR_LEG_IN : CDR_LEG_OUT;
 	str_ncpy(cl->peer, leg->t.peer, sizeof(cl->peer));
 	cl->device_id = leg->t.device_id;
 	cl->trunk_id = leg->trunk ? leg->trunk->cfg.id : 0;
@@ -317,6 +258,7 @@ static void put_rtp(struct cdr_leg *cl, const struct media_side_stats *s)
 struct cdr_job {
 	struct store_writer *w;
 	struct cdr *cdr;
+	int8_t sides[CDR_MAX_LEGS];   /**< each leg's relay side, -1 none */
 };
 
 static void cdr_done(const struct media_stats *st, void *arg)
@@ -325,22 +267,15 @@ static void cdr_done(const struct media_stats *st, void *arg)
 	struct cdr *cdr = job->cdr;
 	struct store_writer *w = job->w;
 
-	free(job);
-
-	/* legs were filled at the end of the call; add the relay figures:
-	   the inbound leg is side A, the answered branch side B */
+	/* legs were filled at the end of the call; add the relay figures
+	   of the side each answered leg had (parties that took turns on a
+	   side, after a transfer, share its figures) */
 	for (size_t i = 0; st && i < cdr->legc; i++) {
-		struct cdr_leg *cl = &cdr->legs[i];
-		const struct media_side_stats *s;
-
-		if (cl->dir == CDR_LEG_IN)
-			s = &st->side[MEDIA_A];
-		else if (cl->answer_ms)
-			s = &st->side[MEDIA_B];
-		else
+		if (job->sides[i] < 0)
 			continue;
-		put_rtp(cl, s);
+		put_rtp(&cdr->legs[i], &st->side[job->sides[i]]);
 	}
+	free(job);
 	cdr_finish(cdr);
 	if (cdr_submit(w, cdr))
 		log_warn("pbx/call", "CDR %s lost: writer refused it",
@@ -392,6 +327,7 @@ static void call_destructor(void *arg)
 	theap_cancel(th, &c->t_refresh);
 	theap_cancel(th, &c->t_trunk);
 	theap_cancel(th, &c->t_step);
+	theap_cancel(th, &c->t_park);
 	app_stop(c->app);
 	c->app = NULL;
 	list_unlink(&c->le);
@@ -416,18 +352,19 @@ static void call_destructor(void *arg)
  * the relay's final counters complete it.  `scode` is what the caller is
  * told when it has not been answered yet (0 when it has already been).
  */
-static void call_end(struct call *c, enum cdr_party by, uint16_t scode,
+void call_end(struct call *c, enum cdr_party by, uint16_t scode,
 		     const char *reason, uint16_t cause,
 		     enum cdr_disposition disp)
 {
 	struct cdr *cdr = c->cdr;
-	int64_t t = now_ms();
+	int64_t t = call_now_ms();
+	int8_t sides[CDR_MAX_LEGS];
 	char hdr[160];
 
 	if (c->ended)
 		return;
 	c->ended = true;
-	parties_update(c);   /* everybody is out of it */
+	call_parties_update(c);   /* everybody is out of it */
 
 	if (!cause)
 		cause = scode ? call_q850(scode) : 16;
@@ -436,7 +373,7 @@ static void call_end(struct call *c, enum cdr_party by, uint16_t scode,
 			  q850_text(cause));
 
 	/* the caller, if not answered yet */
-	if (scode && c->a && c->a->sess && !answered(c))
+	if (scode && c->a && c->a->sess && !answered(c) && c->a->in)
 		(void)sipsess_reject(c->a->sess, scode, reason,
 				     "%sContent-Length: 0\r\n\r\n", hdr);
 	else if (scode && c->invite)
@@ -462,7 +399,8 @@ static void call_end(struct call *c, enum cdr_party by, uint16_t scode,
 	cdr->q850_cause = cause;
 	cdr->disposition = answered(c) ? CDR_ANSWERED : disp;
 	cdr->sip_status = answered(c) ? 200 : scode;
-	if (c->r.hopc) {
+	incall_call_ended(c);
+	if (c->r.hopc && !cdr->forwarded_by[0]) {
 		str_ncpy(cdr->forwarded_by, c->r.hops[0].ext,
 			 sizeof(cdr->forwarded_by));
 		str_ncpy(cdr->forward_reason,
@@ -479,14 +417,21 @@ static void call_end(struct call *c, enum cdr_party by, uint16_t scode,
 		if (c->winner->trunk)
 			cdr->trunk_id = c->winner->trunk->cfg.id;
 	}
+	/* after a transfer or park, the call was answered when the party
+	   still in it was */
+	if (c->a_up && c->a && c->a->answer_ms)
+		cdr->answer_ms = c->a->answer_ms;
 	if (c->a) {
-		c->a->status = cdr->sip_status;
+		if (c->a->in)
+			c->a->status = cdr->sip_status;
+		sides[cdr->legc] = (int8_t)c->a->side;
 		fill_leg(&cdr->legs[cdr->legc++], c->a);
 	}
 	for (struct le *le = list_head(&c->outs); le; le = le->next) {
 		struct leg *leg = le->data;
 		if (cdr->legc >= CDR_MAX_LEGS)
 			break;
+		sides[cdr->legc] = leg->answer_ms ? (int8_t)leg->side : -1;
 		fill_leg(&cdr->legs[cdr->legc++], leg);
 	}
 
@@ -505,6 +450,7 @@ static void call_end(struct call *c, enum cdr_party by, uint16_t scode,
 	else {
 		job->w = c->p->d.writer;
 		job->cdr = cdr;
+		memcpy(job->sides, sides, sizeof(job->sides));
 		/* shutting down: the relay's counters would come too late */
 		if (c->relay && c->p->stopping) {
 			media_relay_close(c->relay, NULL, NULL);
@@ -528,6 +474,8 @@ static int  leg_answer_h(const struct sip_msg *msg, void *arg);
 static void leg_estab_h(const struct sip_msg *msg, void *arg);
 static void leg_info_h(struct sip *sip, const struct sip_msg *msg,
 		       void *arg);
+static void leg_refer_h(struct sip *sip, const struct sip_msg *msg,
+			void *arg);
 static void out_progress_h(const struct sip_msg *msg, void *arg);
 static int  start_trunk_branch(struct call *c);
 static int  start_twin_branch(struct call *c);
@@ -536,6 +484,15 @@ static bool call_divert(struct call *c, enum divert_reason why);
 static void leg_dtmf_mode(struct call *c, struct leg *leg, int64_t device_id);
 static void dtmf_to(struct call *c, struct leg *to, char digit,
 		    bool via_info);
+
+/* the leg's offer/answer, with our relay address of its side */
+static int leg_sdp_alloc(struct call *c, struct leg *leg)
+{
+	bool a = leg->side == MEDIA_A;
+
+	return legsdp_alloc(&leg->sdp, a ? &c->ra_rtp : &c->rb_rtp,
+			    a ? &c->ra_rtcp : &c->rb_rtcp);
+}
 
 static void register_leg(struct call *c, struct leg *leg)
 {
@@ -569,10 +526,11 @@ static int start_branch(struct call *c, const struct call_target *t,
 	leg->call = c;
 	leg->t = *t;
 	leg->trunk = trunk;
-	leg->start_ms = now_ms();
+	leg->side = c->branch_side;
+	leg->start_ms = call_now_ms();
 	list_append(&c->outs, &leg->le, leg);
 
-	err = legsdp_alloc(&leg->sdp, &c->rb_rtp, &c->rb_rtcp);
+	err = leg_sdp_alloc(c, leg);
 	if (!err)
 		leg_dtmf_mode(c, leg, t->device_id);
 	if (!err)
@@ -614,9 +572,11 @@ static int start_branch(struct call *c, const struct call_target *t,
 			      "application/sdp", offer,
 			      trunk ? trunk_auth : NULL, trunk, false,
 			      leg_offer_h, leg_answer_h, out_progress_h,
-			      leg_estab_h, leg_info_h, NULL, leg_close_h, leg,
+			      leg_estab_h, leg_info_h, leg_refer_h, leg_close_h,
+			      leg,
 			      "Allow: INVITE, ACK, BYE, CANCEL, OPTIONS, "
-			      "UPDATE, INFO\r\nSupported: 100rel, timer\r\n%s",
+			      "UPDATE, INFO, REFER\r\n"
+			      "Supported: 100rel, timer\r\n%s",
 			      hdrs);
 	if (err)
 		goto out;
@@ -723,7 +683,7 @@ static void trunk_silence(void *arg)
 				  "next", leg->trunk->cfg.name);
 			leg->closed = true;
 			leg->status = 408;
-			leg->end_ms = now_ms();
+			leg->end_ms = call_now_ms();
 			leg_unlink(leg);
 			leg->sess = mem_deref(leg->sess);   /* CANCEL */
 			remember_failure(c, 408, NULL);
@@ -807,13 +767,13 @@ static int accept_a(struct call *c, uint16_t scode, const char *reason,
 	if (a->sess)
 		return sipsess_progress(a->sess, scode, reason, desc,
 					"Allow: INVITE, ACK, BYE, CANCEL, "
-					"OPTIONS, UPDATE, INFO\r\n");
+					"OPTIONS, UPDATE, INFO, REFER\r\n");
 	err = sipsess_accept(&a->sess, c->p->sock, c->invite, scode, reason,
 			     c->p->contact_user, "application/sdp", desc,
 			     NULL, NULL, false, leg_offer_h, leg_answer_h,
-			     leg_estab_h, leg_info_h, NULL, leg_close_h, a,
+			     leg_estab_h, leg_info_h, leg_refer_h, leg_close_h, a,
 			     "Allow: INVITE, ACK, BYE, CANCEL, OPTIONS, "
-			     "UPDATE, INFO\r\n");
+			     "UPDATE, INFO, REFER\r\n");
 	if (err)
 		return err;
 	register_leg(c, a);
@@ -822,10 +782,10 @@ static int accept_a(struct call *c, uint16_t scode, const char *reason,
 	return 0;
 }
 
-static struct leg *other_side(struct leg *leg)
+struct leg *call_other(struct leg *leg)
 {
 	struct call *c = leg->call;
-	return leg->is_a ? c->winner : c->a;
+	return leg == c->a ? c->winner : c->a;
 }
 
 /* a reliable provisional response must be acknowledged (RFC 3262) */
@@ -870,6 +830,18 @@ static void out_progress_h(const struct sip_msg *msg, void *arg)
 
 	prack(leg, msg);
 
+	/* a transfer or park ringing someone: the party waiting hears
+	   ringback (or this branch's early media); nothing to tell it */
+	if (c->a_up) {
+		if (mbuf_get_left(msg->mb) &&
+		    !legsdp_decode(leg->sdp, msg->mb, false)) {
+			relay_peer(c, leg, &msg->src);
+			(void)media_relay_hear(c->relay, c->a->side,
+					       MEDIA_HEAR_PEER);
+		}
+		return;
+	}
+
 	/* early media: this branch's answer is what the caller hears */
 	if (mbuf_get_left(msg->mb) && !legsdp_decode(leg->sdp, msg->mb,
 						      false)) {
@@ -901,7 +873,7 @@ static int leg_answer_h(const struct sip_msg *msg, void *arg)
 			  leg->t.peer, err);
 		return err;
 	}
-	relay_peer(c, leg, leg->is_a ? &leg->t.sig : &msg->src);
+	relay_peer(c, leg, leg->in ? &leg->t.sig : &msg->src);
 	return 0;
 }
 
@@ -931,7 +903,7 @@ static void win(struct call *c, struct leg *leg)
 	int err;
 
 	c->winner = leg;
-	leg->answer_ms = now_ms();
+	leg->answer_ms = call_now_ms();
 	leg->status = 200;
 	theap_cancel(c->p->d.theap, &c->t_ring);
 	theap_cancel(c->p->d.theap, &c->t_trunk);
@@ -943,15 +915,25 @@ static void win(struct call *c, struct leg *leg)
 		groups_answered(c->p, &c->o, &c->r, leg->t.user_id);
 	}
 
-	err = legsdp_answer_from(c->a->sdp, leg->sdp, &desc);
-	if (!err) {
+	if (c->a_up) {
+		/* a transfer or park's new party: the one waiting was
+		   answered long ago, it now hears the newcomer (the relay
+		   bridges their codecs if they differ) */
+		err = 0;
+		(void)media_relay_hear(c->relay, c->a->side, MEDIA_HEAR_PEER);
+		(void)media_relay_hear(c->relay, leg->side, MEDIA_HEAR_PEER);
+	}
+	else {
+		err = legsdp_answer_from(c->a->sdp, leg->sdp, &desc);
+	}
+	if (!err && !c->a_up) {
 		relay_peer(c, c->a, &c->a->t.sig);
 		if (!c->a->sess)
 			err = accept_a(c, 200, "OK", desc);
 		else
 			err = sipsess_answer(c->a->sess, 200, "OK", desc,
 					     "Allow: INVITE, ACK, BYE, CANCEL, "
-					     "OPTIONS, UPDATE, INFO\r\n");
+					     "OPTIONS, UPDATE, INFO, REFER\r\n");
 	}
 	mem_deref(desc);
 	if (err) {
@@ -963,9 +945,11 @@ static void win(struct call *c, struct leg *leg)
 			 0, CDR_FAILED);
 		return;
 	}
-	c->a->answer_ms = leg->answer_ms;
+	if (!c->a_up)
+		c->a->answer_ms = leg->answer_ms;
+	c->a_up = true;
 	c->cdr->callee_user_id = c->r.callee_user_id;
-	parties_update(c);
+	call_parties_update(c);
 }
 
 static void leg_estab_h(const struct sip_msg *msg, void *arg)
@@ -974,8 +958,8 @@ static void leg_estab_h(const struct sip_msg *msg, void *arg)
 	struct call *c = leg->call;
 	(void)msg;
 
-	if (leg->is_a)
-		return;               /* the caller's ACK */
+	if (leg->in)
+		return;               /* an INVITE we answered: its ACK */
 	if (c->winner) {
 		/* a second branch answered late: it loses */
 		leg->closed = true;
@@ -993,10 +977,15 @@ static void leg_close_h(int err, const struct sip_msg *msg, void *arg)
 	uint16_t scode = msg ? msg->scode : 0;
 
 	leg->closed = true;
-	leg->end_ms = now_ms();
+	leg->end_ms = call_now_ms();
 	leg_unlink(leg);
 
-	if (leg->is_a) {
+	/* the parker hung up before hearing the slot: the call stays */
+	if (leg == c->parker) {
+		park_announced(c);
+		return;
+	}
+	if (leg == c->a) {
 		/* the caller: CANCEL before the answer, BYE after */
 		if (!answered(c)) {
 			leg->status = 487;
@@ -1025,7 +1014,7 @@ static void leg_close_h(int err, const struct sip_msg *msg, void *arg)
 			branches_exhausted(c);
 			return;   /* the call may be gone */
 		}
-		parties_update(c);
+		call_parties_update(c);
 	}
 }
 
@@ -1044,14 +1033,14 @@ static bool hold_music(struct call *c, struct leg *leg, struct leg *o)
 {
 	enum sdp_dir dir = legsdp_peer_dir(leg->sdp);
 	bool hold = dir == SDP_SENDONLY || dir == SDP_INACTIVE;
-	enum media_side os = o->is_a ? MEDIA_A : MEDIA_B;
+	enum media_side os = o->side;
 
 	if (hold && !c->held_by) {
 		if (apprompt_moh(c->p, c->relay, os, c->o.tenant_id, NULL))
 			return false;
 		c->held_by = leg;
 		tlog_info("pbx/call", c->slug, "call %s: on hold, music to "
-			  "the %s", c->cdr->uuid, o->is_a ? "caller"
+			  "the %s", c->cdr->uuid, o == c->a ? "caller"
 							  : "callee");
 		return true;
 	}
@@ -1076,7 +1065,7 @@ static int leg_offer_h(struct mbuf **descp, const struct sip_msg *msg,
 {
 	struct leg *leg = arg;
 	struct call *c = leg->call;
-	struct leg *o = other_side(leg);
+	struct leg *o = call_other(leg);
 	struct mbuf *offer = NULL;
 	int err;
 
@@ -1097,7 +1086,7 @@ static int leg_offer_h(struct mbuf **descp, const struct sip_msg *msg,
 	err = legsdp_answer_from(leg->sdp, o->sdp, descp);
 	if (err)
 		return err;
-	relay_peer(c, leg, leg->is_a ? &leg->t.sig : &msg->src);
+	relay_peer(c, leg, leg->in ? &leg->t.sig : &msg->src);
 	if (hold_music(c, leg, o))
 		return 0;
 
@@ -1140,17 +1129,24 @@ static char info_digit(const struct sip_hdr *ct, const struct mbuf *mb)
 static void leg_info_h(struct sip *sip, const struct sip_msg *msg, void *arg)
 {
 	struct leg *leg = arg;
-	struct leg *o = other_side(leg);
+	struct leg *o = call_other(leg);
 	const struct sip_hdr *ct = sip_msg_hdr(msg, SIP_HDR_CONTENT_TYPE);
 	char ctype[128];
 	struct mbuf *body;
 
 	(void)sip_reply(sip, msg, 200, "OK");
-	if (leg->call->app && ct && leg->is_a) {
+	if (leg->call->app && ct && leg == leg->call->a) {
 		char d = info_digit(ct, msg->mb);
 		if (d)
 			(void)app_digit(leg->call->app, d);
 		return;
+	}
+	if (ct && leg->call->winner && (leg == leg->call->a ||
+					leg == leg->call->winner)) {
+		char d = info_digit(ct, msg->mb);
+
+		if (d && incall_digit(leg->call, leg, d))
+			return;
 	}
 	/* a digit by INFO for a phone that takes events or tones */
 	if (o && ct && o->dtmf != LEG_DTMF_INFO && leg->call->winner) {
@@ -1199,7 +1195,7 @@ static void step_timeout(void *arg)
 	}
 	if (!c->r.hunting)
 		return;
-	cancel_branches(c, NULL, now_ms());
+	cancel_branches(c, NULL, call_now_ms());
 	if (next_member(c))
 		return;
 	if (call_divert(c, DIVERT_NOANSWER))
@@ -1268,7 +1264,7 @@ static int ring(struct call *c)
 		    ? (uint64_t)c->r.ring_ms
 		    : (uint64_t)c->p->d.conf->call_ring_timeout_s * 1000,
 		    ring_timeout, c);
-	parties_update(c);
+	call_parties_update(c);
 	return 0;
 }
 
@@ -1286,7 +1282,7 @@ static bool next_member(struct call *c)
 		if (started) {
 			theap_start(c->p->d.theap, &c->t_step,
 				    (uint64_t)c->r.member_ms, step_timeout, c);
-			parties_update(c);
+			call_parties_update(c);
 			return true;
 		}
 	}
@@ -1303,7 +1299,7 @@ static bool call_divert(struct call *c, enum divert_reason why)
 {
 	/* nothing of the old party rings on, and they no longer count as
 	   in this call */
-	cancel_branches(c, NULL, now_ms());
+	cancel_branches(c, NULL, call_now_ms());
 	if (!forward_next(c->p, &c->o, why, &c->r))
 		return false;
 	(void)ring(c);
@@ -1331,7 +1327,7 @@ static void refresh_resp(int err, const struct sip_msg *msg, void *arg)
 	if (c && !c->ended) {
 		tlog_info("pbx/call", c->slug, "call %s: %s did not answer "
 			  "the session refresh", c->cdr->uuid,
-			  leg->is_a ? "the caller" : "the callee");
+			  leg == c->a ? "the caller" : "the callee");
 		call_end(c, CDR_PARTY_SYSTEM, 0, NULL, 102, CDR_ANSWERED);
 	}
  out:
@@ -1381,7 +1377,7 @@ static void handle_update(struct leg *leg, const struct sip_msg *msg)
 {
 	struct call *c = leg->call;
 	struct pbx *p = c->p;
-	struct leg *o = other_side(leg);
+	struct leg *o = call_other(leg);
 	struct mbuf *desc = NULL, *offer = NULL;
 	int err;
 
@@ -1403,7 +1399,7 @@ static void handle_update(struct leg *leg, const struct sip_msg *msg)
 				 "Not Acceptable Here");
 		return;
 	}
-	relay_peer(c, leg, leg->is_a ? &leg->t.sig : &msg->src);
+	relay_peer(c, leg, leg->in ? &leg->t.sig : &msg->src);
 	(void)sip_treplyf(NULL, NULL, p->d.sip, msg, false, 200, "OK",
 			  "Content-Type: application/sdp\r\n"
 			  "Content-Length: %zu\r\n\r\n%b",
@@ -1526,7 +1522,7 @@ static void cdr_for_refusal(struct pbx *p, const struct sip_msg *msg,
 	str_ncpy(cdr->callee, r->callee, sizeof(cdr->callee));
 	str_ncpy(cdr->context, r->context ? r->context : "internal",
 		 sizeof(cdr->context));
-	cdr->start_ms = cdr->end_ms = now_ms();
+	cdr->start_ms = cdr->end_ms = call_now_ms();
 	cdr->disposition = disp;
 	cdr->sip_status = scode;
 	cdr->q850_cause = cause;
@@ -1638,7 +1634,7 @@ static void dtmf_to(struct call *c, struct leg *to, char digit, bool via_info)
 	if (!via_info && events)
 		return;           /* relayed as they came */
 	/* RFC 4733 when agreed (a digit that came by INFO), else in band */
-	(void)media_relay_send_dtmf(c->relay, to->is_a ? MEDIA_A : MEDIA_B, d);
+	(void)media_relay_send_dtmf(c->relay, to->side, d);
 }
 
 static void media_event(const struct media_event *ev, void *arg)
@@ -1652,13 +1648,27 @@ static void media_event(const struct media_event *ev, void *arg)
 			app_hangup(c);
 		return;
 	}
+	if (ev->type == MEDIA_EV_PLAY_DONE && c->parker &&
+	    ev->side == c->parker->side) {
+		park_announced(c);
+		return;
+	}
+	if (ev->type == MEDIA_EV_DTMF) {
+		struct leg *from = call_leg_on(c, ev->side);
+
+		/* *2, *3, *6 ...: for us, not for the other party */
+		if (from && incall_digit(c, from, ev->digit))
+			return;
+	}
 	/* a bridged call: a digit from one phone may need turning into
 	   what the other phone takes */
 	if (ev->type == MEDIA_EV_DTMF && ev->via == MEDIA_DTMF_RFC4733 &&
 	    c->winner) {
-		struct leg *to = ev->side == MEDIA_A ? c->winner : c->a;
+		struct leg *to = call_leg_on(c, ev->side == MEDIA_A ? MEDIA_B
+								    : MEDIA_A);
 
-		dtmf_to(c, to, ev->digit, false);
+		if (to)
+			dtmf_to(c, to, ev->digit, false);
 	}
 }
 
@@ -1683,7 +1693,7 @@ static int start_app(struct call *c)
 	if (c->a->sess)
 		err = sipsess_answer(c->a->sess, 200, "OK", desc,
 				     "Allow: INVITE, ACK, BYE, CANCEL, OPTIONS, "
-				     "UPDATE, INFO\r\n");
+				     "UPDATE, INFO, REFER\r\n");
 	else
 		err = accept_a(c, 200, "OK", desc);
 	mem_deref(desc);
@@ -1698,10 +1708,10 @@ static int start_app(struct call *c)
 		return err;
 	}
 	c->app_answered = true;
-	c->a->answer_ms = now_ms();
+	c->a->answer_ms = call_now_ms();
 	c->a->status = 200;
 	start_timers(c);
-	parties_update(c);
+	call_parties_update(c);
 	return 0;
 }
 
@@ -1721,6 +1731,20 @@ int call_start(struct pbx *p, const struct sip_msg *invite,
 		cdr_for_refusal(p, invite, o, r, 488, 65, CDR_FAILED);
 		trunk_release(o->trunk);
 		return EPROTO;
+	}
+
+	/* pickup, park retrieval, *11: the INVITE joins a call there is */
+	if (r->kind == ROUTE_APP && r->app == APP_TAKE) {
+		struct call_route r2;
+
+		if (take_invite(p, invite, o)) {
+			trunk_release(o->trunk);
+			return 0;
+		}
+		/* nothing to take: the caller hears that it was refused */
+		r2 = *r;
+		r2.app = APP_FEATURE;
+		return call_start(p, invite, o, &r2);
 	}
 
 	if (r->kind == ROUTE_REJECT) {
@@ -1750,6 +1774,7 @@ int call_start(struct pbx *p, const struct sip_msg *invite,
 	c->p = p;
 	c->o = *o;
 	c->r = *r;
+	c->branch_side = MEDIA_B;
 	c->o.tenant_slug = NULL;
 	str_ncpy(c->slug, o->tenant_slug ? o->tenant_slug : "",
 		 sizeof(c->slug));
@@ -1769,9 +1794,11 @@ int call_start(struct pbx *p, const struct sip_msg *invite,
 	}
 	c->a = a;
 	a->call = c;
-	a->is_a = true;
-	a->start_ms = now_ms();
+	a->in = true;
+	a->side = MEDIA_A;
+	a->start_ms = call_now_ms();
 	a->t.device_id = o->device_id;
+	a->t.user_id = o->user_id;
 	a->t.sig = invite->src;
 	str_ncpy(a->t.peer, o->peer, sizeof(a->t.peer));
 	(void)pl_strcpy(&invite->callid, a->callid, sizeof(a->callid));
@@ -1845,7 +1872,7 @@ bool call_user_busy(struct pbx *p, int64_t tenant_id, int64_t user_id)
 
 		if (c->ended || c->o.tenant_id != tenant_id)
 			continue;
-		if (c->o.user_id == user_id)
+		if (c->a && c->a->t.user_id == user_id)
 			return true;
 		if (c->winner) {
 			if (c->winner->t.user_id == user_id)
@@ -1936,4 +1963,220 @@ int call_record(struct pbx *p, int64_t tenant_id, const char *uuid,
 	if (action == CALL_REC_STOP && !err)
 		c->rec_id = 0;
 	return err;
+}
+
+/* ---- changing a call in progress (callpriv.h) ----------------------------- */
+
+struct leg *call_leg_on(struct call *c, enum media_side side)
+{
+	if (c->a && c->a->side == side)
+		return c->a;
+	if (c->winner && c->winner->side == side)
+		return c->winner;
+	return NULL;
+}
+
+void call_drop_leg(struct call *c, struct leg *gone)
+{
+	struct leg *keep = call_other(gone);
+
+	gone->closed = true;
+	gone->end_ms = call_now_ms();
+	leg_unlink(gone);
+	gone->sess = mem_deref(gone->sess);   /* BYE */
+	c->held_by = NULL;
+	if (gone == c->a && keep) {
+		/* the call is kept for the party that stays */
+		list_unlink(&keep->le);
+		c->a = keep;
+		list_append(&c->outs, &gone->le, gone);
+	}
+	c->winner = NULL;
+	c->branch_side = gone->side;
+	call_parties_update(c);
+}
+
+int call_redirect(struct call *c, const struct call_route *r)
+{
+	if (r->kind != ROUTE_TARGETS && r->kind != ROUTE_TRUNKS)
+		return EINVAL;
+	/* the record keeps who forwarded the first party */
+	if (c->r.hopc && !c->cdr->forwarded_by[0]) {
+		str_ncpy(c->cdr->forwarded_by, c->r.hops[0].ext,
+			 sizeof(c->cdr->forwarded_by));
+		str_ncpy(c->cdr->forward_reason,
+			 forward_reason_name(c->r.hops[0].why),
+			 sizeof(c->cdr->forward_reason));
+	}
+	c->r = *r;
+	(void)media_relay_tone(c->relay, c->a->side, "", TONE_RINGBACK);
+	return ring(c);
+}
+
+int call_adopt(struct call *c, const struct sip_msg *invite,
+	       const struct call_origin *o, struct leg *replace)
+{
+	bool ringing = !answered(c);
+	struct mbuf *desc = NULL, *adesc = NULL;
+	struct leg *leg;
+	int err;
+
+	leg = mem_zalloc(sizeof(*leg), leg_destructor);
+	if (!leg)
+		return ENOMEM;
+	leg->call = c;
+	leg->in = true;
+	leg->side = replace ? replace->side : c->branch_side;
+	leg->start_ms = call_now_ms();
+	leg->t.device_id = o->device_id;
+	leg->t.user_id = o->user_id;
+	leg->t.sig = invite->src;
+	str_ncpy(leg->t.peer, o->peer, sizeof(leg->t.peer));
+	(void)pl_strcpy(&invite->callid, leg->callid, sizeof(leg->callid));
+
+	err = leg_sdp_alloc(c, leg);
+	if (!err)
+		leg_dtmf_mode(c, leg, o->device_id);
+	if (!err)
+		err = legsdp_decode(leg->sdp, invite->mb, true);
+	/* each phone is answered with a codec of its own offer; the relay
+	   bridges the two when they differ */
+	if (!err)
+		err = legsdp_answer_local(leg->sdp, &desc);
+	if (!err && ringing)
+		err = legsdp_answer_local(c->a->sdp, &adesc);
+	if (!err)
+		err = sipsess_accept(&leg->sess, c->p->sock, invite, 200, "OK",
+				     c->p->contact_user, "application/sdp",
+				     desc, NULL, NULL, false, leg_offer_h,
+				     leg_answer_h, leg_estab_h, leg_info_h,
+				     leg_refer_h, leg_close_h, leg,
+				     "Allow: INVITE, ACK, BYE, CANCEL, OPTIONS, "
+				     "UPDATE, INFO, REFER\r\n");
+	mem_deref(desc);
+	if (err) {
+		mem_deref(adesc);
+		mem_deref(leg);
+		return err;
+	}
+	register_leg(c, leg);
+	list_append(&c->outs, &leg->le, leg);
+	relay_peer(c, leg, &invite->src);
+	leg->answer_ms = call_now_ms();
+	leg->status = 200;
+
+	if (replace)
+		call_drop_leg(c, replace);
+	if (ringing) {
+		struct theap *th = c->p->d.theap;
+
+		theap_cancel(th, &c->t_ring);
+		theap_cancel(th, &c->t_trunk);
+		theap_cancel(th, &c->t_step);
+		cancel_branches(c, leg, leg->answer_ms);
+		relay_peer(c, c->a, &c->a->t.sig);
+		err = c->a->sess ? sipsess_answer(c->a->sess, 200, "OK", adesc,
+						  "Allow: INVITE, ACK, BYE, "
+						  "CANCEL, OPTIONS, UPDATE, "
+						  "INFO, REFER\r\n")
+				 : accept_a(c, 200, "OK", adesc);
+		c->a->answer_ms = leg->answer_ms;
+	}
+	mem_deref(adesc);
+	c->winner = leg;
+	c->a_up = true;
+	c->r.callee_user_id = o->user_id;
+	c->cdr->callee_user_id = o->user_id;
+	(void)media_relay_hear(c->relay, c->a->side, MEDIA_HEAR_PEER);
+	(void)media_relay_hear(c->relay, leg->side, MEDIA_HEAR_PEER);
+	call_parties_update(c);
+	if (err) {
+		call_end(c, CDR_PARTY_SYSTEM, 0, NULL, 41, CDR_FAILED);
+		return 0;   /* the new phone was answered, then told */
+	}
+	return 0;
+}
+
+struct call *call_by_callid(struct pbx *p, int64_t tenant_id,
+			    const struct pl *callid, struct leg **legp)
+{
+	for (struct le *le = list_head(&p->all); le; le = le->next) {
+		struct call *c = le->data;
+		struct leg *l[2];
+
+		if (c->ended || c->o.tenant_id != tenant_id)
+			continue;
+		l[0] = c->a;
+		l[1] = c->winner;
+		for (size_t i = 0; i < 2; i++) {
+			if (l[i] && !pl_strcmp(callid, l[i]->callid)) {
+				*legp = l[i];
+				return c;
+			}
+		}
+	}
+	return NULL;
+}
+
+void call_party_origin(struct call *c, struct leg *leg, struct call_origin *o)
+{
+	struct store_user u;
+
+	*o = c->o;
+	if (leg == c->a && leg->in)
+		return;
+	o->trunk = NULL;
+	o->diversions = 0;
+	o->device_id = leg->t.device_id;
+	o->user_id = leg->t.user_id;
+	o->site_id = 0;
+	o->caller_name[0] = '\0';
+	str_ncpy(o->peer, leg->t.peer, sizeof(o->peer));
+	str_ncpy(o->caller, leg->t.peer, sizeof(o->caller));
+	o->caller[strcspn(o->caller, "@")] = '\0';
+	if (o->user_id &&
+	    !store_user_get(c->p->d.st, o->tenant_id, o->user_id, &u)) {
+		o->site_id = u.site_id;
+		if (u.extension[0])
+			str_ncpy(o->caller, u.extension, sizeof(o->caller));
+		str_ncpy(o->caller_name, u.name, sizeof(o->caller_name));
+	}
+}
+
+void call_notify_refer(struct call *c, struct leg *leg, uint16_t scode,
+		       const char *reason, bool final)
+{
+	char frag[80];
+	int err;
+
+	if (!leg->sess || leg->closed)
+		return;
+	(void)re_snprintf(frag, sizeof(frag), "SIP/2.0 %u %s\r\n", scode,
+			  reason);
+	err = sip_drequestf(NULL, c->p->d.sip, true, "NOTIFY",
+			    sipsess_dialog(leg->sess), 0, NULL, NULL, NULL,
+			    NULL, "Event: refer\r\n"
+			    "Subscription-State: %s\r\n"
+			    "Content-Type: message/sipfrag;version=2.0\r\n"
+			    "Content-Length: %zu\r\n\r\n%s",
+			    final ? "terminated;reason=noresource"
+				  : "active;expires=60", strlen(frag), frag);
+	if (err)
+		tlog_info("pbx/call", c->slug, "NOTIFY to %s: %m", leg->t.peer,
+			  err);
+}
+
+/* A REFER on a leg: transfer.c decides; only the parties of an answered
+   call may transfer it. */
+static void leg_refer_h(struct sip *sip, const struct sip_msg *msg, void *arg)
+{
+	struct leg *leg = arg;
+	struct call *c = leg->call;
+
+	if (!c || c->ended || !c->winner ||
+	    (leg != c->a && leg != c->winner)) {
+		(void)sip_reply(sip, msg, 603, "Declined");
+		return;
+	}
+	transfer_refer(c, leg, msg);
 }

@@ -93,6 +93,9 @@ enum call_app {
 					   (featurecodes.h) */
 	APP_VOICEMAIL,                /**< a message for callee_user_id */
 	APP_VOICEMAIL_MENU,           /**< *97: the caller's own mailbox */
+	APP_TAKE,                     /**< *8, **ext, a park slot, *11: the
+					   caller takes over a call there
+					   is (take.c); app_arg: dialled */
 };
 
 /* Where the dialplan sends it. */

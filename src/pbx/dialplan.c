@@ -10,6 +10,7 @@
 #include "pbx/e164.h"
 #include "pbx/forward.h"
 #include "pbx/groups.h"
+#include "pbx/park.h"
 #include "pbx/priv.h"
 #include "pbx/trunks.h"
 #include "sip/location.h"
@@ -237,6 +238,15 @@ void dialplan_from_device(struct pbx *p, const struct call_origin *o,
 	if (r->app != APP_NONE) {
 		r->kind = ROUTE_APP;
 		r->context = "service";
+		return;
+	}
+
+	/* a park slot: whoever dials it takes the call parked there */
+	if (park_is_slot(p, o->tenant_id, d)) {
+		r->kind = ROUTE_APP;
+		r->app = APP_TAKE;
+		r->context = "service";
+		str_ncpy(r->app_arg, d, sizeof(r->app_arg));
 		return;
 	}
 
