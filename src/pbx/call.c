@@ -24,6 +24,7 @@
 #include "pbx/legsdp.h"
 #include "pbx/priv.h"
 #include "pbx/recording.h"
+#include "pbx/recpolicy.h"
 #include "pbx/trunks.h"
 
 enum { TRUNK_SILENCE_MS = 4000 };   /* no answer at all: next trunk */
@@ -945,8 +946,14 @@ static void win(struct call *c, struct leg *leg)
 			 0, CDR_FAILED);
 		return;
 	}
-	if (!c->a_up)
+	if (!c->a_up) {
 		c->a->answer_ms = leg->answer_ms;
+		/* the recording policy: "always" records from the answer */
+		if (!c->rec_id)
+			c->rec_id = recpolicy_answered(c->p, &c->o,
+						       c->r.callee_user_id,
+						       c->cdr->uuid, c->relay);
+	}
 	c->a_up = true;
 	c->cdr->callee_user_id = c->r.callee_user_id;
 	call_parties_update(c);
@@ -1648,6 +1655,8 @@ static void media_event(const struct media_event *ev, void *arg)
 			app_hangup(c);
 		return;
 	}
+	if (recpolicy_event(c->relay, ev))
+		return;   /* the recording notice ended */
 	if (ev->type == MEDIA_EV_PLAY_DONE && c->parker &&
 	    ev->side == c->parker->side) {
 		park_announced(c);
@@ -1941,6 +1950,10 @@ int call_record(struct pbx *p, int64_t tenant_id, const char *uuid,
 		return EBUSY;
 	if (action == CALL_REC_START ? c->rec_id != 0 : c->rec_id == 0)
 		return EALREADY;
+	if (action == CALL_REC_START &&
+	    recpolicy_of(p, tenant_id, c->o.user_id, c->r.callee_user_id,
+			 NULL) == REC_NEVER)
+		return EPERM;
 	switch (action) {
 	case CALL_REC_START:
 		err = recording_start(p, tenant_id, uuid, c->relay, mode,

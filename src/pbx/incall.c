@@ -27,6 +27,7 @@
 #include "pbx/callpriv.h"
 #include "pbx/park.h"
 #include "pbx/priv.h"
+#include "pbx/recpolicy.h"
 #include "pbx/transfer.h"
 
 enum { CODE_GAP_MS = 5000 };
@@ -182,6 +183,22 @@ static void run(struct call *c, struct leg *from, const char *code)
 		three_way(c, from);
 		return;
 	}
+	if (!strcmp(code, "*1")) {
+		/* on demand: start recording, or stop it; under "always" or
+		   "never" the phone has no say (the log tells) */
+		int err = recpolicy_of(c->p, c->o.tenant_id, c->o.user_id,
+				       c->r.callee_user_id, NULL) !=
+			  REC_ON_DEMAND ? EPERM
+			  : call_record(c->p, c->o.tenant_id, c->cdr->uuid,
+					c->rec_id ? CALL_REC_STOP
+						  : CALL_REC_START,
+					MEDIA_REC_MIXED, NULL);
+
+		if (err)
+			tlog_info("pbx/incall", c->slug, "call %s: *1: %m",
+				  c->cdr->uuid, err);
+		return;
+	}
 	/* *2<number># */
 	if (n > 3 && code[n - 1] == '#') {
 		str_ncpy(dest, code + 2, n - 2);
@@ -197,7 +214,7 @@ static bool prefix_of_code(const char *code, bool *complete)
 	*complete = false;
 	if (n == 1)
 		return code[0] == '*';
-	if (code[1] == '6' || code[1] == '3') {
+	if (code[1] == '6' || code[1] == '3' || code[1] == '1') {
 		*complete = n == 2;
 		return n == 2;
 	}
