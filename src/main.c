@@ -250,6 +250,17 @@ static void registered(const struct sip_msg *msg, void *arg)
 
 /* after the call layer: libre's event layer must listen after its
    session layer, which leaves SUBSCRIBE and NOTIFY alone */
+/* lamps of the messages left before this start */
+static int lamp_on(int64_t tenant_id, int64_t user_id, int n_new, int n_old,
+		   void *arg)
+{
+	struct daemon *d = arg;
+
+	(void)presence_mwi_set(d->presence, tenant_id, user_id,
+			       (unsigned)n_new, (unsigned)n_old);
+	return 0;
+}
+
 static int start_presence_chat(struct daemon *d, char *err, size_t errsz)
 {
 	int e;
@@ -268,6 +279,8 @@ static int start_presence_chat(struct daemon *d, char *err, size_t errsz)
 			 strerror(e));
 		return e;
 	}
+	if (store_vm_counts_all(d->store, lamp_on, d))
+		log_warn("main", "message waiting: cannot read the mailboxes");
 	sipstack_set_event_handler(d->sip, event_request, d->presence);
 	sipstack_set_message_handler(d->sip, message_request, d->chat);
 	sipstack_set_register_observer(d->sip, registered, d);

@@ -668,6 +668,11 @@ int  store_vm_message_set_heard(struct store *st, int64_t tenant_id,
 /* the row; the caller removes the file.  ENOENT: no such message */
 int  store_vm_message_delete(struct store *st, int64_t tenant_id,
 			     int64_t id);
+/* every user of every tenant who has messages, with the counts (the
+   lamps to light when the daemon starts) */
+typedef int (store_vm_counts_h)(int64_t tenant_id, int64_t user_id,
+				int new_count, int old_count, void *arg);
+int  store_vm_counts_all(struct store *st, store_vm_counts_h *h, void *arg);
 /* how many messages are new and old (the lamp, the menu's first
    words); ENOENT: no such user in the tenant */
 int  store_vm_counts(struct store *st, int64_t tenant_id, int64_t user_id,

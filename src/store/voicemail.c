@@ -318,3 +318,32 @@ int store_vm_counts(struct store *st, int64_t tenant_id, int64_t user_id,
 		*old_count = v[1];
 	return 0;
 }
+
+struct counts_walk {
+	store_vm_counts_h *h;
+	void *arg;
+};
+
+static int counts_each(int n, const char *const *c, void *arg)
+{
+	struct counts_walk *w = arg;
+
+	if (n < 4)
+		return EIO;
+	return w->h(store_col_int(c[0]), store_col_int(c[1]),
+		    (int)store_col_int(c[2]), (int)store_col_int(c[3]),
+		    w->arg);
+}
+
+int store_vm_counts_all(struct store *st, store_vm_counts_h *h, void *arg)
+{
+	struct counts_walk w = {h, arg};
+
+	if (!h)
+		return EINVAL;
+	return store_run(st, "SELECT tenant_id, user_id, "
+		"SUM(CASE WHEN heard = 0 THEN 1 ELSE 0 END), "
+		"SUM(CASE WHEN heard <> 0 THEN 1 ELSE 0 END) "
+		"FROM voicemail_messages GROUP BY tenant_id, user_id",
+		NULL, 0, counts_each, &w, NULL);
+}

@@ -145,3 +145,16 @@ def test_switched_off_box_leaves_the_caller_busy(centrexd, phones):
     refuses(b)
     e = a.wait_event("CALL_CLOSED", timeout=15)
     assert "486" in e.get("param", ""), e
+
+
+def test_lamp_survives_a_restart(centrexd, phones, ua):
+    """A message left before the daemon restarts still lights the lamp
+    of a phone that registers afterwards."""
+    api = admin(centrexd)
+    assert api.patch(box(api, "1002"), {"enabled": True}).status == 200
+    leave_message(centrexd, phones, api, seconds=2)
+    assert len(wait_messages(api, "1002", 1)) == 1
+    centrexd.restart()
+    lamp = ua("1002")
+    n = lamp.wait_request("NOTIFY", match=notify_of("message-summary"))
+    assert n is not None and "Messages-Waiting: yes" in body_text(n)
