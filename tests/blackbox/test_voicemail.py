@@ -6,7 +6,9 @@ tone) and saves it when 1001 hangs up; the API lists the message, its
 audio holds 1001's tone, and 1002's phones are told a message waits
 (and that none does, once it is marked heard).
 Then 1002 dials *97: it hears how many messages wait and the message
-itself (1001's tone again), which is then marked heard.
+itself (1001's tone again), which is then marked heard.  A call 1002
+lets ring reaches the mailbox too, with the unavailable greeting, and
+the lamp still shows after a restart.
 """
 import os
 import time
@@ -158,3 +160,24 @@ def test_lamp_survives_a_restart(centrexd, phones, ua):
     lamp = ua("1002")
     n = lamp.wait_request("NOTIFY", match=notify_of("message-summary"))
     assert n is not None and "Messages-Waiting: yes" in body_text(n)
+
+
+def test_no_answer_reaches_the_mailbox(centrexd, phones):
+    """1002 lets it ring (its no-answer time, 5 s): the mailbox answers
+    with the unavailable greeting and keeps what 1001 says."""
+    from test_features_calls import set_features
+    api = admin(centrexd)
+    assert api.patch(box(api, "1002"), {"enabled": True}).status == 200
+    set_features(api, "1002", forward_noanswer_s=5)
+    a, b = phones(centrexd, "1001", "1002")
+    a.dial("1002")
+    b.wait_event("CALL_INCOMING")
+    a.wait_event("CALL_ESTABLISHED", timeout=15)   # the mailbox, not b
+    b.wait_event("CALL_CLOSED", timeout=5)          # it stopped ringing
+    time.sleep(14 + 2)
+    a.cmd("hangup")
+    a.wait_event("CALL_CLOSED")
+    assert contains(a.recording(), os.path.join(FR, "vm-isunavail.wav")) \
+        > 0.9
+    (m,) = wait_messages(api, "1002", 1)
+    assert m["caller"] == "1001" and m["duration_ms"] >= 1000, m
