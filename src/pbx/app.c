@@ -153,7 +153,9 @@ static void confirm(void *arg)
 int app_start(struct app **ap, struct pbx *p, const struct call_route *rt,
 	      const char *call_uuid, struct media_relay *r,
 	      const struct call_origin *o,
-	      void (*hangup)(void *arg), void *hangup_arg)
+	      void (*hangup)(void *arg),
+	      void (*redirect)(void *arg, const char *dest),
+	      void *hangup_arg)
 {
 	enum call_app kind = rt->app;
 	const char *arg = rt->app_arg;
@@ -204,7 +206,8 @@ int app_start(struct app **ap, struct pbx *p, const struct call_route *rt,
 				       call_uuid, hangup, hangup_arg);
 		break;
 	case APP_VOICEMAIL_MENU:
-		err = vm_menu_start(&a->vm, p, r, o, hangup, hangup_arg);
+		err = vm_menu_start(&a->vm, p, r, o, hangup, redirect,
+				    hangup_arg);
 		break;
 	case APP_CONFERENCE:
 		err = rooms_join(p, o->tenant_id, arg, r, MEDIA_A, &a->room);

@@ -36,11 +36,14 @@ const char *app_name(enum call_app app);
 /* Starts rt->app (its argument rt->app_arg; for voicemail, the box of
    rt->callee_user_id, the message linked to call_uuid) on side A of
    relay r (the caller, answered already); hangup(arg) is how the app
-   ends the call on its own. */
+   ends the call on its own, redirect(arg, dest) how it hands the
+   caller on to dest (voicemail's call back). */
 int  app_start(struct app **ap, struct pbx *p, const struct call_route *rt,
 	       const char *call_uuid, struct media_relay *r,
 	       const struct call_origin *o,
-	       void (*hangup)(void *arg), void *hangup_arg);
+	       void (*hangup)(void *arg),
+	       void (*redirect)(void *arg, const char *dest),
+	       void *hangup_arg);
 /* A media event of the call's relay. */
 enum app_next app_media_event(struct app *a, const struct media_event *ev);
 /* A digit the caller sent by SIP INFO. */

@@ -16,6 +16,7 @@
 #include "media/dsp/tone.h"
 #include "media/media.h"
 #include "pbx/app.h"
+#include "pbx/dialplan.h"
 #include "pbx/apprompt.h"
 #include "pbx/call.h"
 #include "pbx/callpriv.h"
@@ -1588,6 +1589,37 @@ static void app_hangup(void *arg)
 	call_end(c, CDR_PARTY_CALLEE, 0, NULL, 16, CDR_ANSWERED);
 }
 
+/*
+ * A service hands its caller on (voicemail's call back): the service
+ * stops, and the caller, answered already, hears ringback while dest
+ * rings as if the caller had dialled it.  A destination that leads
+ * nowhere ends the call.
+ */
+static void app_redirect(void *arg, const char *dest)
+{
+	struct call *c = arg;
+	struct call_route r;
+	struct pl pl;
+
+	if (c->ended)
+		return;
+	app_stop(c->app);
+	c->app = NULL;
+	pl_set_str(&pl, dest);
+	dialplan_from_device(c->p, &c->o, &pl, &r);
+	if (r.kind != ROUTE_TARGETS && r.kind != ROUTE_TRUNKS) {
+		tlog_info("pbx/call", c->slug, "call %s: %s leads nowhere",
+			  c->cdr->uuid, dest);
+		call_end(c, CDR_PARTY_SYSTEM, 0, NULL, 16, CDR_ANSWERED);
+		return;
+	}
+	tlog_info("pbx/call", c->slug, "call %s: on to %s", c->cdr->uuid,
+		  dest);
+	c->a_up = true;   /* answered by the service: ring the other side */
+	if (call_redirect(c, &r))
+		call_end(c, CDR_PARTY_SYSTEM, 0, NULL, 16, CDR_ANSWERED);
+}
+
 /* ---- DTMF between two phones that take it differently ------------------ */
 
 static void leg_dtmf_mode(struct call *c, struct leg *leg, int64_t device_id)
@@ -1708,7 +1740,7 @@ static int start_app(struct call *c)
 	mem_deref(desc);
 	if (!err)
 		err = app_start(&c->app, c->p, &c->r, c->cdr->uuid,
-				c->relay, &c->o, app_hangup, c);
+				c->relay, &c->o, app_hangup, app_redirect, c);
 	if (err) {
 		tlog_warn("pbx/call", c->slug, "%s: %m", app_name(c->r.app),
 			  err);

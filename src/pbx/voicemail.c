@@ -81,7 +81,9 @@ struct vm {
 	struct media_relay *r;
 	struct call_origin o;        /* borrowed strings: the call outlives us */
 	void (*hangup)(void *arg);
+	void (*redirect)(void *arg, const char *dest);
 	void *hangup_arg;
+	char callback[128];          /* the number '3' calls back */
 	bool menu;
 	enum state st;
 	uint32_t play_id;            /* of the prompt whose end we wait for */
@@ -519,6 +521,32 @@ static void mark_heard(struct vm *v)
 		tell_changed(v);
 }
 
+/* From the timer heap: the redirect ends the menu, and v with it. */
+static void call_back_now(void *arg)
+{
+	struct vm *v = arg;
+
+	v->redirect(v->hangup_arg, v->callback);
+}
+
+/* '3': call the current message's caller back, if it left a number */
+static void call_back(struct vm *v)
+{
+	static const char *const nonumber[] = {"vm-nonumber", NULL};
+	struct store_vm_message m;
+
+	if (!v->redirect || v->cur >= v->nids ||
+	    store_vm_message_get(v->p->d.st, v->o.tenant_id, v->ids[v->cur],
+				 &m) || !dialable(m.caller)) {
+		say(v, S_AFTER, nonumber);
+		return;
+	}
+	str_ncpy(v->callback, m.caller, sizeof(v->callback));
+	tlog_info("pbx/vm", v->o.tenant_slug, "%s calls back %s",
+		  v->o.caller, v->callback);
+	theap_start(v->p->d.theap, &v->t_done, 1, call_back_now, v);
+}
+
 static void options(struct vm *v)
 {
 	static const char *const opts[] = {"vm-options", NULL};
@@ -579,6 +607,9 @@ static enum app_next menu_key(struct vm *v, char d)
 		}
 		case '0':
 			options(v);
+			break;
+		case '3':
+			call_back(v);
 			break;
 		case '*':
 			say(v, S_AFTER, help);
@@ -674,13 +705,14 @@ static void collect_tick(void *arg)
 
 int vm_menu_start(struct vm **vp, struct pbx *p, struct media_relay *r,
 		  const struct call_origin *o, void (*hangup)(void *arg),
-		  void *arg)
+		  void (*redirect)(void *arg, const char *dest), void *arg)
 {
 	struct vm *v = vm_new(p, r, o, hangup, arg);
 
 	if (!v)
 		return ENOMEM;
 	v->menu = true;
+	v->redirect = redirect;
 	v->box_user = o->user_id;
 	(void)media_relay_detect_inband(r, MEDIA_A, true);
 	*vp = v;

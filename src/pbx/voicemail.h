@@ -31,10 +31,12 @@ int  vm_deposit_start(struct vm **vp, struct pbx *p, struct media_relay *r,
 		      const struct call_origin *o, int64_t box_user_id,
 		      enum vm_reason why, const char *call_uuid,
 		      void (*hangup)(void *arg), void *arg);
-/* The caller's own mailbox: PIN, messages, greetings, PIN change. */
+/* The caller's own mailbox: PIN, messages, greetings, PIN change; '3'
+   after a message calls its caller back through redirect(arg, number),
+   which ends the menu. */
 int  vm_menu_start(struct vm **vp, struct pbx *p, struct media_relay *r,
 		   const struct call_origin *o, void (*hangup)(void *arg),
-		   void *arg);
+		   void (*redirect)(void *arg, const char *dest), void *arg);
 enum app_next vm_media_event(struct vm *v, const struct media_event *ev);
 /* a digit that came by SIP INFO */
 enum app_next vm_digit(struct vm *v, char digit);

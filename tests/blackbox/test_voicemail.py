@@ -181,3 +181,23 @@ def test_no_answer_reaches_the_mailbox(centrexd, phones):
         > 0.9
     (m,) = wait_messages(api, "1002", 1)
     assert m["caller"] == "1001" and m["duration_ms"] >= 1000, m
+
+
+def test_menu_calls_the_caller_back(centrexd, phones):
+    """In *97, '3' calls the caller of the message back: 1001's phone
+    rings, and once it answers 1002 and 1001 hear each other."""
+    api = admin(centrexd)
+    assert api.patch(box(api, "1002"), {"enabled": True}).status == 200
+    a, b = leave_message(centrexd, phones, api, seconds=2)
+    wait_messages(api, "1002", 1)
+    b.dial("*97")
+    b.wait_event("CALL_ESTABLISHED")
+    time.sleep(2)
+    b.cmd("sndcode", "3")
+    a.wait_event("CALL_INCOMING", timeout=10)
+    a.cmd("accept")
+    a.wait_event("CALL_ESTABLISHED")
+    time.sleep(3)
+    b.cmd("hangup")
+    a.wait_event("CALL_CLOSED")
+    assert tone_share(a.recording(), TONES["1002"], start_s=0) > 5
