@@ -5,11 +5,13 @@
  * failing tests show what the code complained about.
  */
 #include <re.h>
+#include <libpq-fe.h>
 #include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include "core/log.h"
+#include "store/store.h"
 #include "support.h"
 
 int support_setup(void **state)
@@ -64,4 +66,72 @@ void support_run_until(bool *flag, unsigned ms)
 	tmr_start(&lp.tmr, 0, poll_tmr, NULL);
 	re_main(NULL);
 	tmr_cancel(&lp.tmr);
+}
+
+static void empty_pg(const char *url)
+{
+	PGconn *c = PQconnectdb(url);
+	PGresult *r;
+
+	if (PQstatus(c) != CONNECTION_OK)
+		fail_msg("%s", PQerrorMessage(c));
+	r = PQexec(c, "SET client_min_messages = warning;"
+		   "DROP SCHEMA public CASCADE; CREATE SCHEMA public");
+	if (PQresultStatus(r) != PGRES_COMMAND_OK)
+		fail_msg("emptying the test database: %s", PQerrorMessage(c));
+	PQclear(r);
+	PQfinish(c);
+}
+
+int64_t support_store_tenant(struct store *st, const char *slug)
+{
+	struct store_tenant t = {0};
+
+	snprintf(t.slug, sizeof(t.slug), "%s", slug);
+	snprintf(t.name, sizeof(t.name), "%s", slug);
+	snprintf(t.sip_domain, sizeof(t.sip_domain), "%s.example", slug);
+	assert_int_equal(store_tenant_create(st, &t), 0);
+	return t.id;
+}
+
+int64_t support_store_user(struct store *st, int64_t tenant_id,
+			   const char *ext)
+{
+	struct store_user u = {0};
+
+	snprintf(u.name, sizeof(u.name), "User %s", ext);
+	snprintf(u.role, sizeof(u.role), "user");
+	snprintf(u.extension, sizeof(u.extension), "%s", ext);
+	assert_int_equal(store_user_create(st, tenant_id, &u), 0);
+	return u.id;
+}
+
+void support_store_up(struct support_store *f)
+{
+	const char *env = getenv("CENTREX_TEST_STORE_URL");
+	char url[600], err[256];
+
+	memset(f, 0, sizeof(*f));
+	if (env && env[0] && strncmp(env, "sqlite:", 7)) {
+		empty_pg(env);
+		snprintf(url, sizeof(url), "%s", env);
+	}
+	else {
+		support_tmpdir(f->dir, sizeof(f->dir));
+		snprintf(url, sizeof(url), "sqlite:%s/store.db", f->dir);
+	}
+	assert_int_equal(store_open(&f->st, url, err, sizeof(err)), 0);
+	assert_int_equal(store_migrate(f->st, NULL), 0);
+	f->acme = support_store_tenant(f->st, "acme");
+	f->globex = support_store_tenant(f->st, "globex");
+	f->alice = support_store_user(f->st, f->acme, "1001");
+	f->bob = support_store_user(f->st, f->acme, "1002");
+	f->gus = support_store_user(f->st, f->globex, "2001");
+}
+
+void support_store_down(struct support_store *f)
+{
+	store_close(f->st);
+	if (f->dir[0])
+		support_rmdir(f->dir);
 }

@@ -19,4 +19,22 @@ void support_rmdir(const char *dir);
    how a test waits for what comes back to the signalling thread. */
 void support_run_until(bool *flag, unsigned ms);
 
+/* The store suites' fixture: a fresh, migrated store (the PostgreSQL
+   database CENTREX_TEST_STORE_URL names, emptied first; else SQLite in a
+   new temporary folder) with two tenants and three users. */
+struct store;
+struct support_store {
+	char dir[256];               /**< "" on PostgreSQL */
+	struct store *st;
+	int64_t acme, globex;        /**< tenants */
+	int64_t alice, bob;          /**< acme's 1001 and 1002 */
+	int64_t gus;                 /**< globex's 2001 */
+};
+
+void support_store_up(struct support_store *f);
+void support_store_down(struct support_store *f);
+int64_t support_store_tenant(struct store *st, const char *slug);
+int64_t support_store_user(struct store *st, int64_t tenant_id,
+			   const char *ext);
+
 #endif

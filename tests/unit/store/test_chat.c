@@ -5,7 +5,6 @@
  * for test_store.c: unset, a fresh SQLite file per test).
  */
 #include <errno.h>
-#include <libpq-fe.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -13,83 +12,18 @@
 #include "store/store.h"
 #include "support.h"
 
-struct fx {
-	char dir[256];
-	struct store *st;
-	int64_t acme, globex;
-	int64_t alice, bob, gus;
-};
-
-static void empty_pg(const char *url)
-{
-	PGconn *c = PQconnectdb(url);
-	PGresult *r;
-
-	if (PQstatus(c) != CONNECTION_OK)
-		fail_msg("%s", PQerrorMessage(c));
-	r = PQexec(c, "SET client_min_messages = warning;"
-		   "DROP SCHEMA public CASCADE; CREATE SCHEMA public");
-	if (PQresultStatus(r) != PGRES_COMMAND_OK)
-		fail_msg("emptying the test database: %s", PQerrorMessage(c));
-	PQclear(r);
-	PQfinish(c);
-}
-
-static int64_t tenant(struct store *st, const char *slug)
-{
-	struct store_tenant t = {0};
-
-	snprintf(t.slug, sizeof(t.slug), "%s", slug);
-	snprintf(t.name, sizeof(t.name), "%s", slug);
-	snprintf(t.sip_domain, sizeof(t.sip_domain), "%s.example", slug);
-	assert_int_equal(store_tenant_create(st, &t), 0);
-	return t.id;
-}
-
-static int64_t user(struct store *st, int64_t tid, const char *ext)
-{
-	struct store_user u = {0};
-
-	snprintf(u.name, sizeof(u.name), "User %s", ext);
-	snprintf(u.role, sizeof(u.role), "user");
-	snprintf(u.extension, sizeof(u.extension), "%s", ext);
-	assert_int_equal(store_user_create(st, tid, &u), 0);
-	return u.id;
-}
-
 static int setup(void **state)
 {
-	static struct fx f;
-	const char *env = getenv("CENTREX_TEST_STORE_URL");
-	char url[600], err[256];
+	static struct support_store f;
 
-	memset(&f, 0, sizeof(f));
-	if (env && env[0] && strncmp(env, "sqlite:", 7)) {
-		empty_pg(env);
-		snprintf(url, sizeof(url), "%s", env);
-	}
-	else {
-		support_tmpdir(f.dir, sizeof(f.dir));
-		snprintf(url, sizeof(url), "sqlite:%s/c.db", f.dir);
-	}
-	assert_int_equal(store_open(&f.st, url, err, sizeof(err)), 0);
-	assert_int_equal(store_migrate(f.st, NULL), 0);
-	f.acme = tenant(f.st, "acme");
-	f.globex = tenant(f.st, "globex");
-	f.alice = user(f.st, f.acme, "1001");
-	f.bob = user(f.st, f.acme, "1002");
-	f.gus = user(f.st, f.globex, "2001");
+	support_store_up(&f);
 	*state = &f;
 	return 0;
 }
 
 static int teardown(void **state)
 {
-	struct fx *f = *state;
-
-	store_close(f->st);
-	if (f->dir[0])
-		support_rmdir(f->dir);
+	support_store_down(*state);
 	return 0;
 }
 
@@ -111,7 +45,7 @@ static int collect(const struct store_chat *m, void *arg)
 	return 0;
 }
 
-static int64_t add(struct fx *f, int64_t tid, int64_t from, int64_t to,
+static int64_t add(struct support_store *f, int64_t tid, int64_t from, int64_t to,
 		   const char *body, int64_t at, int expect)
 {
 	struct store_chat m = {0};
@@ -138,7 +72,7 @@ static int count_users(int64_t tid, int64_t uid, int64_t n, void *arg)
 
 static void test_owed_then_delivered(void **state)
 {
-	struct fx *f = *state;
+	struct support_store *f = *state;
 	struct seen s = {0};
 	int64_t a, b, users[4] = {0};
 
@@ -175,7 +109,7 @@ static void test_owed_then_delivered(void **state)
 
 static void test_history(void **state)
 {
-	struct fx *f = *state;
+	struct support_store *f = *state;
 	struct seen s = {0};
 	int64_t ids[3];
 

@@ -10,7 +10,6 @@
  * test (never point it at data you care about).
  */
 #include <errno.h>
-#include <libpq-fe.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -18,89 +17,23 @@
 #include "store/store.h"
 #include "support.h"
 
-struct vfx {
-	char dir[256];
-	struct store *st;
-	int64_t acme, globex;
-	int64_t alice, bob;                /* acme */
-	int64_t gus;                       /* globex */
-};
-
-static void drop_pg_schema(const char *url)
-{
-	PGconn *c = PQconnectdb(url);
-	PGresult *r;
-
-	if (PQstatus(c) != CONNECTION_OK)
-		fail_msg("%s", PQerrorMessage(c));
-	r = PQexec(c, "SET client_min_messages = warning;"
-		   "DROP SCHEMA public CASCADE; CREATE SCHEMA public");
-	if (PQresultStatus(r) != PGRES_COMMAND_OK)
-		fail_msg("emptying the test database: %s", PQerrorMessage(c));
-	PQclear(r);
-	PQfinish(c);
-}
-
-static int64_t add_tenant(struct store *st, const char *slug)
-{
-	struct store_tenant t = {0};
-
-	snprintf(t.slug, sizeof(t.slug), "%s", slug);
-	snprintf(t.name, sizeof(t.name), "%s", slug);
-	snprintf(t.sip_domain, sizeof(t.sip_domain), "%s.example", slug);
-	assert_int_equal(store_tenant_create(st, &t), 0);
-	return t.id;
-}
-
-static int64_t add_user(struct store *st, int64_t tid, const char *ext)
-{
-	struct store_user u = {0};
-
-	snprintf(u.name, sizeof(u.name), "User %s", ext);
-	snprintf(u.role, sizeof(u.role), "user");
-	snprintf(u.extension, sizeof(u.extension), "%s", ext);
-	assert_int_equal(store_user_create(st, tid, &u), 0);
-	return u.id;
-}
-
 static int setup(void **state)
 {
-	static struct vfx f;
-	const char *env = getenv("CENTREX_TEST_STORE_URL");
-	char url[600], err[256];
+	static struct support_store f;
 
-	memset(&f, 0, sizeof(f));
-	if (env && env[0] && strncmp(env, "sqlite:", 7)) {
-		drop_pg_schema(env);
-		snprintf(url, sizeof(url), "%s", env);
-	}
-	else {
-		support_tmpdir(f.dir, sizeof(f.dir));
-		snprintf(url, sizeof(url), "sqlite:%s/vm.db", f.dir);
-	}
-	assert_int_equal(store_open(&f.st, url, err, sizeof(err)), 0);
-	assert_int_equal(store_migrate(f.st, NULL), 0);
-	f.acme = add_tenant(f.st, "acme");
-	f.globex = add_tenant(f.st, "globex");
-	f.alice = add_user(f.st, f.acme, "1001");
-	f.bob = add_user(f.st, f.acme, "1002");
-	f.gus = add_user(f.st, f.globex, "2001");
+	support_store_up(&f);
 	*state = &f;
 	return 0;
 }
 
 static int teardown(void **state)
 {
-	struct vfx *f = *state;
-
-	store_close(f->st);
-	if (f->dir[0])
-		support_rmdir(f->dir);
+	support_store_down(*state);
 	return 0;
 }
 
 /* a message for uid, left at created_ms */
-static int64_t leave(struct vfx *f, int64_t tid, int64_t uid,
+static int64_t leave(struct support_store *f, int64_t tid, int64_t uid,
 		     const char *uuid, int64_t created_ms)
 {
 	struct store_vm_message m = {0};
@@ -135,7 +68,7 @@ static int collect(const struct store_vm_message *m, void *arg)
 	return 0;
 }
 
-static struct seen list(struct vfx *f, int64_t tid, int64_t uid, int folder,
+static struct seen list(struct support_store *f, int64_t tid, int64_t uid, int folder,
 			int64_t after, int limit)
 {
 	struct seen s = {0};
@@ -145,7 +78,7 @@ static struct seen list(struct vfx *f, int64_t tid, int64_t uid, int folder,
 	return s;
 }
 
-static void counts_are(struct vfx *f, int64_t tid, int64_t uid, int want_new,
+static void counts_are(struct support_store *f, int64_t tid, int64_t uid, int want_new,
 		       int want_old)
 {
 	int n = -1, o = -1;
@@ -157,7 +90,7 @@ static void counts_are(struct vfx *f, int64_t tid, int64_t uid, int want_new,
 
 static void test_box_defaults_and_rows(void **state)
 {
-	struct vfx *f = *state;
+	struct support_store *f = *state;
 	struct store_vm_box b, got;
 
 	/* never written: the defaults, for an existing user only */
@@ -227,7 +160,7 @@ static void test_box_defaults_and_rows(void **state)
 
 static void test_messages(void **state)
 {
-	struct vfx *f = *state;
+	struct support_store *f = *state;
 	struct store_vm_message m = {0}, got;
 	int64_t a1, a2, a3, b1;
 
@@ -332,7 +265,7 @@ static void test_messages(void **state)
 
 static void test_tenants_apart(void **state)
 {
-	struct vfx *f = *state;
+	struct support_store *f = *state;
 	struct store_vm_message got;
 	int64_t a1, g1;
 
@@ -371,7 +304,7 @@ static void test_tenants_apart(void **state)
 
 static void test_caller_text_cleaned(void **state)
 {
-	struct vfx *f = *state;
+	struct support_store *f = *state;
 	struct store_vm_message m = {0}, got;
 
 	m.user_id = f->bob;
