@@ -10,6 +10,7 @@ import os
 import re
 import shutil
 import subprocess
+import time
 
 import pytest
 
@@ -230,3 +231,48 @@ def test_blf_shows_ringing_then_busy(centrexd, ua, tmp_path):
     finally:
         b.stop()
         c.stop()
+
+
+def test_sipp_blf_sees_a_call(centrexd, ua, tmp_path):
+    """SIPp, as 1001's BLF key on 1002, sees 1002's phone ring (early),
+    answer (confirmed) and hang up (no dialog left), as 1003 calls 1002
+    from a real softphone."""
+    from test_calls import Phone as Softphone
+    inf = tmp_path / "users.csv"
+    inf.write_text("SEQUENTIAL\n1001;1002;acme.example;"
+                   "[authentication username=1001 password=pw1001]\n")
+    errors = tmp_path / "errors.log"
+    msgs = tmp_path / "msgs.log"
+    cmd = [SIPP, "127.0.0.1:%d" % centrexd.port,
+           "-sf", os.path.join(HERE, "sipp", "subscribe_dialog_call.xml"),
+           "-inf", str(inf), "-i", "127.0.0.1", "-p", str(free_port()),
+           "-t", "u1", "-m", "1", "-nostdin", "-timeout", "60s",
+           "-timeout_error", "-trace_err", "-error_file", str(errors),
+           "-trace_msg", "-message_file", str(msgs)]
+    b = Softphone(tmp_path, centrexd, "1002")
+    c = Softphone(tmp_path, centrexd, "1003")
+    screen = open(str(tmp_path / "screen.txt"), "w")
+    sipp = subprocess.Popen(cmd, stdout=screen, stderr=subprocess.STDOUT,
+                            stdin=subprocess.DEVNULL, cwd=str(tmp_path))
+    try:
+        time.sleep(2)           # subscribed, first NOTIFY in
+        c.dial("1002")
+        b.wait_event("CALL_INCOMING")
+        time.sleep(1)
+        b.cmd("accept")
+        b.wait_event("CALL_ESTABLISHED")
+        time.sleep(1)
+        c.cmd("hangup")
+        b.wait_event("CALL_CLOSED")
+        rc = sipp.wait(timeout=60)
+    finally:
+        if sipp.poll() is None:
+            sipp.kill()
+        screen.close()
+        b.stop()
+        c.stop()
+    log = msgs.read_text(errors="replace")
+    assert rc == 0, (errors.read_text(errors="replace")
+                     if errors.exists() else "") + log[-3000:]
+    states = re.findall(r"<state>([a-z]+)</state>", log)
+    assert states.index("early") < states.index("confirmed"), states
