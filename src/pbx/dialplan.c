@@ -205,14 +205,15 @@ int dialplan_normalise(struct pbx *p, const struct call_origin *o,
 	if (!store_user_get(p->d.st, o->tenant_id, o->user_id, &u) &&
 	    u.site_id)
 		(void)store_site_get(p->d.st, o->tenant_id, u.site_id, &site);
-	if (!e164_normalise(site.country, d, out, size))
-		return 0;
-	/* the site's outside-line digit in front of the number */
+	/* the site's outside-line digit in front of the number comes
+	   first: in Paris with "0", "00145671234" is 0 then 01 45 67 12 34,
+	   not the international 00 then +1 45671234 */
 	pl_len = strlen(site.outside_prefix);
-	if (!pl_len || strncmp(d, site.outside_prefix, pl_len) ||
-	    e164_normalise(site.country, d + pl_len, out, size))
-		return ENOENT;
-	return 0;
+	if (pl_len && !strncmp(d, site.outside_prefix, pl_len) &&
+	    !e164_normalise(site.country, d + pl_len, out, size))
+		return 0;
+	/* else the number as dialled, with no outside-line digit */
+	return e164_normalise(site.country, d, out, size) ? ENOENT : 0;
 }
 
 void dialplan_from_device(struct pbx *p, const struct call_origin *o,

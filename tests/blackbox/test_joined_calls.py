@@ -1,0 +1,208 @@
+"""Two calls of one phone joined through the B2BUA: attended transfer
+(REFER with Replaces) and three-way calling (*3).
+
+Attended: baresip cannot send a REFER with Replaces, so the transferor
+is a raw SIP phone of the test (sipua.Phone plus INVITE dialogs) that
+registers as 1001, calls 1002 and 1003 (baresip phones that answer by
+themselves), then asks, in its call with 1002, that 1002 be connected
+to 1003 in place of its own call with 1003.  Three-way: a baresip phone
+holds one call, makes another and types *3.  Each baresip phone sends a
+tone of its own; what each heard says who talks to whom.
+"""
+import os
+import re
+import socket
+import time
+import urllib.parse
+
+import pytest
+
+from audio import goertzel_power, read_samples
+from sipclient import authorization, parse_digest, random_token
+from sipua import Phone as RawPhone
+from test_baresip import BARESIP, MODULES
+from test_calls import TONES, phones, wait_cdrs  # noqa: F401
+from test_features_calls import connect
+from test_transfer import hears_now, type_code
+
+pytestmark = pytest.mark.skipif(
+    BARESIP is None or not os.path.isdir(MODULES),
+    reason="baresip not installed")
+
+
+class DialogPhone(RawPhone):
+    """A raw phone that can also place calls and act in them."""
+
+    def __init__(self, *a, **kw):
+        super().__init__(*a, **kw)
+        # where the relay's media goes: read by nobody, kept open
+        self.rtp = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+        self.rtp.bind(("127.0.0.1", 0))
+
+    def close(self):
+        self.rtp.close()
+        super().close()
+
+    def _send(self, lines, body=b""):
+        lines = lines + ["Content-Length: %d" % len(body)]
+        self.client.send_raw(("\r\n".join(lines) + "\r\n\r\n").encode()
+                             + body)
+
+    def _ack(self, ruri, branch, from_tag, to, call_id, n):
+        self._send(["ACK %s SIP/2.0" % ruri, self.client.via(branch),
+                    "Max-Forwards: 70",
+                    "From: <%s>;tag=%s" % (self.aor, from_tag),
+                    "To: %s" % to, "Call-ID: %s" % call_id,
+                    "CSeq: %d ACK" % n])
+
+    def call(self, target, timeout=15):
+        """INVITE target (answering the 407), ACK its 200: the dialog."""
+        ruri = "sip:%s@%s" % (target, self.domain)
+        call_id = random_token(10) + "@phone"
+        from_tag = random_token(4)
+        sdp = ("v=0\r\no=- 1 1 IN IP4 127.0.0.1\r\ns=-\r\n"
+               "c=IN IP4 127.0.0.1\r\nt=0 0\r\n"
+               "m=audio %d RTP/AVP 0 8\r\na=rtpmap:0 PCMU/8000\r\n"
+               "a=rtpmap:8 PCMA/8000\r\na=sendrecv\r\n"
+               % self.rtp.getsockname()[1]).encode()
+        auth = None
+        for _ in range(2):
+            self.cseq += 1
+            branch = random_token(8)
+            lines = ["INVITE %s SIP/2.0" % ruri, self.client.via(branch),
+                     "Max-Forwards: 70",
+                     "From: <%s>;tag=%s" % (self.aor, from_tag),
+                     "To: <%s>" % ruri, "Call-ID: %s" % call_id,
+                     "CSeq: %d INVITE" % self.cseq,
+                     "Contact: <sip:%s@%s:%d>" % (
+                         self.user, self.client.local_ip,
+                         self.client.local_port),
+                     "Content-Type: application/sdp"]
+            if auth:
+                lines.append("Proxy-Authorization: %s" % auth)
+            self._send(lines, sdp)
+            r = self._final(call_id, "%d INVITE" % self.cseq, timeout)
+            assert r is not None, "no answer to the INVITE"
+            if r.status >= 300:
+                self._ack(ruri, branch, from_tag, r.get("to"), call_id,
+                          self.cseq)
+            if r.status != 407 or auth:
+                break
+            auth = authorization(parse_digest(r.get("proxy-authenticate")),
+                                 self.user, self.password, "INVITE", ruri)
+        assert r.status == 200, r
+        remote = r.contacts()[0][0]
+        to = r.get("to")
+        self._ack(remote, None, from_tag, to, call_id, self.cseq)
+        return {"call_id": call_id, "from_tag": from_tag, "to": to,
+                "to_tag": re.search(r"tag=([^;>\s]+)", to).group(1),
+                "remote": remote}
+
+    def refer(self, dlg, refer_to):
+        """REFER in the dialog; the final answer."""
+        self.cseq += 1
+        n = self.cseq
+        self._send(["REFER %s SIP/2.0" % dlg["remote"], self.client.via(),
+                    "Max-Forwards: 70",
+                    "From: <%s>;tag=%s" % (self.aor, dlg["from_tag"]),
+                    "To: %s" % dlg["to"], "Call-ID: %s" % dlg["call_id"],
+                    "CSeq: %d REFER" % n,
+                    "Contact: <sip:%s@%s:%d>" % (
+                        self.user, self.client.local_ip,
+                        self.client.local_port),
+                    "Refer-To: <%s>" % refer_to])
+        return self._final(dlg["call_id"], "%d REFER" % n, 5)
+
+
+def replaces(target, domain, dlg):
+    """A Refer-To URI asking for target in place of dialog dlg (our
+    side's Call-ID and tags, as RFC 3891 names them from the far end)."""
+    rep = "%s;to-tag=%s;from-tag=%s" % (dlg["call_id"], dlg["to_tag"],
+                                        dlg["from_tag"])
+    return "sip:%s@%s?Replaces=%s" % (target, domain,
+                                      urllib.parse.quote(rep, safe=""))
+
+
+def bye_for(phone, dlg, timeout=10):
+    return phone.wait_request(
+        "BYE", timeout, match=lambda m: m.get("call-id") == dlg["call_id"])
+
+
+def test_attended_transfer_with_replaces(centrexd, phones):
+    """1001 calls 1002, then 1003 (holding 1002), then refers 1002 to
+    1003 with Replaces naming its call with 1003: the REFER gets 202, its
+    NOTIFYs end with 200, both of 1001's calls are released (BYE), and
+    1002 and 1003 now hear each other; both records say transfer by
+    1001."""
+    b, c3 = phones(centrexd, "1002", "1003", auto_answer=True)
+    p = DialogPhone(centrexd.port, "1001", "acme.example", "pw1001")
+    try:
+        p.register()
+        d1 = p.call("1002")
+        b.wait_event("CALL_ESTABLISHED")
+        d2 = p.call("1003")
+        c3.wait_event("CALL_ESTABLISHED")
+        time.sleep(1)
+        r = p.refer(d1, replaces("1003", "acme.example", d2))
+        assert r is not None and r.status == 202, r
+        # the sipfrag NOTIFYs: the last one says 200
+        frags = []
+        while True:
+            n = p.wait_request("NOTIFY", 10, match=lambda m:
+                               m.get("call-id") == d1["call_id"])
+            assert n is not None, frags
+            frags.append(n.body.decode())
+            if "terminated" in (n.get("subscription-state") or ""):
+                break
+        assert frags[-1].startswith("SIP/2.0 200"), frags
+        assert bye_for(p, d1) is not None
+        assert bye_for(p, d2) is not None
+        time.sleep(4)
+        b.cmd("hangup")
+        c3.wait_event("CALL_CLOSED")
+    finally:
+        p.close()
+    hears_now(b, "1003")
+    hears_now(c3, "1002")
+    got = wait_cdrs(centrexd, 2)
+    assert all((c["feature"], c["feature_by"]) == ("transfer", "1001")
+               for c in got), got
+    assert all(c["disposition"] == "answered" for c in got), got
+    assert centrexd.wait_for_log(r"1001 joins")
+
+
+def tail_powers(phone):
+    """The energy of each phone's tone in what phone heard in the
+    seconds before the calls ended (not the very end: the parties hang
+    up one after the other)."""
+    samples, rate = read_samples(phone.recording())
+    tail = samples[-int(rate * 3.5):-int(rate * 1.0)]
+    return {ext: goertzel_power(tail, rate, f) for ext, f in TONES.items()}
+
+
+def test_three_way_with_star3(centrexd, phones):
+    """1001 talks to 1002, holds, calls 1003, then types *3: the three
+    hear each other (each one's last seconds hold the other two's
+    tones, well above its own); both records say three_way."""
+    a, b, c3 = phones(centrexd, "1001", "1002", "1003")
+    connect(a, b)
+    time.sleep(1)
+    a.cmd("hold")
+    time.sleep(1)
+    connect(a, c3)
+    time.sleep(1)
+    type_code(a, "*3")
+    assert centrexd.wait_for_log(r"three-way with call")
+    time.sleep(5)
+    b.cmd("hangup")
+    c3.cmd("hangup")
+    for p in (b, c3, a, a):
+        p.wait_event("CALL_CLOSED")
+    for me, p in (("1001", a), ("1002", b), ("1003", c3)):
+        powers = tail_powers(p)
+        for other in TONES:
+            if other != me:
+                assert powers[other] > 20 * max(powers[me], 1e-9), \
+                    (me, powers)
+    got = wait_cdrs(centrexd, 2)
+    assert all(c["feature"] == "three_way" for c in got), got
