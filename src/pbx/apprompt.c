@@ -88,6 +88,30 @@ void playlist_number(struct playlist *pl, long n)
 	names(pl, v, say_number(pl->lang, n, SAY_MASCULINE, v, SAY_MAX));
 }
 
+void playlist_ordinal(struct playlist *pl, long n)
+{
+	const char *v[SAY_MAX];
+
+	names(pl, v, say_ordinal(pl->lang, n, SAY_MASCULINE, v, SAY_MAX));
+}
+
+void playlist_date(struct playlist *pl, int wday, int mday, int mon)
+{
+	char name[24];
+
+	snprintf(name, sizeof(name), "digits/day-%d", wday);
+	playlist_name(pl, name);
+	snprintf(name, sizeof(name), "digits/mon-%d", mon);
+	if (!strcmp(pl->lang, "fr")) {
+		playlist_number(pl, mday);
+		playlist_name(pl, name);
+	}
+	else {
+		playlist_name(pl, name);
+		playlist_ordinal(pl, mday);
+	}
+}
+
 void playlist_digits(struct playlist *pl, const char *digits)
 {
 	const char *v[SAY_MAX];

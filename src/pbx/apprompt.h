@@ -33,6 +33,10 @@ void playlist_init(struct playlist *pl, struct pbx *p,
 		   const struct call_origin *o, const char *lang);
 void playlist_name(struct playlist *pl, const char *name);
 void playlist_number(struct playlist *pl, long n);
+void playlist_ordinal(struct playlist *pl, long n);
+/* a day of the year as people say it: "Sunday November twenty-second",
+   "dimanche 22 novembre" */
+void playlist_date(struct playlist *pl, int wday, int mday, int mon);
 void playlist_digits(struct playlist *pl, const char *digits);
 /* a WAV file (any format wav.h reads); false when unreadable */
 bool playlist_file(struct playlist *pl, const char *path);

@@ -472,6 +472,17 @@ static void play_message(struct vm *v)
 	else {
 		playlist_name(&pl, "vm-unknown-caller");
 	}
+	/* the day it was left (in UTC: the time of day is not said, as it
+	   would need the box owner's time zone) */
+	{
+		time_t at = (time_t)(m.created_ms / 1000);
+		struct tm tm;
+
+		if (gmtime_r(&at, &tm)) {
+			playlist_name(&pl, "vm-received");
+			playlist_date(&pl, tm.tm_wday, tm.tm_mday, tm.tm_mon);
+		}
+	}
 	(void)re_snprintf(path, sizeof(path), "%s/%s",
 			  v->p->d.conf->media_data_dir, m.file);
 	if (!playlist_file(&pl, path))

@@ -135,6 +135,9 @@ def test_menu_plays_the_message(centrexd, phones):
     b.wait_event("CALL_CLOSED")
     youhave = os.path.join(FR, "vm-youhave.wav")   # 1002 is in Paris
     assert contains(b.recording(), youhave) > 0.8
+    # each message says when it was left
+    received = os.path.join(FR, "vm-received.wav")
+    assert contains(b.recording(), received) > 0.8
     assert tone_share(b.recording(), TONES["1001"], start_s=9) > 5
     got = wait_messages(api, "1002", 1, folder="old")
     assert [x["id"] for x in got] == [m["id"]], got
