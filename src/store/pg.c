@@ -39,7 +39,7 @@
 #include "store/backend.h"
 
 enum {
-	MAX_PARAMS = 24,
+	MAX_PARAMS = 32,
 	PIPE_ROWS = 256,    /**< binding rows per pipeline round trip */
 };
 
