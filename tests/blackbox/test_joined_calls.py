@@ -3,9 +3,9 @@
 
 Attended: baresip cannot send a REFER with Replaces, so the transferor
 is a raw SIP phone of the test (sipua.Phone plus INVITE dialogs) that
-registers as 1001, calls 1002 and 1003 (baresip phones that answer by
-themselves), then asks, in its call with 1002, that 1002 be connected
-to 1003 in place of its own call with 1003.  Three-way: a baresip phone
+registers as 1001, calls 1002 and 1003 (baresip phones), or is called
+by them, then asks, in its call with 1002, that 1002 be connected to
+1003 in place of its own call with 1003.  Three-way: a baresip phone
 holds one call, makes another and types *3.  Each baresip phone sends a
 tone of its own; what each heard says who talks to whom.
 """
@@ -55,16 +55,19 @@ class DialogPhone(RawPhone):
                     "To: %s" % to, "Call-ID: %s" % call_id,
                     "CSeq: %d ACK" % n])
 
+    def _sdp(self):
+        return ("v=0\r\no=- 1 1 IN IP4 127.0.0.1\r\ns=-\r\n"
+                "c=IN IP4 127.0.0.1\r\nt=0 0\r\n"
+                "m=audio %d RTP/AVP 0 8\r\na=rtpmap:0 PCMU/8000\r\n"
+                "a=rtpmap:8 PCMA/8000\r\na=sendrecv\r\n"
+                % self.rtp.getsockname()[1]).encode()
+
     def call(self, target, timeout=15):
         """INVITE target (answering the 407), ACK its 200: the dialog."""
         ruri = "sip:%s@%s" % (target, self.domain)
         call_id = random_token(10) + "@phone"
         from_tag = random_token(4)
-        sdp = ("v=0\r\no=- 1 1 IN IP4 127.0.0.1\r\ns=-\r\n"
-               "c=IN IP4 127.0.0.1\r\nt=0 0\r\n"
-               "m=audio %d RTP/AVP 0 8\r\na=rtpmap:0 PCMU/8000\r\n"
-               "a=rtpmap:8 PCMA/8000\r\na=sendrecv\r\n"
-               % self.rtp.getsockname()[1]).encode()
+        sdp = self._sdp()
         auth = None
         for _ in range(2):
             self.cseq += 1
@@ -94,9 +97,42 @@ class DialogPhone(RawPhone):
         remote = r.contacts()[0][0]
         to = r.get("to")
         self._ack(remote, None, from_tag, to, call_id, self.cseq)
-        return {"call_id": call_id, "from_tag": from_tag, "to": to,
-                "to_tag": re.search(r"tag=([^;>\s]+)", to).group(1),
+        return {"call_id": call_id,
+                "local": "<%s>;tag=%s" % (self.aor, from_tag),
+                "peer": to, "local_tag": from_tag,
+                "peer_tag": re.search(r"tag=([^;>\s]+)", to).group(1),
                 "remote": remote}
+
+    def _take(self, msg):
+        """An INVITE is kept for accept(), not answered here."""
+        if msg.status is None and msg.first_line.startswith("INVITE "):
+            self.inbox.append(msg)
+            return True
+        return super()._take(msg)
+
+    def accept(self, timeout=10):
+        """Answer the next incoming INVITE with our offer's media: the
+        dialog."""
+        inv = self.wait_request("INVITE", timeout)
+        assert inv is not None, "no call came"
+        tag = random_token(4)
+        lines = ["SIP/2.0 200 OK"]
+        for name in ("via", "from", "call-id", "cseq"):
+            lines += ["%s: %s" % (name.title(), v)
+                      for v in inv.get_all(name)]
+        lines += ["To: %s;tag=%s" % (inv.get("to"), tag),
+                  "Contact: <sip:%s@%s:%d>" % (
+                      self.user, self.client.local_ip,
+                      self.client.local_port),
+                  "Content-Type: application/sdp"]
+        self._send(lines, self._sdp())
+        assert self.wait_request("ACK", 5) is not None
+        return {"call_id": inv.get("call-id"),
+                "local": "%s;tag=%s" % (inv.get("to"), tag),
+                "peer": inv.get("from"), "local_tag": tag,
+                "peer_tag": re.search(r"tag=([^;>\s]+)",
+                                      inv.get("from")).group(1),
+                "remote": inv.contacts()[0][0]}
 
     def refer(self, dlg, refer_to):
         """REFER in the dialog; the final answer."""
@@ -104,8 +140,8 @@ class DialogPhone(RawPhone):
         n = self.cseq
         self._send(["REFER %s SIP/2.0" % dlg["remote"], self.client.via(),
                     "Max-Forwards: 70",
-                    "From: <%s>;tag=%s" % (self.aor, dlg["from_tag"]),
-                    "To: %s" % dlg["to"], "Call-ID: %s" % dlg["call_id"],
+                    "From: %s" % dlg["local"],
+                    "To: %s" % dlg["peer"], "Call-ID: %s" % dlg["call_id"],
                     "CSeq: %d REFER" % n,
                     "Contact: <sip:%s@%s:%d>" % (
                         self.user, self.client.local_ip,
@@ -115,10 +151,11 @@ class DialogPhone(RawPhone):
 
 
 def replaces(target, domain, dlg):
-    """A Refer-To URI asking for target in place of dialog dlg (our
-    side's Call-ID and tags, as RFC 3891 names them from the far end)."""
-    rep = "%s;to-tag=%s;from-tag=%s" % (dlg["call_id"], dlg["to_tag"],
-                                        dlg["from_tag"])
+    """A Refer-To URI asking for target in place of dialog dlg: its
+    Call-ID and tags as the target sees them (RFC 3891: to-tag is the
+    target's own)."""
+    rep = "%s;to-tag=%s;from-tag=%s" % (dlg["call_id"], dlg["peer_tag"],
+                                        dlg["local_tag"])
     return "sip:%s@%s?Replaces=%s" % (target, domain,
                                       urllib.parse.quote(rep, safe=""))
 
@@ -128,47 +165,106 @@ def bye_for(phone, dlg, timeout=10):
         "BYE", timeout, match=lambda m: m.get("call-id") == dlg["call_id"])
 
 
-def test_attended_transfer_with_replaces(centrexd, phones):
+def last_frag(p, dlg):
+    """The sipfrag of the last NOTIFY of the REFER sent in dlg."""
+    frags = []
+    while True:
+        n = p.wait_request("NOTIFY", 10, match=lambda m:
+                           m.get("call-id") == dlg["call_id"])
+        assert n is not None, frags
+        frags.append(n.body.decode())
+        if "terminated" in (n.get("subscription-state") or ""):
+            return frags[-1]
+
+
+def transfers(centrexd, p, d1, d2, b, c3, ender):
+    """p refers d1's party to d2's with Replaces: 202, NOTIFY 200, p's
+    two calls released; b and c3 then hear each other until `ender`
+    hangs up, which ends both calls; both records say transfer by p."""
+    time.sleep(1)
+    r = p.refer(d1, replaces("1003", "acme.example", d2))
+    assert r is not None and r.status == 202, r
+    assert last_frag(p, d1).startswith("SIP/2.0 200"), d1
+    assert bye_for(p, d1) is not None
+    assert bye_for(p, d2) is not None
+    time.sleep(4)
+    ender.cmd("hangup")
+    (c3 if ender is b else b).wait_event("CALL_CLOSED")
+    hears_now(b, "1003")
+    hears_now(c3, "1002")
+    got = wait_cdrs(centrexd, 2)
+    assert all((c["feature"], c["feature_by"]) == ("transfer", p.user)
+               for c in got), got
+    assert all(c["disposition"] == "answered" for c in got), got
+    assert centrexd.wait_for_log(r"%s joins" % p.user)
+
+
+@pytest.fixture
+def transferor(centrexd):
+    """1001 as a raw phone that can hold calls and send REFER."""
+    p = DialogPhone(centrexd.port, "1001", "acme.example", "pw1001")
+    p.register()
+    yield p
+    p.close()
+
+
+def test_attended_transfer_with_replaces(centrexd, phones, transferor):
     """1001 calls 1002, then 1003 (holding 1002), then refers 1002 to
     1003 with Replaces naming its call with 1003: the REFER gets 202, its
     NOTIFYs end with 200, both of 1001's calls are released (BYE), and
     1002 and 1003 now hear each other; both records say transfer by
     1001."""
+    p = transferor
     b, c3 = phones(centrexd, "1002", "1003", auto_answer=True)
-    p = DialogPhone(centrexd.port, "1001", "acme.example", "pw1001")
-    try:
-        p.register()
-        d1 = p.call("1002")
-        b.wait_event("CALL_ESTABLISHED")
-        d2 = p.call("1003")
-        c3.wait_event("CALL_ESTABLISHED")
-        time.sleep(1)
-        r = p.refer(d1, replaces("1003", "acme.example", d2))
-        assert r is not None and r.status == 202, r
-        # the sipfrag NOTIFYs: the last one says 200
-        frags = []
-        while True:
-            n = p.wait_request("NOTIFY", 10, match=lambda m:
-                               m.get("call-id") == d1["call_id"])
-            assert n is not None, frags
-            frags.append(n.body.decode())
-            if "terminated" in (n.get("subscription-state") or ""):
-                break
-        assert frags[-1].startswith("SIP/2.0 200"), frags
-        assert bye_for(p, d1) is not None
-        assert bye_for(p, d2) is not None
-        time.sleep(4)
-        b.cmd("hangup")
-        c3.wait_event("CALL_CLOSED")
-    finally:
-        p.close()
-    hears_now(b, "1003")
-    hears_now(c3, "1002")
-    got = wait_cdrs(centrexd, 2)
-    assert all((c["feature"], c["feature_by"]) == ("transfer", "1001")
-               for c in got), got
-    assert all(c["disposition"] == "answered" for c in got), got
-    assert centrexd.wait_for_log(r"1001 joins")
+    d1 = p.call("1002")
+    b.wait_event("CALL_ESTABLISHED")
+    d2 = p.call("1003")
+    c3.wait_event("CALL_ESTABLISHED")
+    transfers(centrexd, p, d1, d2, b, c3, ender=b)
+
+
+def test_attended_transfer_by_the_called_party(centrexd, phones,
+                                               transferor):
+    """The same when 1002 and 1003 both called 1001 (the transferor is
+    the called party of both calls); this time 1003 hangs up."""
+    p = transferor
+    b, c3 = phones(centrexd, "1002", "1003")
+    b.dial("1001")
+    d1 = p.accept()
+    b.wait_event("CALL_ESTABLISHED")
+    c3.dial("1001")
+    d2 = p.accept()
+    c3.wait_event("CALL_ESTABLISHED")
+    transfers(centrexd, p, d1, d2, b, c3, ender=c3)
+
+
+def test_replaces_naming_no_call_changes_nothing(centrexd, phones,
+                                                 transferor):
+    """A Replaces naming a call that is not 1001's (another phone's)
+    gets NOTIFY 481; 1001 keeps both its calls."""
+    p = transferor
+    b, c3, d = phones(centrexd, "1002", "1003", "1004")
+    b.dial("1001")
+    d1 = p.accept()
+    b.wait_event("CALL_ESTABLISHED")
+    c3.dial("1004")
+    d.wait_event("CALL_INCOMING")
+    d.cmd("accept")
+    c3.wait_event("CALL_ESTABLISHED")
+    # the call between 1003 and 1004, as 1001 might guess it
+    other = {"call_id": "nosuchcall@phone", "local_tag": "x",
+             "peer_tag": "y"}
+    r = p.refer(d1, replaces("1004", "acme.example", other))
+    assert r is not None and r.status == 202, r
+    assert last_frag(p, d1).startswith("SIP/2.0 481"), d1
+    time.sleep(1)
+    assert bye_for(p, d1, timeout=1) is None
+    assert not [e for e in b.ua.events + c3.ua.events + d.ua.events
+                if e.get("type") == "CALL_CLOSED"]
+    b.cmd("hangup")
+    c3.cmd("hangup")
+    d.wait_event("CALL_CLOSED")
+    assert bye_for(p, d1) is not None
 
 
 def tail_powers(phone):
