@@ -1599,10 +1599,14 @@ static void app_redirect(void *arg, const char *dest)
 {
 	struct call *c = arg;
 	struct call_route r;
+	char to[128];
 	struct pl pl;
 
 	if (c->ended)
 		return;
+	/* dest may live in the service, which goes now */
+	str_ncpy(to, dest, sizeof(to));
+	dest = to;
 	app_stop(c->app);
 	c->app = NULL;
 	pl_set_str(&pl, dest);
