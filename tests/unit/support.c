@@ -106,6 +106,16 @@ int64_t support_store_user(struct store *st, int64_t tenant_id,
 	return u.id;
 }
 
+void support_store_mobile(struct store *st, int64_t tenant_id,
+			  int64_t user_id, const char *e164)
+{
+	struct store_user u;
+
+	assert_int_equal(store_user_get(st, tenant_id, user_id, &u), 0);
+	snprintf(u.mobile_number, sizeof(u.mobile_number), "%s", e164);
+	assert_int_equal(store_user_update(st, tenant_id, &u), 0);
+}
+
 void support_store_up(struct support_store *f)
 {
 	const char *env = getenv("CENTREX_TEST_STORE_URL");

@@ -36,5 +36,9 @@ void support_store_down(struct support_store *f);
 int64_t support_store_tenant(struct store *st, const char *slug);
 int64_t support_store_user(struct store *st, int64_t tenant_id,
 			   const char *ext);
+/* Gives an existing user a mobile number (E.164), for the suites that
+   forward or twin calls to mobiles. */
+void support_store_mobile(struct store *st, int64_t tenant_id,
+			  int64_t user_id, const char *e164);
 
 #endif

@@ -9,7 +9,6 @@
  * test (never point it at data you care about).
  */
 #include <errno.h>
-#include <libpq-fe.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -17,88 +16,27 @@
 #include "store/store.h"
 #include "support.h"
 
-struct fx {
-	char dir[256];
-	struct store *st;
-	int64_t acme, globex;
-	int64_t alice, bob, carol, dave;   /* acme: 1001 1002 1003 1004 */
-	int64_t gus;                       /* globex: 2001 */
-};
-
-static void empty_pg(const char *url)
-{
-	PGconn *c = PQconnectdb(url);
-	PGresult *r;
-
-	if (PQstatus(c) != CONNECTION_OK)
-		fail_msg("%s", PQerrorMessage(c));
-	r = PQexec(c, "SET client_min_messages = warning;"
-		   "DROP SCHEMA public CASCADE; CREATE SCHEMA public");
-	if (PQresultStatus(r) != PGRES_COMMAND_OK)
-		fail_msg("emptying the test database: %s", PQerrorMessage(c));
-	PQclear(r);
-	PQfinish(c);
-}
-
-static int64_t tenant(struct store *st, const char *slug)
-{
-	struct store_tenant t = {0};
-
-	snprintf(t.slug, sizeof(t.slug), "%s", slug);
-	snprintf(t.name, sizeof(t.name), "%s", slug);
-	snprintf(t.sip_domain, sizeof(t.sip_domain), "%s.example", slug);
-	assert_int_equal(store_tenant_create(st, &t), 0);
-	return t.id;
-}
-
-static int64_t user(struct store *st, int64_t tid, const char *ext,
-		    const char *mobile)
-{
-	struct store_user u = {0};
-
-	snprintf(u.name, sizeof(u.name), "User %s", ext);
-	snprintf(u.role, sizeof(u.role), "user");
-	snprintf(u.extension, sizeof(u.extension), "%s", ext);
-	snprintf(u.mobile_number, sizeof(u.mobile_number), "%s", mobile);
-	assert_int_equal(store_user_create(st, tid, &u), 0);
-	return u.id;
-}
+/* The shared fixture (acme's alice 1001 and bob 1002, globex's gus
+   2001) and two more users of acme: carol 1003 and dave 1004.  Alice
+   and carol have mobile numbers, carol's a premium-rate one. */
+static int64_t carol, dave;
 
 static int setup(void **state)
 {
-	static struct fx f;
-	const char *env = getenv("CENTREX_TEST_STORE_URL");
-	char url[600], err[256];
+	static struct support_store f;
 
-	memset(&f, 0, sizeof(f));
-	if (env && env[0] && strncmp(env, "sqlite:", 7)) {
-		empty_pg(env);
-		snprintf(url, sizeof(url), "%s", env);
-	}
-	else {
-		support_tmpdir(f.dir, sizeof(f.dir));
-		snprintf(url, sizeof(url), "sqlite:%s/f.db", f.dir);
-	}
-	assert_int_equal(store_open(&f.st, url, err, sizeof(err)), 0);
-	assert_int_equal(store_migrate(f.st, NULL), 0);
-	f.acme = tenant(f.st, "acme");
-	f.globex = tenant(f.st, "globex");
-	f.alice = user(f.st, f.acme, "1001", "+33612345678");
-	f.bob = user(f.st, f.acme, "1002", "");
-	f.carol = user(f.st, f.acme, "1003", "+33899123456");
-	f.dave = user(f.st, f.acme, "1004", "");
-	f.gus = user(f.st, f.globex, "2001", "");
+	support_store_up(&f);
+	support_store_mobile(f.st, f.acme, f.alice, "+33612345678");
+	carol = support_store_user(f.st, f.acme, "1003");
+	support_store_mobile(f.st, f.acme, carol, "+33899123456");
+	dave = support_store_user(f.st, f.acme, "1004");
 	*state = &f;
 	return 0;
 }
 
 static int teardown(void **state)
 {
-	struct fx *f = *state;
-
-	store_close(f->st);
-	if (f->dir[0])
-		support_rmdir(f->dir);
+	support_store_down(*state);
 	return 0;
 }
 
@@ -106,7 +44,7 @@ static int teardown(void **state)
 
 static void test_user_features_rows(void **state)
 {
-	struct fx *f = *state;
+	struct support_store *f = *state;
 	struct store_user_features uf, got;
 
 	/* never written: the defaults, for an existing user only */
@@ -176,7 +114,7 @@ static int count_user(const struct store_user *u, void *arg)
 
 static void test_pickup_group(void **state)
 {
-	struct fx *f = *state;
+	struct support_store *f = *state;
 	struct store_user_features uf;
 	int64_t ids[8] = {0};
 
@@ -202,7 +140,7 @@ static void test_pickup_group(void **state)
 
 static void test_tenant_features_rows(void **state)
 {
-	struct fx *f = *state;
+	struct support_store *f = *state;
 	struct store_tenant_features tf, got;
 
 	assert_int_equal(store_tenant_features_get(f->st, f->acme, &got), 0);
@@ -257,7 +195,7 @@ static int add_group(const struct store_group *g, void *arg)
 
 static void test_groups(void **state)
 {
-	struct fx *f = *state;
+	struct support_store *f = *state;
 	struct store_group g = group_of("Sales", "600", "ring_all"), got;
 	struct store_group h = group_of("Support", "", "sequential");
 	struct store_group k = group_of("Other", "", "round_robin");
@@ -347,7 +285,7 @@ static int add_member(const struct store_group_member *m, void *arg)
 	return 0;
 }
 
-static void put_member(struct fx *f, int64_t tid, int64_t gid, int64_t uid,
+static void put_member(struct support_store *f, int64_t tid, int64_t gid, int64_t uid,
 		       int position, bool in, int want)
 {
 	struct store_group_member m = {0};
@@ -361,7 +299,7 @@ static void put_member(struct fx *f, int64_t tid, int64_t gid, int64_t uid,
 
 static void test_members(void **state)
 {
-	struct fx *f = *state;
+	struct support_store *f = *state;
 	struct store_group g = group_of("Hunt", "650", "longest_idle");
 	struct store_group other = group_of("Hunt", "650", "ring_all");
 	struct store_group_member m;
@@ -369,7 +307,7 @@ static void test_members(void **state)
 
 	assert_int_equal(store_group_create(f->st, f->acme, &g), 0);
 	assert_int_equal(store_group_create(f->st, f->globex, &other), 0);
-	put_member(f, f->acme, g.id, f->carol, 2, true, 0);
+	put_member(f, f->acme, g.id, carol, 2, true, 0);
 	put_member(f, f->acme, g.id, f->alice, 1, true, 0);
 	put_member(f, f->acme, g.id, f->bob, 1, false, 0);
 	/* globex's user in acme's group, or through the wrong tenant */
@@ -383,7 +321,7 @@ static void test_members(void **state)
 	assert_int_equal(ms.n, 3);
 	assert_int_equal(ms.m[0].user_id, f->alice);
 	assert_int_equal(ms.m[1].user_id, f->bob);
-	assert_int_equal(ms.m[2].user_id, f->carol);
+	assert_int_equal(ms.m[2].user_id, carol);
 	assert_string_equal(ms.m[0].extension, "1001");
 	assert_string_equal(ms.m[0].name, "User 1001");
 	assert_false(ms.m[1].logged_in);
@@ -394,24 +332,24 @@ static void test_members(void **state)
 						  add_member, &ms), 0);
 	assert_int_equal(ms.n, 2);
 	assert_int_equal(ms.m[0].user_id, f->alice);
-	assert_int_equal(ms.m[1].user_id, f->carol);
+	assert_int_equal(ms.m[1].user_id, carol);
 
 	/* log in and out, answered, changed position */
 	assert_int_equal(store_group_member_login(f->st, f->acme, g.id, f->bob,
 						  true), 0);
-	assert_int_equal(store_group_member_login(f->st, f->acme, g.id, f->dave,
+	assert_int_equal(store_group_member_login(f->st, f->acme, g.id, dave,
 						  true), ENOENT);
 	assert_int_equal(store_group_member_answered(f->st, f->acme, g.id,
 						     f->alice, 1700000000123),
 			 0);
 	assert_int_equal(store_group_member_answered(f->st, f->globex, g.id,
 						     f->alice, 1), ENOENT);
-	put_member(f, f->acme, g.id, f->carol, 0, true, 0);
+	put_member(f, f->acme, g.id, carol, 0, true, 0);
 	memset(&ms, 0, sizeof(ms));
 	assert_int_equal(store_group_member_ready(f->st, f->acme, g.id,
 						  add_member, &ms), 0);
 	assert_int_equal(ms.n, 3);
-	assert_int_equal(ms.m[0].user_id, f->carol);
+	assert_int_equal(ms.m[0].user_id, carol);
 	assert_int_equal(ms.m[1].user_id, f->alice);
 	assert_int_equal(ms.m[1].last_answer_ms, 1700000000123);
 	assert_int_equal(ms.m[2].user_id, f->bob);
@@ -428,7 +366,7 @@ static void test_members(void **state)
 						   f->bob), ENOENT);
 
 	/* members go with their user, and all of them with the group */
-	assert_int_equal(store_user_delete(f->st, f->acme, f->carol), 0);
+	assert_int_equal(store_user_delete(f->st, f->acme, carol), 0);
 	memset(&ms, 0, sizeof(ms));
 	assert_int_equal(store_group_member_list(f->st, f->acme, g.id,
 						 add_member, &ms), 0);
@@ -442,7 +380,7 @@ static void test_members(void **state)
 
 /* ---- the checks of features.h ----------------------------------------- */
 
-static enum features_status set_fwd(struct fx *f, int64_t uid,
+static enum features_status set_fwd(struct support_store *f, int64_t uid,
 				    enum features_forward which,
 				    const char *dest,
 				    struct features_problem *pr)
@@ -453,7 +391,7 @@ static enum features_status set_fwd(struct fx *f, int64_t uid,
 
 static void test_forward_checks(void **state)
 {
-	struct fx *f = *state;
+	struct support_store *f = *state;
 	struct features_problem pr;
 	struct store_user_features got;
 	struct store_group g = group_of("Desk", "660", "ring_all");
@@ -500,7 +438,7 @@ static void test_forward_checks(void **state)
 	assert_string_equal(pr.field, "forward_always");
 	assert_int_equal(set_fwd(f, f->alice, FEATURES_FWD_ALWAYS, "1003",
 				 &pr), FEATURES_OK);
-	assert_int_equal(set_fwd(f, f->carol, FEATURES_FWD_ALWAYS, "1002",
+	assert_int_equal(set_fwd(f, carol, FEATURES_FWD_ALWAYS, "1002",
 				 &pr), FEATURES_OK);
 	assert_int_equal(set_fwd(f, f->bob, FEATURES_FWD_ALWAYS, "1001", &pr),
 			 FEATURES_LOOP);
@@ -509,21 +447,21 @@ static void test_forward_checks(void **state)
 			 FEATURES_LOOP);
 	assert_string_equal(pr.field, "forward_busy");
 	/* break the chain: now it is fine */
-	assert_int_equal(set_fwd(f, f->carol, FEATURES_FWD_ALWAYS, "", &pr),
+	assert_int_equal(set_fwd(f, carol, FEATURES_FWD_ALWAYS, "", &pr),
 			 FEATURES_OK);
 	assert_int_equal(set_fwd(f, f->bob, FEATURES_FWD_ALWAYS, "1001", &pr),
 			 FEATURES_OK);
 
 	/* a stale forward does not block switching DND */
-	assert_int_equal(store_user_features_get(f->st, f->acme, f->dave,
+	assert_int_equal(store_user_features_get(f->st, f->acme, dave,
 						 &got), 0);
 	snprintf(got.forward_busy, sizeof(got.forward_busy), "1888");
 	assert_int_equal(store_user_features_put(f->st, f->acme, &got), 0);
-	assert_int_equal(features_dnd_set(f->st, f->acme, f->dave, true, &pr),
+	assert_int_equal(features_dnd_set(f->st, f->acme, dave, true, &pr),
 			 FEATURES_OK);
-	assert_int_equal(features_call_waiting_set(f->st, f->acme, f->dave,
+	assert_int_equal(features_call_waiting_set(f->st, f->acme, dave,
 						   false, &pr), FEATURES_OK);
-	assert_int_equal(store_user_features_get(f->st, f->acme, f->dave,
+	assert_int_equal(store_user_features_get(f->st, f->acme, dave,
 						 &got), 0);
 	assert_true(got.dnd);
 	assert_false(got.call_waiting);
@@ -534,7 +472,7 @@ static void test_forward_checks(void **state)
 
 static void test_feature_ranges_and_twinning(void **state)
 {
-	struct fx *f = *state;
+	struct support_store *f = *state;
 	struct features_problem pr = {0};
 	struct store_user_features uf;
 
@@ -568,7 +506,7 @@ static void test_feature_ranges_and_twinning(void **state)
 	assert_int_equal(features_user_save(f->st, f->acme, NULL, &uf, &pr),
 			 FEATURES_REFUSED);
 	assert_string_equal(pr.field, "twinning");
-	uf.user_id = f->carol;
+	uf.user_id = carol;
 	assert_int_equal(features_user_save(f->st, f->acme, NULL, &uf, &pr),
 			 FEATURES_REFUSED);
 	assert_non_null(strstr(pr.detail, "+33899123456"));

@@ -9,7 +9,6 @@
  * test (never point it at data you care about).
  */
 #include <errno.h>
-#include <libpq-fe.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -18,94 +17,50 @@
 #include "store/store.h"
 #include "support.h"
 
-struct rfx {
-	char dir[256];
-	struct store *st;
-	int64_t tenant[2];     /* acme, globex */
-	int64_t user[3];       /* acme 1001, acme 1002, globex 2001 */
-};
-
+/* the shared fixture's tenants and users, by index */
 enum { ACME, GLOBEX };
 enum { ALICE, BOB, GUS };
 
+static int64_t tenant_of(const struct support_store *f, int which)
+{
+	return which == ACME ? f->acme : f->globex;
+}
+
+static int64_t user_of(const struct support_store *f, int which)
+{
+	return which == ALICE ? f->alice : which == BOB ? f->bob : f->gus;
+}
+
 static int setup(void **state)
 {
-	static struct rfx f;
-	static const char *const slugs[] = {"acme", "globex"};
-	static const struct { int tenant; const char *ext; } users[] = {
-		{ACME, "1001"}, {ACME, "1002"}, {GLOBEX, "2001"},
-	};
-	const char *env = getenv("CENTREX_TEST_STORE_URL");
-	char url[600], err[256];
+	static struct support_store f;
 
-	memset(&f, 0, sizeof(f));
-	if (env && env[0] && strncmp(env, "sqlite:", 7)) {
-		PGconn *c = PQconnectdb(env);
-		PGresult *r = PQexec(c, "SET client_min_messages = warning;"
-			"DROP SCHEMA public CASCADE; CREATE SCHEMA public");
-
-		if (PQresultStatus(r) != PGRES_COMMAND_OK)
-			fail_msg("emptying the test database: %s",
-				 PQerrorMessage(c));
-		PQclear(r);
-		PQfinish(c);
-		snprintf(url, sizeof(url), "%s", env);
-	}
-	else {
-		support_tmpdir(f.dir, sizeof(f.dir));
-		snprintf(url, sizeof(url), "sqlite:%s/rec.db", f.dir);
-	}
-	assert_int_equal(store_open(&f.st, url, err, sizeof(err)), 0);
-	assert_int_equal(store_migrate(f.st, NULL), 0);
-	for (int i = 0; i < 2; i++) {
-		struct store_tenant t = {0};
-
-		snprintf(t.slug, sizeof(t.slug), "%s", slugs[i]);
-		snprintf(t.name, sizeof(t.name), "%s", slugs[i]);
-		snprintf(t.sip_domain, sizeof(t.sip_domain), "%s.example",
-			 slugs[i]);
-		assert_int_equal(store_tenant_create(f.st, &t), 0);
-		f.tenant[i] = t.id;
-	}
-	for (int i = 0; i < 3; i++) {
-		struct store_user u = {0};
-
-		snprintf(u.name, sizeof(u.name), "User %s", users[i].ext);
-		snprintf(u.role, sizeof(u.role), "user");
-		snprintf(u.extension, sizeof(u.extension), "%s", users[i].ext);
-		assert_int_equal(store_user_create(f.st,
-			f.tenant[users[i].tenant], &u), 0);
-		f.user[i] = u.id;
-	}
+	support_store_up(&f);
 	*state = &f;
 	return 0;
 }
 
 static int teardown(void **state)
 {
-	struct rfx *f = *state;
-
-	store_close(f->st);
-	if (f->dir[0])
-		support_rmdir(f->dir);
+	support_store_down(*state);
 	return 0;
 }
 
-static void get_tenant(struct rfx *f, int which,
+static void get_tenant(struct support_store *f, int which,
 		       struct store_tenant_features *t)
 {
-	assert_int_equal(store_tenant_features_get(f->st, f->tenant[which], t),
+	assert_int_equal(store_tenant_features_get(f->st, tenant_of(f, which), t),
 			 0);
 }
 
-static void get_user(struct rfx *f, int tenant, int which,
+static void get_user(struct support_store *f, int tenant, int which,
 		     struct store_user_features *u)
 {
-	assert_int_equal(store_user_features_get(f->st, f->tenant[tenant],
-						 f->user[which], u), 0);
+	assert_int_equal(store_user_features_get(f->st, tenant_of(f, tenant),
+						 user_of(f, which), u), 0);
 }
 
-static void set_tenant(struct rfx *f, int which, const char *policy,
+static void set_tenant(struct support_store *f, int which, const char *policy,
 		       bool announce)
 {
 	struct store_tenant_features t;
@@ -113,22 +68,22 @@ static void set_tenant(struct rfx *f, int which, const char *policy,
 	get_tenant(f, which, &t);
 	snprintf(t.recording_policy, sizeof(t.recording_policy), "%s", policy);
 	t.recording_announce = announce;
-	assert_int_equal(store_tenant_features_put(f->st, f->tenant[which],
+	assert_int_equal(store_tenant_features_put(f->st, tenant_of(f, which),
 						   &t), 0);
 }
 
-static void set_user(struct rfx *f, int tenant, int which, const char *rec)
+static void set_user(struct support_store *f, int tenant, int which, const char *rec)
 {
 	struct store_user_features u;
 
 	get_user(f, tenant, which, &u);
 	snprintf(u.recording, sizeof(u.recording), "%s", rec);
-	assert_int_equal(store_user_features_put(f->st, f->tenant[tenant],
+	assert_int_equal(store_user_features_put(f->st, tenant_of(f, tenant),
 						 &u), 0);
 }
 
 /* the tenant's row holds policy and announce */
-static void expect_tenant(struct rfx *f, int which, const char *policy,
+static void expect_tenant(struct support_store *f, int which, const char *policy,
 			  bool announce)
 {
 	struct store_tenant_features t;
@@ -138,7 +93,7 @@ static void expect_tenant(struct rfx *f, int which, const char *policy,
 	assert_int_equal(t.recording_announce, announce);
 }
 
-static void expect_user(struct rfx *f, int tenant, int which,
+static void expect_user(struct support_store *f, int tenant, int which,
 			const char *rec)
 {
 	struct store_user_features u;
@@ -148,12 +103,12 @@ static void expect_user(struct rfx *f, int tenant, int which,
 }
 
 /* the party's policy and announcement, which must be found */
-static enum rec_policy party(struct rfx *f, int tenant, int64_t uid,
+static enum rec_policy party(struct support_store *f, int tenant, int64_t uid,
 			     bool *announce)
 {
 	enum rec_policy p = (enum rec_policy)-1;
 
-	assert_int_equal(features_recording_policy(f->st, f->tenant[tenant],
+	assert_int_equal(features_recording_policy(f->st, tenant_of(f, tenant),
 						   uid, &p, announce), 0);
 	return p;
 }
@@ -162,7 +117,7 @@ static enum rec_policy party(struct rfx *f, int tenant, int64_t uid,
 
 static void test_defaults(void **state)
 {
-	struct rfx *f = *state;
+	struct support_store *f = *state;
 	struct store_tenant_features t;
 	struct store_user_features u;
 
@@ -179,7 +134,7 @@ static void test_defaults(void **state)
 
 static void test_rows_kept(void **state)
 {
-	struct rfx *f = *state;
+	struct support_store *f = *state;
 	struct store_tenant_features t;
 	struct store_user_features u;
 
@@ -200,10 +155,10 @@ static void test_rows_kept(void **state)
 
 	/* changing another setting keeps the policy; and it changes back */
 	t.park_count = 20;
-	assert_int_equal(store_tenant_features_put(f->st, f->tenant[ACME],
+	assert_int_equal(store_tenant_features_put(f->st, f->acme,
 						   &t), 0);
 	u.dnd = true;
-	assert_int_equal(store_user_features_put(f->st, f->tenant[ACME], &u),
+	assert_int_equal(store_user_features_put(f->st, f->acme, &u),
 			 0);
 	expect_tenant(f, ACME, "always", true);
 	expect_user(f, ACME, BOB, "never");
@@ -214,10 +169,10 @@ static void test_rows_kept(void **state)
 
 	/* an empty word is refused, as an empty twinning is */
 	t.recording_policy[0] = '\0';
-	assert_int_equal(store_tenant_features_put(f->st, f->tenant[ACME],
+	assert_int_equal(store_tenant_features_put(f->st, f->acme,
 						   &t), EINVAL);
 	u.recording[0] = '\0';
-	assert_int_equal(store_user_features_put(f->st, f->tenant[ACME], &u),
+	assert_int_equal(store_user_features_put(f->st, f->acme, &u),
 			 EINVAL);
 }
 
@@ -225,12 +180,12 @@ static void test_rows_kept(void **state)
 
 static void test_party_policy(void **state)
 {
-	struct rfx *f = *state;
+	struct support_store *f = *state;
 	enum rec_policy p;
 	bool announce = true;
 
 	/* nothing set: on demand, no announcement, inside or outside */
-	assert_int_equal(party(f, ACME, f->user[ALICE], &announce),
+	assert_int_equal(party(f, ACME, f->alice, &announce),
 			 REC_ON_DEMAND);
 	assert_false(announce);
 	assert_int_equal(party(f, ACME, 0, NULL), REC_ON_DEMAND);
@@ -238,48 +193,48 @@ static void test_party_policy(void **state)
 	/* inherit follows the tenant; a user's own policy wins */
 	set_tenant(f, ACME, "always", true);
 	set_user(f, ACME, BOB, "never");
-	assert_int_equal(party(f, ACME, f->user[ALICE], &announce),
+	assert_int_equal(party(f, ACME, f->alice, &announce),
 			 REC_ALWAYS);
 	assert_true(announce);
-	assert_int_equal(party(f, ACME, f->user[BOB], &announce), REC_NEVER);
+	assert_int_equal(party(f, ACME, f->bob, &announce), REC_NEVER);
 	assert_true(announce);
 	assert_int_equal(party(f, ACME, 0, &announce), REC_ALWAYS);
 	set_user(f, ACME, BOB, "on_demand");
-	assert_int_equal(party(f, ACME, f->user[BOB], NULL), REC_ON_DEMAND);
+	assert_int_equal(party(f, ACME, f->bob, NULL), REC_ON_DEMAND);
 	set_user(f, ACME, BOB, "inherit");
-	assert_int_equal(party(f, ACME, f->user[BOB], NULL), REC_ALWAYS);
+	assert_int_equal(party(f, ACME, f->bob, NULL), REC_ALWAYS);
 
 	/* the other tenant keeps its own */
-	assert_int_equal(party(f, GLOBEX, f->user[GUS], &announce),
+	assert_int_equal(party(f, GLOBEX, f->gus, &announce),
 			 REC_ON_DEMAND);
 	assert_false(announce);
 
 	/* no such tenant, or a user of another tenant */
 	assert_int_equal(features_recording_policy(f->st, 999999, 0, &p, NULL),
 			 ENOENT);
-	assert_int_equal(features_recording_policy(f->st, f->tenant[GLOBEX],
-						   f->user[ALICE], &p, NULL),
+	assert_int_equal(features_recording_policy(f->st, f->globex,
+						   f->alice, &p, NULL),
 			 ENOENT);
-	assert_int_equal(features_recording_policy(f->st, f->tenant[ACME], 0,
+	assert_int_equal(features_recording_policy(f->st, f->acme, 0,
 						   NULL, NULL), EINVAL);
 }
 
 static void test_user_word_checked(void **state)
 {
-	struct rfx *f = *state;
+	struct support_store *f = *state;
 	struct store_user_features u;
 	struct features_problem pr = {0};
 
-	assert_int_equal(store_user_features_get(f->st, f->tenant[ACME],
-						 f->user[ALICE], &u), 0);
+	assert_int_equal(store_user_features_get(f->st, f->acme,
+						 f->alice, &u), 0);
 	snprintf(u.recording, sizeof(u.recording), "sometimes");
-	assert_int_equal(features_user_save(f->st, f->tenant[ACME], NULL, &u,
+	assert_int_equal(features_user_save(f->st, f->acme, NULL, &u,
 					    &pr), FEATURES_BAD);
 	assert_string_equal(pr.field, "recording");
 	snprintf(u.recording, sizeof(u.recording), "always");
-	assert_int_equal(features_user_save(f->st, f->tenant[ACME], NULL, &u,
+	assert_int_equal(features_user_save(f->st, f->acme, NULL, &u,
 					    &pr), FEATURES_OK);
-	assert_int_equal(party(f, ACME, f->user[ALICE], NULL), REC_ALWAYS);
+	assert_int_equal(party(f, ACME, f->alice, NULL), REC_ALWAYS);
 }
 
 static void test_call_policy(void **state)
