@@ -145,3 +145,18 @@ void support_store_down(struct support_store *f)
 	if (f->dir[0])
 		support_rmdir(f->dir);
 }
+
+int support_store_setup(void **state)
+{
+	static struct support_store f;
+
+	support_store_up(&f);
+	*state = &f;
+	return 0;
+}
+
+int support_store_teardown(void **state)
+{
+	support_store_down(*state);
+	return 0;
+}

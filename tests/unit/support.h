@@ -33,6 +33,10 @@ struct support_store {
 
 void support_store_up(struct support_store *f);
 void support_store_down(struct support_store *f);
+/* The same as a cmocka group's per-test setup and teardown: *state is a
+   struct support_store, one for the whole program. */
+int  support_store_setup(void **state);
+int  support_store_teardown(void **state);
 int64_t support_store_tenant(struct store *st, const char *slug);
 int64_t support_store_user(struct store *st, int64_t tenant_id,
 			   const char *ext);

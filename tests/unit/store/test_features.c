@@ -23,20 +23,14 @@ static int64_t carol, dave;
 
 static int setup(void **state)
 {
-	static struct support_store f;
+	struct support_store *f;
 
-	support_store_up(&f);
-	support_store_mobile(f.st, f.acme, f.alice, "+33612345678");
-	carol = support_store_user(f.st, f.acme, "1003");
-	support_store_mobile(f.st, f.acme, carol, "+33899123456");
-	dave = support_store_user(f.st, f.acme, "1004");
-	*state = &f;
-	return 0;
-}
-
-static int teardown(void **state)
-{
-	support_store_down(*state);
+	support_store_setup(state);
+	f = *state;
+	support_store_mobile(f->st, f->acme, f->alice, "+33612345678");
+	carol = support_store_user(f->st, f->acme, "1003");
+	support_store_mobile(f->st, f->acme, carol, "+33899123456");
+	dave = support_store_user(f->st, f->acme, "1004");
 	return 0;
 }
 
@@ -285,8 +279,8 @@ static int add_member(const struct store_group_member *m, void *arg)
 	return 0;
 }
 
-static void put_member(struct support_store *f, int64_t tid, int64_t gid, int64_t uid,
-		       int position, bool in, int want)
+static void put_member(struct support_store *f, int64_t tid, int64_t gid,
+		       int64_t uid, int position, bool in, int want)
 {
 	struct store_group_member m = {0};
 
@@ -514,7 +508,8 @@ static void test_feature_ranges_and_twinning(void **state)
 
 int main(void)
 {
-#define T(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
+#define T(fn) cmocka_unit_test_setup_teardown(fn, setup, \
+						support_store_teardown)
 	const struct CMUnitTest tests[] = {
 		T(test_user_features_rows),
 		T(test_pickup_group),

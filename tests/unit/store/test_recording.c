@@ -31,26 +31,11 @@ static int64_t user_of(const struct support_store *f, int which)
 	return which == ALICE ? f->alice : which == BOB ? f->bob : f->gus;
 }
 
-static int setup(void **state)
-{
-	static struct support_store f;
-
-	support_store_up(&f);
-	*state = &f;
-	return 0;
-}
-
-static int teardown(void **state)
-{
-	support_store_down(*state);
-	return 0;
-}
-
 static void get_tenant(struct support_store *f, int which,
 		       struct store_tenant_features *t)
 {
-	assert_int_equal(store_tenant_features_get(f->st, tenant_of(f, which), t),
-			 0);
+	assert_int_equal(store_tenant_features_get(f->st, tenant_of(f, which),
+						   t), 0);
 }
 
 static void get_user(struct support_store *f, int tenant, int which,
@@ -72,7 +57,8 @@ static void set_tenant(struct support_store *f, int which, const char *policy,
 						   &t), 0);
 }
 
-static void set_user(struct support_store *f, int tenant, int which, const char *rec)
+static void set_user(struct support_store *f, int tenant, int which,
+		     const char *rec)
 {
 	struct store_user_features u;
 
@@ -83,8 +69,8 @@ static void set_user(struct support_store *f, int tenant, int which, const char 
 }
 
 /* the tenant's row holds policy and announce */
-static void expect_tenant(struct support_store *f, int which, const char *policy,
-			  bool announce)
+static void expect_tenant(struct support_store *f, int which,
+			  const char *policy, bool announce)
 {
 	struct store_tenant_features t;
 
@@ -270,16 +256,16 @@ static void test_call_policy(void **state)
 	assert_false(features_user_recording_ok(NULL));
 }
 
+#define T(fn) cmocka_unit_test_setup_teardown(fn, support_store_setup, \
+						support_store_teardown)
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup_teardown(test_defaults, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_rows_kept, setup,
-						teardown),
-		cmocka_unit_test_setup_teardown(test_party_policy, setup,
-						teardown),
-		cmocka_unit_test_setup_teardown(test_user_word_checked, setup,
-						teardown),
+		T(test_defaults),
+		T(test_rows_kept),
+		T(test_party_policy),
+		T(test_user_word_checked),
 		cmocka_unit_test(test_call_policy),
 	};
 
