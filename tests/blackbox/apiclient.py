@@ -249,10 +249,24 @@ class ApiClient:
         self.jar.set_cookie(c)
 
 
-def client_for(daemon, account=None, source_ip="127.0.0.1"):
+def client_for(daemon, account=None, source_ip="127.0.0.1", timeout=15):
     """An ApiClient for a conftest Daemon, logged in when account is an
     (email, password) pair."""
-    c = ApiClient(daemon.http_port, source_ip=source_ip)
+    c = ApiClient(daemon.http_port, source_ip=source_ip, timeout=timeout)
     if account:
         c.login(*account)
     return c
+
+
+def acme_accounts(daemon, acme, roles, timeout=15):
+    """Acme users that can log in, made by acme's admin client: for each
+    (key, role) a user named key, key@acme.example with the password
+    "key-password"; {key: their logged-in client}."""
+    out = {}
+    for key, role in roles:
+        account = ("%s@acme.example" % key, "%s-password" % key)
+        acme.ok("POST", "/tenants/1/users", {
+            "name": key, "email": account[0], "role": role,
+            "password": account[1]})
+        out[key] = client_for(daemon, account, timeout=timeout)
+    return out

@@ -28,6 +28,9 @@ import urllib.parse
 
 import pytest
 
+from apiclient import (DEMO_ACME_ADMIN, DEMO_GLOBEX_ADMIN, DEMO_OPERATOR,
+                       client_for)
+
 HERE = os.path.dirname(os.path.abspath(__file__))
 REPO = os.path.dirname(os.path.dirname(HERE))
 CENTREXD = os.environ.get("CENTREXD") or os.path.join(REPO, "build",
@@ -402,12 +405,41 @@ def pytest_runtest_makereport(item, call):
     outcome = yield
     rep = outcome.get_result()
     if rep.failed:
-        for d in getattr(item, "_centrexd_daemons", []):
+        # the test's own daemons, then those its module shares
+        shared = getattr(item.module, "_centrexd_module_daemons", None)
+        for d in getattr(item, "_centrexd_daemons", []) + \
+                (shared.daemons if shared else []):
             rep.sections.append(("centrexd %s stderr (last lines)" % d.name,
                                  d.stderr_tail(80) or "(empty)"))
             san = d.sanitizer_reports()
             if san:
                 rep.sections.append(("centrexd %s sanitizer" % d.name, san))
+
+
+def finish_daemons(daemons):
+    """Stop every daemon and clean up after it; the list of problems (a
+    stop that failed, a non-zero exit status other than after kill9(), a
+    sanitizer report) is empty when all went well."""
+    problems = []
+    for d in daemons:
+        try:
+            d.stop()
+        except Exception as e:  # keep stopping the others
+            problems.append("centrexd %s: stop failed: %r" % (d.name, e))
+            if d.proc and d.proc.poll() is None:
+                d.proc.kill()
+        if d._short_dir:
+            shutil.rmtree(d._short_dir, ignore_errors=True)
+        problems += d.drop_store()
+        bad = [rc for rc in d.exit_codes if rc != 0]
+        if bad:
+            problems.append("centrexd %s exited with status %s\n%s"
+                            % (d.name, bad, d.stderr_tail(40)))
+        san = d.sanitizer_reports()
+        if san:
+            problems.append("centrexd %s sanitizer report:\n%s"
+                            % (d.name, san[:6000]))
+    return problems
 
 
 @pytest.fixture
@@ -429,25 +461,7 @@ def start_daemon(request, tmp_path):
 
     yield factory
 
-    problems = []
-    for d in daemons:
-        try:
-            d.stop()
-        except Exception as e:  # keep stopping the others
-            problems.append("centrexd %s: stop failed: %r" % (d.name, e))
-            if d.proc and d.proc.poll() is None:
-                d.proc.kill()
-        if d._short_dir:
-            shutil.rmtree(d._short_dir, ignore_errors=True)
-        problems += d.drop_store()
-        bad = [rc for rc in d.exit_codes if rc != 0]
-        if bad:
-            problems.append("centrexd %s exited with status %s\n%s"
-                            % (d.name, bad, d.stderr_tail(40)))
-        san = d.sanitizer_reports()
-        if san:
-            problems.append("centrexd %s sanitizer report:\n%s"
-                            % (d.name, san[:6000]))
+    problems = finish_daemons(daemons)
     if problems:
         pytest.fail("\n\n".join(problems), pytrace=False)
 
@@ -477,37 +491,55 @@ class ModuleDaemons:
         return d
 
     def finish(self):
-        problems = []
-        for d in self.daemons:
-            try:
-                d.stop()
-            except Exception as e:
-                problems.append("centrexd %s: stop failed: %r" % (d.name, e))
-                if d.proc and d.proc.poll() is None:
-                    d.proc.kill()
-            if d._short_dir:
-                shutil.rmtree(d._short_dir, ignore_errors=True)
-            problems += d.drop_store()
-            bad = [rc for rc in d.exit_codes if rc != 0]
-            if bad:
-                problems.append("centrexd %s exited with status %s\n%s"
-                                % (d.name, bad, d.stderr_tail(40)))
-            san = d.sanitizer_reports()
-            if san:
-                problems.append("centrexd %s sanitizer report:\n%s"
-                                % (d.name, san[:6000]))
-        return problems
+        return finish_daemons(self.daemons)
 
 
 @pytest.fixture(scope="module")
 def module_daemons(request, tmp_path_factory):
     """Factory: module_daemons(name='d', opts=[...], ...) -> Daemon, one
-    process for every test of the module.  A test module that uses it
-    should also hand the daemons to each test item for failure reports:
-    request.node._centrexd_daemons = module_daemons.daemons."""
+    process for every test of the module.  A failing test of the module
+    gets their stderr in its report."""
     md = ModuleDaemons(tmp_path_factory.mktemp(
         request.module.__name__.replace(".", "_")))
+    request.module._centrexd_module_daemons = md
     yield md
     problems = md.finish()
     if problems:
         pytest.fail("\n\n".join(problems), pytrace=False)
+
+
+# --- the REST API tests: one demo daemon a module, logged in once -------
+#
+# A module may set API_TIMEOUT (seconds, for its clients: uploads under
+# the sanitizers are slow) and override any of these by defining a
+# fixture of the same name.
+
+@pytest.fixture(scope="module")
+def daemon(request, module_daemons):
+    """The module's demo daemon (tenants acme and globex), named after
+    the module: test_api_cdrs.py's is api-cdrs."""
+    name = request.module.__name__.rpartition(".")[2]
+    return module_daemons(name.replace("test_", "", 1).replace("_", "-"))
+
+
+def _module_client(request, daemon, account):
+    return client_for(daemon, account,
+                      timeout=getattr(request.module, "API_TIMEOUT", 15))
+
+
+@pytest.fixture(scope="module")
+def op(request, daemon):
+    """The platform operator, logged in."""
+    return _module_client(request, daemon, DEMO_OPERATOR)
+
+
+@pytest.fixture(scope="module")
+def acme(request, daemon):
+    """Acme's tenant admin (tenant 1), logged in."""
+    return _module_client(request, daemon, DEMO_ACME_ADMIN)
+
+
+@pytest.fixture(scope="module")
+def globex(request, daemon):
+    """Globex's tenant admin (tenant 2), logged in."""
+    return _module_client(request, daemon, DEMO_GLOBEX_ADMIN)

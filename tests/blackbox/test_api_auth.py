@@ -22,33 +22,9 @@ CSRF_RE = re.compile(r"^[0-9a-f]{32}$")
 
 
 @pytest.fixture(scope="module")
-def daemon(module_daemons):
-    return module_daemons("api-auth")
-
-
-@pytest.fixture(scope="module")
 def limited(module_daemons):
     return module_daemons("api-auth-limited",
                           opts=["api.login_failures=3"])
-
-
-@pytest.fixture(autouse=True)
-def _report(request, module_daemons):
-    request.node._centrexd_daemons = module_daemons.daemons
-
-
-@pytest.fixture(scope="module")
-def operator(daemon):
-    c = ApiClient(daemon.http_port)
-    c.login(*DEMO_OPERATOR)
-    return c
-
-
-@pytest.fixture(scope="module")
-def acme_admin(daemon):
-    c = ApiClient(daemon.http_port)
-    c.login(*DEMO_ACME_ADMIN)
-    return c
 
 
 def _cookie_parts(set_cookie):
@@ -111,8 +87,8 @@ def test_session_cookie_attributes(daemon):
 
 
 @pytest.mark.parametrize("who,role,tenant", [
-    ("operator", "operator", None),
-    ("acme_admin", "tenant_admin", 1),
+    ("op", "operator", None),
+    ("acme", "tenant_admin", 1),
 ])
 def test_me_tells_who_the_session_is(request, who, role, tenant):
     """GET /auth/me with the session cookie names the account: role,
@@ -300,7 +276,7 @@ def test_concurrent_logins_each_get_their_own_answer(daemon):
     assert ApiClient(daemon.http_port).get("/health").status == 200
 
 
-def test_concurrent_password_writes_each_get_their_own_answer(acme_admin):
+def test_concurrent_password_writes_each_get_their_own_answer(acme):
     """Eight users created at once, each with a password (hashed on the
     worker thread): each creation answers 201 with its own user, and
     all eight exist with distinct ids."""
@@ -308,7 +284,7 @@ def test_concurrent_password_writes_each_get_their_own_answer(acme_admin):
     out = {}
 
     def run(name):
-        r = acme_admin.post("/tenants/1/users", {
+        r = acme.post("/tenants/1/users", {
             "name": name, "email": name.replace(" ", ".").lower()
             + "@acme.example", "password": "parallel-password"})
         out[name] = (r.status, r.json().get("name"), r.json().get("id"))
@@ -321,7 +297,7 @@ def test_concurrent_password_writes_each_get_their_own_answer(acme_admin):
     for n in names:
         assert out.get(n, (None,))[:2] == (201, n), (n, out.get(n))
     assert len({v[2] for v in out.values()}) == len(names)
-    listed = {u["name"]: u for u in acme_admin.all_items("/tenants/1/users")}
+    listed = {u["name"]: u for u in acme.all_items("/tenants/1/users")}
     for n in names:
         assert listed[n]["can_log_in"] is True, listed.get(n)
 
@@ -336,63 +312,63 @@ def _site_names(c):
     return {s["name"] for s in c.all_items("/tenants/1/sites")}
 
 
-def test_changes_need_the_csrf_token(daemon, acme_admin, operator):
+def test_changes_need_the_csrf_token(daemon, acme, op):
     """With the session cookie, POST, PATCH and DELETE without the
     X-CSRF-Token header, with a wrong one, or with another session's
     token are refused 403 naming X-CSRF-Token, and nothing changes;
     GET needs no token; with the right token the change is made."""
-    before = _site_names(acme_admin)
-    bad_tokens = [False, "0" * 32, operator.csrf, acme_admin.csrf.upper(),
-                  acme_admin.csrf + "0", ""]
+    before = _site_names(acme)
+    bad_tokens = [False, "0" * 32, op.csrf, acme.csrf.upper(),
+                  acme.csrf + "0", ""]
     for tok in bad_tokens:
-        r = acme_admin.post("/tenants/1/sites", _site("CSRF %r" % tok),
+        r = acme.post("/tenants/1/sites", _site("CSRF %r" % tok),
                             csrf=tok)
         assert r.status == 403, (tok, r)
         assert r.field == "X-CSRF-Token"
-        r = acme_admin.patch("/tenants/1/sites/1", {"name": "Hijacked"},
+        r = acme.patch("/tenants/1/sites/1", {"name": "Hijacked"},
                              csrf=tok)
         assert r.status == 403, (tok, r)
-        r = acme_admin.delete("/tenants/1/sites/2", csrf=tok)
+        r = acme.delete("/tenants/1/sites/2", csrf=tok)
         assert r.status == 403, (tok, r)
-    assert _site_names(acme_admin) == before
-    assert acme_admin.get("/tenants/1/sites/1", csrf=False).status == 200
+    assert _site_names(acme) == before
+    assert acme.get("/tenants/1/sites/1", csrf=False).status == 200
 
-    created = acme_admin.ok("POST", "/tenants/1/sites", _site("With token"))
-    assert _site_names(acme_admin) == before | {"With token"}
-    acme_admin.ok("DELETE", "/tenants/1/sites/%d" % created["id"])
-    assert _site_names(acme_admin) == before
+    created = acme.ok("POST", "/tenants/1/sites", _site("With token"))
+    assert _site_names(acme) == before | {"With token"}
+    acme.ok("DELETE", "/tenants/1/sites/%d" % created["id"])
+    assert _site_names(acme) == before
 
 
 # --- sessions follow the account ------------------------------------------
 
-def _new_login_user(operator, email, role, password):
-    return operator.ok("POST", "/tenants/1/users", {
+def _new_login_user(op, email, role, password):
+    return op.ok("POST", "/tenants/1/users", {
         "name": "Session test %s" % role, "email": email, "role": role,
         "password": password})
 
 
-def test_deleted_account_loses_its_session(daemon, operator):
+def test_deleted_account_loses_its_session(daemon, op):
     """When the operator deletes a user who is logged in, the user's
     session stops working at once (401)."""
-    u = _new_login_user(operator, "gone@acme.example", "supervisor",
+    u = _new_login_user(op, "gone@acme.example", "supervisor",
                         "gone-password")
     c = ApiClient(daemon.http_port)
     c.login("gone@acme.example", "gone-password")
     assert c.get("/tenants/1/users").status == 200
-    operator.ok("DELETE", "/tenants/1/users/%d" % u["id"])
+    op.ok("DELETE", "/tenants/1/users/%d" % u["id"])
     assert c.get("/auth/me").status == 401
     assert c.get("/tenants/1/users").status == 401
 
 
-def test_password_reset_ends_sessions(daemon, operator):
+def test_password_reset_ends_sessions(daemon, op):
     """When an admin sets a new password for a user, the user's existing
     session ends (401); the old password no longer logs in, the new one
     does."""
-    u = _new_login_user(operator, "reset@acme.example", "user",
+    u = _new_login_user(op, "reset@acme.example", "user",
                         "first-password")
     c = ApiClient(daemon.http_port)
     c.login("reset@acme.example", "first-password")
-    operator.ok("PATCH", "/tenants/1/users/%d" % u["id"],
+    op.ok("PATCH", "/tenants/1/users/%d" % u["id"],
                 {"password": "second-password"})
     assert c.get("/auth/me").status == 401
     ApiClient(daemon.http_port, source_ip="127.0.1.50").login(
@@ -401,18 +377,18 @@ def test_password_reset_ends_sessions(daemon, operator):
                                       "second-password")
 
 
-def test_demoted_admin_loses_admin_rights(daemon, operator):
+def test_demoted_admin_loses_admin_rights(daemon, op):
     """A tenant admin who is demoted to plain user while logged in can
     no longer act as an admin with the session they already have: a
     user creation is refused (403, or 401 if the session was ended) and
     nothing is created."""
-    u = _new_login_user(operator, "demoted@acme.example", "tenant_admin",
+    u = _new_login_user(op, "demoted@acme.example", "tenant_admin",
                         "demoted-password")
     c = ApiClient(daemon.http_port)
     c.login("demoted@acme.example", "demoted-password")
     assert c.get("/tenants/1/audit?limit=1").status == 200
-    operator.ok("PATCH", "/tenants/1/users/%d" % u["id"], {"role": "user"})
-    assert operator.ok("GET", "/tenants/1/users/%d" % u["id"])["role"] == \
+    op.ok("PATCH", "/tenants/1/users/%d" % u["id"], {"role": "user"})
+    assert op.ok("GET", "/tenants/1/users/%d" % u["id"])["role"] == \
         "user"
 
     r = c.post("/tenants/1/users", {"name": "Made by a demoted admin",
@@ -421,7 +397,7 @@ def test_demoted_admin_loses_admin_rights(daemon, operator):
         "a demoted admin still creates users with their old session: %r"
         % r)
     assert "Made by a demoted admin" not in {
-        x["name"] for x in operator.all_items("/tenants/1/users")}
+        x["name"] for x in op.all_items("/tenants/1/users")}
     assert c.get("/tenants/1/audit?limit=1").status in (401, 403)
 
 

@@ -13,8 +13,7 @@ import io
 
 import pytest
 
-from apiclient import (ApiClient, DEMO_ACME_ADMIN, DEMO_GLOBEX_ADMIN,
-                       DEMO_OPERATOR)
+from apiclient import ApiClient, acme_accounts
 
 ACME, GLOBEX = 1, 2
 HEADER = ["accountcode", "src", "dst", "dcontext", "clid", "channel",
@@ -24,47 +23,11 @@ HEADER = ["accountcode", "src", "dst", "dcontext", "clid", "channel",
 
 
 @pytest.fixture(scope="module")
-def daemon(module_daemons):
-    return module_daemons("api-cdrs")
-
-
-@pytest.fixture(autouse=True)
-def _report(request, module_daemons):
-    request.node._centrexd_daemons = module_daemons.daemons
-
-
-def _client(daemon, account):
-    c = ApiClient(daemon.http_port)
-    c.login(*account)
-    return c
-
-
-@pytest.fixture(scope="module")
-def op(daemon):
-    return _client(daemon, DEMO_OPERATOR)
-
-
-@pytest.fixture(scope="module")
-def acme(daemon):
-    return _client(daemon, DEMO_ACME_ADMIN)
-
-
-@pytest.fixture(scope="module")
-def globex(daemon):
-    return _client(daemon, DEMO_GLOBEX_ADMIN)
-
-
-@pytest.fixture(scope="module")
 def people(daemon, acme):
-    out = {}
-    for key, role in (("cdrsup", "supervisor"), ("cdruser", "user"),
-                      ("cdragent", "agent")):
-        acme.ok("POST", "/tenants/1/users", {
-            "name": key, "email": "%s@acme.example" % key, "role": role,
-            "password": "%s-password" % key})
-        out[key] = _client(daemon, ("%s@acme.example" % key,
-                                    "%s-password" % key))
-    return out
+    """Acme accounts that can log in: a supervisor, a user, an agent."""
+    return acme_accounts(daemon, acme, (("cdrsup", "supervisor"),
+                                         ("cdruser", "user"),
+                                         ("cdragent", "agent")))
 
 
 def cpath(tid=ACME, query=""):

@@ -20,43 +20,9 @@ they change things, so that they do not depend on each other.
 """
 import itertools
 
-import pytest
-
-from apiclient import (ApiClient, DEMO_ACME_ADMIN, DEMO_GLOBEX_ADMIN,
-                       DEMO_OPERATOR)
+from apiclient import DEMO_ACME_ADMIN, client_for
 
 ACME, GLOBEX = 1, 2
-
-
-@pytest.fixture(scope="module")
-def daemon(module_daemons):
-    return module_daemons("api-features")
-
-
-@pytest.fixture(autouse=True)
-def _report(request, module_daemons):
-    request.node._centrexd_daemons = module_daemons.daemons
-
-
-def _client(daemon, account):
-    c = ApiClient(daemon.http_port)
-    c.login(*account)
-    return c
-
-
-@pytest.fixture(scope="module")
-def op(daemon):
-    return _client(daemon, DEMO_OPERATOR)
-
-
-@pytest.fixture(scope="module")
-def acme(daemon):
-    return _client(daemon, DEMO_ACME_ADMIN)
-
-
-@pytest.fixture(scope="module")
-def globex(daemon):
-    return _client(daemon, DEMO_GLOBEX_ADMIN)
 
 
 _ext = itertools.count(5101)
@@ -74,7 +40,7 @@ def new_user(acme, daemon=None, mobile=None, login=False):
                     password="feat-%s-password" % ext)
     u = acme.ok("POST", "/tenants/1/users", body)
     if login:
-        return u, _client(daemon, (body["email"], body["password"]))
+        return u, client_for(daemon, (body["email"], body["password"]))
     return u
 
 

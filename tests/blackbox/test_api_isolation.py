@@ -16,43 +16,11 @@ import re
 
 import pytest
 
-from apiclient import (ApiClient, DEMO_ACME_ADMIN, DEMO_GLOBEX_ADMIN,
-                       DEMO_OPERATOR)
+from apiclient import ApiClient, DEMO_ACME_ADMIN, DEMO_OPERATOR, client_for
 from sipclient import Registration, SipClient
 
 PARAM_RE = re.compile(r"\{([a-z_]+)\}")
 METHODS = ("GET", "POST", "PUT", "PATCH", "DELETE")
-
-
-@pytest.fixture(scope="module")
-def daemon(module_daemons):
-    return module_daemons("api-isolation")
-
-
-@pytest.fixture(autouse=True)
-def _report(request, module_daemons):
-    request.node._centrexd_daemons = module_daemons.daemons
-
-
-def _client(daemon, account):
-    c = ApiClient(daemon.http_port)
-    c.login(*account)
-    return c
-
-
-@pytest.fixture(scope="module")
-def op(daemon):
-    return _client(daemon, DEMO_OPERATOR)
-
-
-@pytest.fixture(scope="module")
-def acme(daemon):
-    return _client(daemon, DEMO_ACME_ADMIN)
-
-
-@pytest.fixture(scope="module")
-def globex(daemon):
-    return _client(daemon, DEMO_GLOBEX_ADMIN)
 
 
 @pytest.fixture(scope="module")
@@ -292,7 +260,7 @@ def test_every_documented_operation_exists(daemon, op, doc):
         c = op
         if "/auth/" in path and m == "POST":
             # logging in or out: in a session of its own, not op's
-            c = _client(daemon, DEMO_OPERATOR)
+            c = client_for(daemon, DEMO_OPERATOR)
         if m == "POST" and path.endswith("/prompts"):
             r = c.request(m, fill(path, ids) + "?name=again&language=fr",
                           raw=wav, content_type="audio/wav")
@@ -626,7 +594,7 @@ def test_deleting_a_tenant_ends_its_sessions(daemon, op):
     op.ok("POST", "/tenants/%d/users" % t["id"], {
         "name": "Doomed admin", "email": "admin@doomed.example",
         "role": "tenant_admin", "password": "doomed-password"})
-    c = _client(daemon, ("admin@doomed.example", "doomed-password"))
+    c = client_for(daemon, ("admin@doomed.example", "doomed-password"))
     assert c.get("/tenants/%d/users" % t["id"]).status == 200
     op.ok("DELETE", "/tenants/%d" % t["id"])
     assert c.get("/auth/me").status == 401

@@ -14,41 +14,9 @@ import json
 
 import pytest
 
-from apiclient import (ApiClient, DEMO_ACME_ADMIN, DEMO_GLOBEX_ADMIN,
-                       DEMO_OPERATOR)
+from apiclient import acme_accounts
 
 ACME, GLOBEX = 1, 2
-
-
-@pytest.fixture(scope="module")
-def daemon(module_daemons):
-    return module_daemons("api-numbers")
-
-
-@pytest.fixture(autouse=True)
-def _report(request, module_daemons):
-    request.node._centrexd_daemons = module_daemons.daemons
-
-
-def _client(daemon, account):
-    c = ApiClient(daemon.http_port)
-    c.login(*account)
-    return c
-
-
-@pytest.fixture(scope="module")
-def op(daemon):
-    return _client(daemon, DEMO_OPERATOR)
-
-
-@pytest.fixture(scope="module")
-def acme(daemon):
-    return _client(daemon, DEMO_ACME_ADMIN)
-
-
-@pytest.fixture(scope="module")
-def globex(daemon):
-    return _client(daemon, DEMO_GLOBEX_ADMIN)
 
 
 @pytest.fixture(scope="module")
@@ -65,14 +33,8 @@ def ids(op):
 @pytest.fixture(scope="module")
 def people(daemon, acme):
     """Acme accounts that can log in: a supervisor and a plain user."""
-    out = {}
-    for key, role in (("numsup", "supervisor"), ("numuser", "user")):
-        acme.ok("POST", "/tenants/1/users", {
-            "name": key, "email": "%s@acme.example" % key, "role": role,
-            "password": "%s-password" % key})
-        out[key] = _client(daemon, ("%s@acme.example" % key,
-                                    "%s-password" % key))
-    return out
+    return acme_accounts(daemon, acme, (("numsup", "supervisor"),
+                                         ("numuser", "user")))
 
 
 _seq = [0]

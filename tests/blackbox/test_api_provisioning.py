@@ -21,23 +21,6 @@ DOMAIN = "initech.example"
 
 
 @pytest.fixture(scope="module")
-def daemon(module_daemons):
-    return module_daemons("api-provisioning")
-
-
-@pytest.fixture(autouse=True)
-def _report(request, module_daemons):
-    request.node._centrexd_daemons = module_daemons.daemons
-
-
-@pytest.fixture(scope="module")
-def op(daemon):
-    c = ApiClient(daemon.http_port)
-    c.login(*DEMO_OPERATOR)
-    return c
-
-
-@pytest.fixture(scope="module")
 def initech(daemon, op):
     """Tenant initech made by the operator: a site, a tenant admin with
     a password, and Alice (extension 3001) with no device yet; the

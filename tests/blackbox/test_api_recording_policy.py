@@ -21,31 +21,10 @@ import itertools
 
 import pytest
 
-from apiclient import (ApiClient, DEMO_ACME_ADMIN, DEMO_GLOBEX_ADMIN,
-                       DEMO_OPERATOR, client_for)
+from apiclient import ApiClient, DEMO_ACME_ADMIN, DEMO_OPERATOR, client_for
 
 ACME, GLOBEX = 1, 2
 DEFAULT = {"policy": "on_demand", "announce": False}
-
-
-@pytest.fixture(scope="module")
-def daemon(module_daemons):
-    return module_daemons("api-recording-policy")
-
-
-@pytest.fixture(autouse=True)
-def _report(request, module_daemons):
-    request.node._centrexd_daemons = module_daemons.daemons
-
-
-@pytest.fixture(scope="module")
-def acme(daemon):
-    return client_for(daemon, DEMO_ACME_ADMIN)
-
-
-@pytest.fixture(scope="module")
-def globex(daemon):
-    return client_for(daemon, DEMO_GLOBEX_ADMIN)
 
 
 _ext = itertools.count(5301)

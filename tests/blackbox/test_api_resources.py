@@ -14,42 +14,10 @@ import time
 
 import pytest
 
-from apiclient import (ApiClient, DEMO_ACME_ADMIN, DEMO_GLOBEX_ADMIN,
-                       DEMO_OPERATOR)
+from apiclient import ApiClient, DEMO_OPERATOR
 from sipclient import Registration, SipClient
 
 ACME, GLOBEX = 1, 2
-
-
-@pytest.fixture(scope="module")
-def daemon(module_daemons):
-    return module_daemons("api-resources")
-
-
-@pytest.fixture(autouse=True)
-def _report(request, module_daemons):
-    request.node._centrexd_daemons = module_daemons.daemons
-
-
-@pytest.fixture(scope="module")
-def op(daemon):
-    c = ApiClient(daemon.http_port)
-    c.login(*DEMO_OPERATOR)
-    return c
-
-
-@pytest.fixture(scope="module")
-def acme(daemon):
-    c = ApiClient(daemon.http_port)
-    c.login(*DEMO_ACME_ADMIN)
-    return c
-
-
-@pytest.fixture(scope="module")
-def globex(daemon):
-    c = ApiClient(daemon.http_port)
-    c.login(*DEMO_GLOBEX_ADMIN)
-    return c
 
 
 @pytest.fixture(scope="module")

@@ -4,34 +4,11 @@ expired, and never usable on another tenant."""
 import sqlite3
 import subprocess
 
-import pytest
-
 from apiclient import (ApiClient, DEMO_ACME_ADMIN, DEMO_GLOBEX_ADMIN,
-                       DEMO_OPERATOR)
+                       DEMO_OPERATOR, client_for)
 from conftest import _psql
 
 ACME, GLOBEX = 1, 2
-
-
-@pytest.fixture(scope="module")
-def daemon(module_daemons):
-    return module_daemons("api-tokens")
-
-
-@pytest.fixture(autouse=True)
-def _report(request, module_daemons):
-    request.node._centrexd_daemons = module_daemons.daemons
-
-
-def _client(daemon, account):
-    c = ApiClient(daemon.http_port)
-    c.login(*account)
-    return c
-
-
-@pytest.fixture(scope="module")
-def acme(daemon):
-    return _client(daemon, DEMO_ACME_ADMIN)
 
 
 def bearer(daemon, secret):
@@ -120,9 +97,9 @@ def test_revoked_and_expired_tokens_are_401(daemon, acme):
 def test_token_role_is_capped_by_its_creator(daemon):
     """A tenant admin cannot mint an operator token, nor a token of a
     role that does not exist; another tenant's admin cannot revoke it."""
-    acme = _client(daemon, DEMO_ACME_ADMIN)
-    globex = _client(daemon, DEMO_GLOBEX_ADMIN)
-    op = _client(daemon, DEMO_OPERATOR)
+    acme = client_for(daemon, DEMO_ACME_ADMIN)
+    globex = client_for(daemon, DEMO_GLOBEX_ADMIN)
+    op = client_for(daemon, DEMO_OPERATOR)
     for role in ("operator", "root"):
         r = acme.post("/tenants/%d/tokens" % ACME, {"name": "x",
                                                     "role": role})

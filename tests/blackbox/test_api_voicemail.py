@@ -23,37 +23,12 @@ import wave
 
 import pytest
 
-from apiclient import ApiClient, DEMO_ACME_ADMIN, DEMO_GLOBEX_ADMIN
+from apiclient import client_for
 import conftest
 
 ACME, GLOBEX = 1, 2
+API_TIMEOUT = 60            # uploads are slow under the sanitizers
 T0 = 1795000000000          # 2026-11-18, unix ms
-
-
-@pytest.fixture(scope="module")
-def daemon(module_daemons):
-    return module_daemons("api-voicemail")
-
-
-@pytest.fixture(autouse=True)
-def _report(request, module_daemons):
-    request.node._centrexd_daemons = module_daemons.daemons
-
-
-def _client(daemon, account):
-    c = ApiClient(daemon.http_port, timeout=60)
-    c.login(*account)
-    return c
-
-
-@pytest.fixture(scope="module")
-def acme(daemon):
-    return _client(daemon, DEMO_ACME_ADMIN)
-
-
-@pytest.fixture(scope="module")
-def globex(daemon):
-    return _client(daemon, DEMO_GLOBEX_ADMIN)
 
 
 @pytest.fixture(scope="module")
@@ -69,8 +44,9 @@ def people(daemon, acme):
             "extension": ext, "password": "%s-password" % key})
         out[key] = {"user": u, "id": u["id"],
                     "box": "/tenants/1/users/%d/voicemail" % u["id"],
-                    "client": _client(daemon, ("%s@acme.example" % key,
-                                               "%s-password" % key))}
+                    "client": client_for(
+                        daemon, ("%s@acme.example" % key, "%s-password" % key),
+                        timeout=API_TIMEOUT)}
     return out
 
 

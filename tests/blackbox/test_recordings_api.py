@@ -19,37 +19,11 @@ import wave
 
 import pytest
 
-from apiclient import ApiClient, DEMO_ACME_ADMIN, DEMO_GLOBEX_ADMIN
+from apiclient import client_for
 import conftest
 
 ACME, GLOBEX = 1, 2
 T0 = 1795000000000          # 2026-11-18, unix ms
-
-
-@pytest.fixture(scope="module")
-def daemon(module_daemons):
-    return module_daemons("api-recordings")
-
-
-@pytest.fixture(autouse=True)
-def _report(request, module_daemons):
-    request.node._centrexd_daemons = module_daemons.daemons
-
-
-def _client(daemon, account):
-    c = ApiClient(daemon.http_port)
-    c.login(*account)
-    return c
-
-
-@pytest.fixture(scope="module")
-def acme(daemon):
-    return _client(daemon, DEMO_ACME_ADMIN)
-
-
-@pytest.fixture(scope="module")
-def globex(daemon):
-    return _client(daemon, DEMO_GLOBEX_ADMIN)
 
 
 def store_sql(daemon, sql):
@@ -236,8 +210,8 @@ def test_users_see_their_own_calls(acme, daemon, recs):
             "password": "%s-password" % key})
         ids[key] = u["id"]
     add_cdr(daemon, "call-2", T0 + 60000, callee_user=ids["recuser"])
-    me = _client(daemon, ("recuser@acme.example", "recuser-password"))
-    other = _client(daemon, ("other@acme.example", "other-password"))
+    me = client_for(daemon, ("recuser@acme.example", "recuser-password"))
+    other = client_for(daemon, ("other@acme.example", "other-password"))
     assert by_uuid(me) == ["rec-b", "rec-c"]
     assert by_uuid(other) == []
     b, a = rid(acme, "rec-b"), rid(acme, "rec-a")
