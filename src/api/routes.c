@@ -10,6 +10,10 @@
 #include "api/handlers.h"
 #include "api/router.h"
 
+/* res_webhooks.c */
+api_handler_h webhooks_list, webhooks_create, webhooks_get, webhooks_update,
+	webhooks_delete;
+
 #define V1 "/api/v1"
 #define T  V1 "/tenants/{tenant_id}"
 #define U  T "/users/{user_id}"
@@ -277,6 +281,23 @@ const struct api_route api_routes[] = {
 	{"DELETE", V1 "/tokens/{token_id}", PERM_OPERATOR, -1, -1,
 	 tokens_revoke_op, "Revoke an operator API token", "tokens", NULL,
 	 NULL},
+
+	{"GET", T "/webhooks", PERM_TENANT_ADMIN, 0, -1, webhooks_list,
+	 "List the tenant's webhooks (never their secrets)", "webhooks",
+	 NULL, "WebhookList"},
+	{"POST", T "/webhooks", PERM_TENANT_ADMIN, 0, -1, webhooks_create,
+	 "Subscribe a URL to the tenant's events; the signing secret is "
+	 "shown once, in this answer (422 naming url or events)",
+	 "webhooks", "Webhook", "Webhook"},
+	{"GET", T "/webhooks/{webhook_id}", PERM_TENANT_ADMIN, 0, -1,
+	 webhooks_get, "Get a webhook", "webhooks", NULL, "Webhook"},
+	{"PATCH", T "/webhooks/{webhook_id}", PERM_TENANT_ADMIN, 0, -1,
+	 webhooks_update, "Change a webhook's URL, events or enabled; "
+	 "rotate_secret: true makes a new secret, shown in the answer",
+	 "webhooks", "Webhook", "Webhook"},
+	{"DELETE", T "/webhooks/{webhook_id}", PERM_TENANT_ADMIN, 0, -1,
+	 webhooks_delete, "Delete a webhook: deliveries still waiting are "
+	 "dropped", "webhooks", NULL, NULL},
 
 	{"GET", T "/audit", PERM_AUDIT_READ, 0, -1, audit_list_tenant,
 	 "A tenant's audit log", "audit", NULL, "AuditList"},

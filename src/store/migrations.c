@@ -448,6 +448,20 @@ const struct store_migration store_migrations[] = {
 	{14, "transfers, pickups and parks in call records",
 	 "ALTER TABLE cdrs ADD COLUMN feature TEXT NOT NULL DEFAULT '';"
 	 "ALTER TABLE cdrs ADD COLUMN feature_by TEXT NOT NULL DEFAULT '';"},
+
+	/* Webhook subscriptions of a tenant: where its events are POSTed
+	   and the key that signs them (kept readable: the daemon signs
+	   with it).  events is a comma-separated list of event types. */
+	{15, "webhook subscriptions",
+	 "CREATE TABLE webhooks ("
+	 " id %ID%,"
+	 " tenant_id BIGINT NOT NULL REFERENCES tenants(id) ON DELETE CASCADE,"
+	 " url TEXT NOT NULL,"
+	 " secret TEXT NOT NULL,"
+	 " events TEXT NOT NULL DEFAULT '',"
+	 " enabled INTEGER NOT NULL DEFAULT 1,"
+	 " created_ms BIGINT NOT NULL);"
+	 "CREATE INDEX webhooks_tenant ON webhooks (tenant_id, id);"},
 };
 
 const size_t store_migrations_len =
