@@ -4,8 +4,10 @@
  * Start-up order (shutdown runs it backwards):
  *   config -> log -> libre -> store (migrate, demo) -> directory ->
  *   store writer thread -> timer heap -> location (load bindings) ->
- *   bans -> SIP stack + registrar -> calls -> presence, chat -> API ->
- *   control socket -> signals -> ready
+ *   bans -> SIP stack + registrar -> webhooks -> calls -> presence, chat ->
+ *   API -> control socket -> signals -> ready
+ * (webhooks stop right after the API: events of calls ending at shutdown
+ * are not sent)
  *
  * Signals arrive through a signalfd read by the main loop, so handlers
  * run as ordinary loop callbacks: SIGTERM/SIGINT stop gracefully (bindings
@@ -42,6 +44,7 @@
 #include "media/prompt/wav.h"
 #include "pbx/pbx.h"
 #include "chat/chat.h"
+#include "cti/webhook.h"
 #include "presence/presence.h"
 #include "sip/auth.h"
 #include "sip/registrar.h"
@@ -75,6 +78,7 @@ struct daemon {
 	struct pbx *pbx;
 	struct presence *presence;    /**< BLF, buddy lists, lamps */
 	struct chat *chat;            /**< SIP MESSAGE */
+	struct webhooks *webhooks;    /**< tenants' signed event POSTs */
 	struct ctl *ctl;
 	struct api_service *api;
 	struct status_src status;
@@ -415,6 +419,14 @@ static void on_features_changed(void *arg, int64_t tenant_id,
 		presence_user_changed(d->presence, tenant_id, user_id);
 }
 
+static void on_vm_message(void *arg, const struct store_vm_message *m)
+{
+	struct daemon *d = arg;
+
+	if (d->webhooks)
+		webhooks_voicemail_message(d->webhooks, m);
+}
+
 /* the API's hooks name their argument last */
 static void api_vm_changed(int64_t tenant_id, int64_t user_id, void *arg)
 {
@@ -477,7 +489,8 @@ static int start_calls(struct daemon *d, char *err, size_t errsz)
 		.loc = d->loc, .st = d->store, .writer = d->writer,
 		.auth = d->auth, .media = d->media, .theap = d->theap,
 		.prompts = d->prompts, .recorder = d->recorder,
-		.ev = {on_party, on_vm_changed, on_features_changed, d},
+		.ev = {on_party, on_vm_changed, on_features_changed,
+		       on_vm_message, d},
 	};
 	e = pbx_alloc(&d->pbx, &deps);
 	if (e) {
@@ -492,6 +505,7 @@ static int start_calls(struct daemon *d, char *err, size_t errsz)
 
 static int start(struct daemon *d)
 {
+	struct webhook_conf whc;
 	char err[512] = "";
 	sigset_t sigs;
 	int e, version = 0;
@@ -574,6 +588,10 @@ static int start(struct daemon *d)
 	sipstack_set_registrar(d->sip, d->reg);
 	apply_runtime_conf(d);
 
+	webhook_conf_default(&whc);
+	e = webhooks_alloc(&d->webhooks, d->store, &whc);
+	if (e)
+		goto fail;
 	e = start_calls(d, err, sizeof(err));
 	if (e)
 		goto fail;
@@ -600,6 +618,7 @@ static int start(struct daemon *d)
 	e |= ctl_register(d->ctl, "reload", "reload the configuration file",
 			  cmd_reload, d);
 	e |= presence_register_ctl(d->presence, d->ctl);
+	e |= webhooks_register_ctl(d->webhooks, d->ctl);
 	if (e)
 		goto fail;
 
@@ -631,6 +650,8 @@ static void stop(struct daemon *d)
 	d->ctl = mem_deref(d->ctl);
 	api_service_free(d->api);            /* no more API requests */
 	d->api = NULL;
+	webhooks_free(d->webhooks);          /* events from here on: none */
+	d->webhooks = NULL;
 	sipstack_set_event_handler(d->sip, NULL, NULL);
 	sipstack_set_message_handler(d->sip, NULL, NULL);
 	sipstack_set_register_observer(d->sip, NULL, NULL);

@@ -25,6 +25,7 @@ struct media_engine;
 struct theap;
 struct pbx;
 struct recwriter;
+struct store_vm_message;
 
 /* Where a user stands in one call, for their colleagues' BLF keys. */
 enum pbx_party {
@@ -49,6 +50,9 @@ struct pbx_events {
 	/* a user's features changed by phone (*78 DND ...) */
 	void (*features_changed)(void *arg, int64_t tenant_id,
 				 int64_t user_id);
+	/* a caller left message m (stored) in a user's voicemail box:
+	   webhooks follow; vm_changed comes right after */
+	void (*vm_message)(void *arg, const struct store_vm_message *m);
 	void *arg;
 };
 

@@ -68,6 +68,7 @@ static const char *const greeting_name[] = {"unavailable", "busy", "name"};
 struct vm_rec {
 	struct store *st;
 	void (*changed)(void *arg, int64_t tenant_id, int64_t user_id);
+	void (*left)(void *arg, const struct store_vm_message *m);
 	void *changed_arg;
 	char data_dir[256];
 	char rel[256];               /* final file, relative to data_dir */
@@ -189,6 +190,8 @@ static void rec_done(const struct rec_result *res, void *arg)
 			log_info("pbx/vm", "message %s for user %lld, %lld ms",
 				 x->m.uuid, (long long)x->m.user_id,
 				 (long long)x->m.duration_ms);
+			if (x->left)
+				x->left(x->changed_arg, &x->m);
 		}
 	}
 	else {
@@ -230,6 +233,7 @@ static int rec_start(struct vm *v, const char *rel, const char *uuid,
 		return ENOMEM;
 	x->st = v->p->d.st;
 	x->changed = v->p->d.ev.vm_changed;
+	x->left = v->p->d.ev.vm_message;
 	x->changed_arg = v->p->d.ev.arg;
 	str_ncpy(x->data_dir, v->p->d.conf->media_data_dir,
 		 sizeof(x->data_dir));
