@@ -182,6 +182,7 @@ void webhooks_create(struct api_ctx *ctx, struct api_req *req,
 		NULL};
 	struct store_webhook w = {.enabled = true};
 	struct timespec ts;
+	char loc[96];
 	int64_t tid, n = 0;
 	json_t *o;
 	bool ok;
@@ -217,6 +218,9 @@ void webhooks_create(struct api_ctx *ctx, struct api_req *req,
 		return;
 	}
 	answer_with_secret(ctx, req, resp, 201, "create", NULL, &w);
+	snprintf(loc, sizeof(loc), "/api/v1/tenants/%lld/webhooks/%lld",
+		 (long long)tid, (long long)w.id);
+	api_resp_header(resp, "Location", loc);
 }
 
 static bool load(struct api_ctx *ctx, struct api_req *req,

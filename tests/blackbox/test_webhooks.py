@@ -106,6 +106,7 @@ def subscribe(api, base, url, **more):
     r = api.post(base, dict({"url": url}, **more))
     assert r.status == 201, r
     w = r.json()
+    assert r.header("Location") == "%s/%d" % (base, w["id"]), r.headers
     assert w["secret"].startswith("whsec_") and len(w["secret"]) > 40, w
     return w
 
