@@ -44,7 +44,6 @@ struct store_backend {
 	int  (*tenant_foreach_all)(void *db, store_tenant_h *h, void *arg);
 	int  (*tenant_find_domain_all)(void *db, const char *domain,
 				       struct store_tenant *t);
-	int  (*site_create)(void *db, int64_t tenant_id, struct store_site *s);
 	int  (*user_create)(void *db, int64_t tenant_id, struct store_user *u);
 	int  (*device_create)(void *db, int64_t tenant_id,
 			      struct store_device *d);
@@ -60,13 +59,6 @@ struct store_backend {
 	int  (*tenant_update)(void *db, int64_t tenant_id,
 			      const struct store_tenant *t);
 	int  (*tenant_delete)(void *db, int64_t tenant_id);
-	int  (*site_get)(void *db, int64_t tenant_id, int64_t id,
-			 struct store_site *s);
-	int  (*site_list)(void *db, int64_t tenant_id, int64_t after_id,
-			  int limit, store_site_h *h, void *arg);
-	int  (*site_update)(void *db, int64_t tenant_id,
-			    const struct store_site *s);
-	int  (*site_delete)(void *db, int64_t tenant_id, int64_t id);
 	int  (*user_get)(void *db, int64_t tenant_id, int64_t id,
 			 struct store_user *u);
 	int  (*user_list)(void *db, int64_t tenant_id, int64_t after_id,
@@ -94,41 +86,9 @@ struct store_backend {
 			  const struct store_audit *a);
 	int  (*audit_list)(void *db, int64_t tenant_id, int64_t after_id,
 			   int limit, store_audit_h *h, void *arg);
-	int  (*number_create)(void *db, int64_t tenant_id,
-			      struct store_number *n);
-	int  (*number_get)(void *db, int64_t tenant_id, int64_t id,
-			   struct store_number *n);
-	int  (*number_list)(void *db, int64_t tenant_id, int64_t after_id,
-			    int limit, store_number_h *h, void *arg);
-	int  (*number_update)(void *db, int64_t tenant_id,
-			      const struct store_number *n);
-	int  (*number_delete)(void *db, int64_t tenant_id, int64_t id);
-	int  (*number_untarget)(void *db, int64_t tenant_id,
-				const char *target_type, int64_t target_id);
-	int  (*token_create)(void *db, int64_t tenant_id,
-			     struct store_token *t);
-	int  (*token_get_all)(void *db, int64_t id, struct store_token *t);
-	int  (*token_list)(void *db, int64_t tenant_id, int64_t after_id,
-			   int limit, store_token_h *h, void *arg);
-	int  (*token_revoke)(void *db, int64_t tenant_id, int64_t id,
-			     int64_t now);
 	int  (*user_find_extension)(void *db, int64_t tenant_id,
 				    const char *extension,
 				    struct store_user *u);
-	int  (*number_find_e164_all)(void *db, const char *e164,
-				     struct store_number *n);
-	int  (*trunk_create)(void *db, int64_t tenant_id,
-			     struct store_trunk *t);
-	int  (*trunk_get)(void *db, int64_t tenant_id, int64_t id,
-			  struct store_trunk *t);
-	int  (*trunk_list)(void *db, int64_t tenant_id, int64_t after_id,
-			   int limit, store_trunk_h *h, void *arg);
-	int  (*trunk_update)(void *db, int64_t tenant_id,
-			     const struct store_trunk *t);
-	int  (*trunk_delete)(void *db, int64_t tenant_id, int64_t id);
-	/* tenant_id 0: every tenant's */
-	int  (*trunk_foreach)(void *db, int64_t tenant_id, store_trunk_h *h,
-			      void *arg);
 	int  (*route_create)(void *db, int64_t tenant_id,
 			     struct store_route *r);
 	int  (*route_get)(void *db, int64_t tenant_id, int64_t id,
@@ -211,9 +171,58 @@ int  store_run_one(struct store *st, const char *sql,
    touched none (no such row, or an INSERT ... SELECT found nothing) */
 int  store_run_change(struct store *st, const char *sql,
 		      const struct store_arg *args, int nargs);
+/* like store_run_one, for an INSERT ... RETURNING id: *idp gets the id;
+   ENOENT when nothing was inserted (an INSERT ... SELECT found nothing) */
+int  store_run_insert(struct store *st, const char *sql,
+		      const struct store_arg *args, int nargs, int64_t *idp);
+/* the SELECTs of a tenant's object by id ($1 tenant, $2 id; ENOENT
+   when there is none) and of a page of them ($1 tenant, $2 the last id
+   seen, $3 the page size); a tenant_id <= 0 has nothing (ENOENT) */
+int  store_get_scoped(struct store *st, const char *sql, int64_t tenant_id,
+		      int64_t id, store_cols_h *row, void *arg);
+int  store_page_scoped(struct store *st, const char *sql, int64_t tenant_id,
+		       int64_t after_id, int limit, store_cols_h *row,
+		       void *arg);
+/* DELETE FROM table WHERE tenant_id = $1 AND id = $2 (table: a fixed
+   name, never input): ENOENT when there is no such row */
+int  store_delete_scoped(struct store *st, const char *table,
+			 int64_t tenant_id, int64_t id);
 /* columns of a store_run row */
 int64_t store_col_int(const char *v);
 #define STORE_COL_TEXT(dst, v) snprintf((dst), sizeof(dst), "%s", (v))
+#define STORE_NARGS(a) ((int)(sizeof(a) / sizeof((a)[0])))
+
+/*
+ * The two row handlers of one struct type for store_run: NAME_one reads
+ * the first row into the struct TYPE at arg (store_run_one), NAME_each
+ * reads each row and hands it to the HANDLER_T in a struct store_walk.
+ * READ(cols, TYPE *) fills the struct from NCOLS columns.  A macro
+ * because the struct and handler types differ per object (calling one
+ * through a cast type would be undefined behaviour).
+ */
+struct store_walk {
+	void (*h)(void);          /**< the object's handler, cast back */
+	void *arg;
+};
+#define STORE_WALK(h, arg) ((struct store_walk){(void (*)(void))(h), (arg)})
+#define STORE_ROW_HANDLERS(NAME, TYPE, HANDLER_T, NCOLS, READ)        \
+	static int NAME##_one(int n_, const char *const *c_, void *arg_) \
+	{                                                             \
+		if (n_ < (NCOLS))                                     \
+			return EIO;                                   \
+		READ(c_, (TYPE *)arg_);                               \
+		return 0;                                             \
+	}                                                             \
+	static int NAME##_each(int n_, const char *const *c_, void *arg_) \
+	{                                                             \
+		const struct store_walk *w_ = arg_;                   \
+		HANDLER_T *h_ = (HANDLER_T *)w_->h;                   \
+		TYPE it_;                                             \
+		if (n_ < (NCOLS))                                     \
+			return EIO;                                   \
+		READ(c_, &it_);                                       \
+		return h_(&it_, w_->arg);                             \
+	}
 
 /* migrations.c */
 struct store_migration {

@@ -61,13 +61,6 @@ static bool group_ok(const struct store_group *g)
 	       g->member_timeout_s >= 0 && g->group_timeout_s >= 0;
 }
 
-/* the id of INSERT ... RETURNING id */
-static int id_row(int n, const char *const *c, void *arg)
-{
-	*(int64_t *)arg = n > 0 ? store_col_int(c[0]) : 0;
-	return 0;
-}
-
 int store_group_create(struct store *st, int64_t tenant_id,
 		       struct store_group *g)
 {
@@ -83,11 +76,10 @@ int store_group_create(struct store *st, int64_t tenant_id,
 		STORE_NUM(g->member_timeout_s), STORE_NUM(g->group_timeout_s),
 		STORE_TEXT(g->fallback), STORE_NUM((int64_t)time(NULL)),
 	};
-	err = store_run_one(st, "INSERT INTO ring_groups (tenant_id, name, "
+	err = store_run_insert(st, "INSERT INTO ring_groups (tenant_id, name, "
 		"extension, strategy, member_timeout_s, group_timeout_s, "
 		"fallback, created_at) VALUES ($1, $2, NULLIF($3, ''), $4, $5, "
-		"$6, $7, $8) RETURNING id", a, (int)(sizeof(a) / sizeof(a[0])),
-		id_row, &g->id);
+		"$6, $7, $8) RETURNING id", a, STORE_NARGS(a), &g->id);
 	if (!err) {
 		g->tenant_id = tenant_id;
 		g->rr_cursor = 0;
@@ -98,14 +90,10 @@ int store_group_create(struct store *st, int64_t tenant_id,
 int store_group_get(struct store *st, int64_t tenant_id, int64_t id,
 		    struct store_group *g)
 {
-	const struct store_arg a[] = {STORE_NUM(tenant_id), STORE_NUM(id)};
-
 	if (!g)
 		return EINVAL;
-	if (tenant_id <= 0)
-		return ENOENT;
-	return store_run_one(st, "SELECT " GROUP_COLS " FROM ring_groups "
-		"WHERE tenant_id = $1 AND id = $2", a, 2, group_one, g);
+	return store_get_scoped(st, "SELECT " GROUP_COLS " FROM ring_groups "
+		"WHERE tenant_id = $1 AND id = $2", tenant_id, id, group_one, g);
 }
 
 int store_group_find_extension(struct store *st, int64_t tenant_id,
@@ -126,16 +114,12 @@ int store_group_list(struct store *st, int64_t tenant_id, int64_t after_id,
 		     int limit, store_group_h *h, void *arg)
 {
 	struct group_walk w = {h, arg};
-	const struct store_arg a[] = {STORE_NUM(tenant_id), STORE_NUM(after_id),
-				      STORE_NUM(limit)};
 
 	if (!h || limit <= 0)
 		return EINVAL;
-	if (tenant_id <= 0)
-		return ENOENT;
-	return store_run(st, "SELECT " GROUP_COLS " FROM ring_groups WHERE "
-		"tenant_id = $1 AND id > $2 ORDER BY id LIMIT $3", a, 3,
-		group_each, &w, NULL);
+	return store_page_scoped(st, "SELECT " GROUP_COLS " FROM ring_groups "
+		"WHERE tenant_id = $1 AND id > $2 ORDER BY id LIMIT $3",
+		tenant_id, after_id, limit, group_each, &w);
 }
 
 int store_group_update(struct store *st, int64_t tenant_id,
@@ -155,17 +139,12 @@ int store_group_update(struct store *st, int64_t tenant_id,
 		"extension = NULLIF($4, ''), strategy = $5, "
 		"member_timeout_s = $6, group_timeout_s = $7, fallback = $8 "
 		"WHERE tenant_id = $1 AND id = $2", a,
-		(int)(sizeof(a) / sizeof(a[0])));
+		STORE_NARGS(a));
 }
 
 int store_group_delete(struct store *st, int64_t tenant_id, int64_t id)
 {
-	const struct store_arg a[] = {STORE_NUM(tenant_id), STORE_NUM(id)};
-
-	if (tenant_id <= 0)
-		return ENOENT;
-	return store_run_change(st, "DELETE FROM ring_groups WHERE tenant_id = $1 "
-			  "AND id = $2", a, 2);
+	return store_delete_scoped(st, "ring_groups", tenant_id, id);
 }
 
 int store_group_set_cursor(struct store *st, int64_t tenant_id,
@@ -249,7 +228,7 @@ int store_group_member_put(struct store *st, int64_t tenant_id,
 		"g.id = $2 AND u.id = $3 "
 		"ON CONFLICT (group_id, user_id) DO UPDATE SET "
 		"position = excluded.position, logged_in = excluded.logged_in",
-		a, (int)(sizeof(a) / sizeof(a[0])));
+		a, STORE_NARGS(a));
 	if (!err)
 		m->tenant_id = tenant_id;
 	return err;

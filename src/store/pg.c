@@ -490,24 +490,6 @@ static int be_tenant_foreach_all(void *p, store_tenant_h *h, void *arg)
 	RETURN_EACH_ROW(r, err, struct store_tenant, tenant_row, h, arg);
 }
 
-static int be_site_create(void *p, int64_t tenant_id, struct store_site *s)
-{
-	struct params q = {0};
-
-	p_int(&q, tenant_id);
-	p_text(&q, s->name);
-	p_text(&q, s->country);
-	p_text(&q, s->time_zone);
-	p_text(&q, s->language[0] ? s->language : "en");
-	p_int(&q, s->ext_length ? s->ext_length : 4);
-	p_text(&q, s->outside_prefix);
-	s->tenant_id = tenant_id;
-	return insert(p, "INSERT INTO sites (tenant_id, name, country,"
-		      " time_zone, language, ext_length, outside_prefix) "
-		      "VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
-		      &q, &s->id);
-}
-
 static int be_user_create(void *p, int64_t tenant_id, struct store_user *u)
 {
 	struct params q = {0};
@@ -736,69 +718,6 @@ static int be_tenant_delete(void *p, int64_t tenant_id)
 
 	p_int(&q, tenant_id);
 	return change_one(p, "DELETE FROM tenants WHERE id = $1", &q);
-}
-
-#define SITE_COLUMNS "id, tenant_id, name, country, time_zone, language, " \
-	"ext_length, outside_prefix"
-
-static void site_row(const PGresult *r, int i, void *out)
-{
-	struct store_site *s = out;
-
-	s->id = get_int(r, i, 0);
-	s->tenant_id = get_int(r, i, 1);
-	get_text(r, i, 2, s->name, sizeof(s->name));
-	get_text(r, i, 3, s->country, sizeof(s->country));
-	get_text(r, i, 4, s->time_zone, sizeof(s->time_zone));
-	get_text(r, i, 5, s->language, sizeof(s->language));
-	s->ext_length = (int)get_int(r, i, 6);
-	get_text(r, i, 7, s->outside_prefix, sizeof(s->outside_prefix));
-}
-
-static int be_site_get(void *p, int64_t tenant_id, int64_t id,
-		       struct store_site *s)
-{
-	struct params q = {0};
-
-	p_int(&q, tenant_id);
-	p_int(&q, id);
-	return get_one(p, "SELECT " SITE_COLUMNS " FROM sites "
-		       "WHERE tenant_id = $1 AND id = $2", &q, site_row, s);
-}
-
-static int be_site_list(void *p, int64_t tenant_id, int64_t after_id,
-			int limit, store_site_h *h, void *arg)
-{
-	PGresult *r = NULL;
-	int err = query_page(p, tenant_id, after_id, limit,
-		"SELECT " SITE_COLUMNS " FROM sites WHERE "
-		"tenant_id = $1 AND id > $2 ORDER BY id LIMIT $3", &r);
-	RETURN_EACH_ROW(r, err, struct store_site, site_row, h, arg);
-}
-
-static int be_site_update(void *p, int64_t tenant_id,
-			  const struct store_site *s)
-{
-	struct params q = {0};
-
-	p_text(&q, s->name);
-	p_text(&q, s->country);
-	p_text(&q, s->time_zone);
-	p_text(&q, s->language);
-	p_int(&q, s->ext_length);
-	p_text(&q, s->outside_prefix);
-	p_int(&q, tenant_id);
-	p_int(&q, s->id);
-	return change_one(p, "UPDATE sites SET name = $1, country = $2, "
-			  "time_zone = $3, language = $4, ext_length = $5, "
-			  "outside_prefix = $6 WHERE tenant_id = $7 AND id = $8",
-			  &q);
-}
-
-static int be_site_delete(void *p, int64_t tenant_id, int64_t id)
-{
-	return delete_scoped(p, "DELETE FROM sites WHERE tenant_id = $1 AND "
-			     "id = $2", tenant_id, id);
 }
 
 static int be_user_get(void *p, int64_t tenant_id, int64_t id,
@@ -1289,7 +1208,6 @@ static int be_binding_purge_expired_all(void *p, int64_t now)
 	.tenant_create = be_tenant_create,                            \
 	.tenant_foreach_all = be_tenant_foreach_all,                  \
 	.tenant_find_domain_all = be_tenant_find_domain_all,          \
-	.site_create = be_site_create,                                \
 	.user_create = be_user_create,                                \
 	.device_create = be_device_create,                            \
 	.device_foreach = be_device_foreach,                          \
@@ -1299,10 +1217,6 @@ static int be_binding_purge_expired_all(void *p, int64_t now)
 	.tenant_list_all = be_tenant_list_all,                        \
 	.tenant_update = be_tenant_update,                            \
 	.tenant_delete = be_tenant_delete,                            \
-	.site_get = be_site_get,                                      \
-	.site_list = be_site_list,                                    \
-	.site_update = be_site_update,                                \
-	.site_delete = be_site_delete,                                \
 	.user_get = be_user_get,                                      \
 	.user_list = be_user_list,                                    \
 	.user_update = be_user_update,                                \
@@ -1316,24 +1230,7 @@ static int be_binding_purge_expired_all(void *p, int64_t now)
 	.device_delete = be_device_delete,                            \
 	.audit_add = be_audit_add,                                    \
 	.audit_list = be_audit_list,                                  \
-	.number_create = be_number_create,                            \
-	.number_get = be_number_get,                                  \
-	.number_list = be_number_list,                                \
-	.number_update = be_number_update,                            \
-	.number_delete = be_number_delete,                            \
-	.number_untarget = be_number_untarget,                        \
-	.token_create = be_token_create,                              \
-	.token_get_all = be_token_get_all,                            \
-	.token_list = be_token_list,                                  \
-	.token_revoke = be_token_revoke,                              \
 	.user_find_extension = be_user_find_extension,                \
-	.number_find_e164_all = be_number_find_e164_all,              \
-	.trunk_create = be_trunk_create,                              \
-	.trunk_get = be_trunk_get,                                    \
-	.trunk_list = be_trunk_list,                                  \
-	.trunk_update = be_trunk_update,                              \
-	.trunk_delete = be_trunk_delete,                              \
-	.trunk_foreach = be_trunk_foreach,                            \
 	.route_create = be_route_create,                              \
 	.route_get = be_route_get,                                    \
 	.route_list = be_route_list,                                  \
@@ -1359,164 +1256,6 @@ static int be_binding_purge_expired_all(void *p, int64_t now)
 	.binding_purge_expired_all = be_binding_purge_expired_all,   \
 	.run = be_run
 
-#define NUMBER_COLUMNS "id, tenant_id, e164, target_type, target_id, label"
-
-static void number_row(const PGresult *r, int i, void *out)
-{
-	struct store_number *n = out;
-	n->id = get_int(r, i, 0);
-	n->tenant_id = get_int(r, i, 1);
-	get_text(r, i, 2, n->e164, sizeof(n->e164));
-	get_text(r, i, 3, n->target_type, sizeof(n->target_type));
-	n->target_id = get_int(r, i, 4);
-	get_text(r, i, 5, n->label, sizeof(n->label));
-}
-
-static int be_number_create(void *p, int64_t tenant_id,
-			    struct store_number *n)
-{
-	struct params q = {0};
-
-	p_int(&q, tenant_id);
-	p_text(&q, n->e164);
-	p_text(&q, n->target_type);
-	p_int(&q, n->target_id);
-	p_text(&q, n->label);
-	p_int(&q, (int64_t)time(NULL));
-	n->tenant_id = tenant_id;
-	return insert(p, "INSERT INTO numbers (tenant_id, e164, target_type, "
-		      "target_id, label, created_at) VALUES ($1, $2, $3, $4, "
-		      "$5, $6) RETURNING id", &q, &n->id);
-}
-
-static int be_number_get(void *p, int64_t tenant_id, int64_t id,
-			 struct store_number *n)
-{
-	struct params q = {0};
-
-	p_int(&q, tenant_id);
-	p_int(&q, id);
-	return get_one(p, "SELECT " NUMBER_COLUMNS " FROM numbers WHERE "
-		       "tenant_id = $1 AND id = $2", &q, number_row, n);
-}
-
-static int be_number_list(void *p, int64_t tenant_id, int64_t after_id,
-			  int limit, store_number_h *h, void *arg)
-{
-	PGresult *r = NULL;
-	int err = query_page(p, tenant_id, after_id, limit,
-		"SELECT " NUMBER_COLUMNS " FROM numbers WHERE "
-		"tenant_id = $1 AND id > $2 ORDER BY id LIMIT $3", &r);
-	RETURN_EACH_ROW(r, err, struct store_number, number_row, h, arg);
-}
-
-static int be_number_update(void *p, int64_t tenant_id,
-			    const struct store_number *n)
-{
-	struct params q = {0};
-
-	p_text(&q, n->target_type);
-	p_int(&q, n->target_id);
-	p_text(&q, n->label);
-	p_int(&q, tenant_id);
-	p_int(&q, n->id);
-	return change_one(p, "UPDATE numbers SET target_type = $1, "
-			  "target_id = $2, label = $3 WHERE tenant_id = $4 "
-			  "AND id = $5", &q);
-}
-
-static int be_number_delete(void *p, int64_t tenant_id, int64_t id)
-{
-	return delete_scoped(p, "DELETE FROM numbers WHERE tenant_id = $1 AND "
-			     "id = $2", tenant_id, id);
-}
-
-static int be_number_untarget(void *p, int64_t tenant_id,
-			      const char *target_type, int64_t target_id)
-{
-	struct params q = {0};
-	PGresult *r = NULL;
-	int err;
-
-	p_int(&q, tenant_id);
-	p_text(&q, target_type);
-	p_int(&q, target_id);
-	err = query(p, "UPDATE numbers SET target_type = 'none', target_id = 0 "
-		    "WHERE tenant_id = $1 AND target_type = $2 AND "
-		    "target_id = $3", &q, &r);
-	PQclear(r);
-	return err;
-}
-
-#define TOKEN_COLUMNS "id, COALESCE(tenant_id, 0), name, role, " \
-	"secret_sha256, created_by, created_at, expires_at, revoked_at"
-
-static void token_row(const PGresult *r, int i, void *out)
-{
-	struct store_token *t = out;
-	t->id = get_int(r, i, 0);
-	t->tenant_id = get_int(r, i, 1);
-	get_text(r, i, 2, t->name, sizeof(t->name));
-	get_text(r, i, 3, t->role, sizeof(t->role));
-	get_text(r, i, 4, t->secret_sha256, sizeof(t->secret_sha256));
-	get_text(r, i, 5, t->created_by, sizeof(t->created_by));
-	t->created_at = get_int(r, i, 6);
-	t->expires_at = get_int(r, i, 7);
-	t->revoked_at = get_int(r, i, 8);
-}
-
-static int be_token_create(void *p, int64_t tenant_id,
-			   struct store_token *t)
-{
-	struct params q = {0};
-
-	p_ref(&q, tenant_id);
-	p_text(&q, t->name);
-	p_text(&q, t->role);
-	p_text(&q, t->secret_sha256);
-	p_text(&q, t->created_by);
-	p_int(&q, t->created_at);
-	p_int(&q, t->expires_at);
-	t->tenant_id = tenant_id;
-	return insert(p, "INSERT INTO api_tokens (tenant_id, name, role, "
-		      "secret_sha256, created_by, created_at, expires_at) "
-		      "VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id", &q,
-		      &t->id);
-}
-
-static int be_token_get_all(void *p, int64_t id, struct store_token *t)
-{
-	struct params q = {0};
-
-	p_int(&q, id);
-	return get_one(p, "SELECT " TOKEN_COLUMNS " FROM api_tokens "
-		       "WHERE id = $1", &q, token_row, t);
-}
-
-static int be_token_list(void *p, int64_t tenant_id, int64_t after_id,
-			 int limit, store_token_h *h, void *arg)
-{
-	PGresult *r = NULL;
-	int err = query_page(p, tenant_id, after_id, limit,
-		"SELECT " TOKEN_COLUMNS " FROM api_tokens WHERE "
-		"COALESCE(tenant_id, 0) = $1 AND id > $2 ORDER BY id "
-		"LIMIT $3", &r);
-	RETURN_EACH_ROW(r, err, struct store_token, token_row, h, arg);
-}
-
-static int be_token_revoke(void *p, int64_t tenant_id, int64_t id,
-			   int64_t now)
-{
-	struct params q = {0};
-
-	p_int(&q, now);
-	p_int(&q, tenant_id);
-	p_int(&q, id);
-	return change_one(p, "UPDATE api_tokens SET revoked_at = $1 WHERE "
-			  "COALESCE(tenant_id, 0) = $2 AND id = $3 AND "
-			  "revoked_at = 0", &q);
-}
-
 /* ---- calls: users by extension, numbers, trunks, routes, CDRs --------- */
 
 static int be_user_find_extension(void *p, int64_t tenant_id,
@@ -1528,16 +1267,6 @@ static int be_user_find_extension(void *p, int64_t tenant_id,
 	p_text(&q, extension);
 	return get_one(p, "SELECT " USER_COLUMNS " FROM users WHERE "
 		       "tenant_id = $1 AND extension = $2", &q, user_row, u);
-}
-
-static int be_number_find_e164_all(void *p, const char *e164,
-				   struct store_number *n)
-{
-	struct params q = {0};
-
-	p_text(&q, e164);
-	return get_one(p, "SELECT " NUMBER_COLUMNS " FROM numbers WHERE "
-		       "e164 = $1", &q, number_row, n);
 }
 
 /*
@@ -1575,120 +1304,6 @@ static int tx_end(struct pg_db *d, bool outer, int err)
 	}
 	note_tx(d);
 	return err;
-}
-
-#define TRUNK_COLUMNS "id, tenant_id, name, kind, proxy, transport, " \
-	"username, password, from_domain, inbound_addrs, max_channels, " \
-	"register_expires, enabled"
-
-static void trunk_row(const PGresult *r, int i, void *out)
-{
-	struct store_trunk *t = out;
-
-	t->id = get_int(r, i, 0);
-	t->tenant_id = get_int(r, i, 1);
-	get_text(r, i, 2, t->name, sizeof(t->name));
-	get_text(r, i, 3, t->kind, sizeof(t->kind));
-	get_text(r, i, 4, t->proxy, sizeof(t->proxy));
-	get_text(r, i, 5, t->transport, sizeof(t->transport));
-	get_text(r, i, 6, t->username, sizeof(t->username));
-	get_text(r, i, 7, t->password, sizeof(t->password));
-	get_text(r, i, 8, t->from_domain, sizeof(t->from_domain));
-	get_text(r, i, 9, t->inbound_addrs, sizeof(t->inbound_addrs));
-	t->max_channels = (int)get_int(r, i, 10);
-	t->register_expires = (int)get_int(r, i, 11);
-	t->enabled = get_int(r, i, 12) != 0;
-}
-
-/* the 11 settable columns of a trunk, in TRUNK_COLUMNS order */
-static void p_trunk(struct params *q, const struct store_trunk *t)
-{
-	p_text(q, t->name);
-	p_text(q, t->kind);
-	p_text(q, t->proxy);
-	p_text(q, t->transport[0] ? t->transport : "udp");
-	p_text(q, t->username);
-	p_text(q, t->password);
-	p_text(q, t->from_domain);
-	p_text(q, t->inbound_addrs);
-	p_int(q, t->max_channels);
-	p_int(q, t->register_expires);
-	p_int(q, t->enabled ? 1 : 0);
-}
-
-static int be_trunk_create(void *p, int64_t tenant_id,
-			   struct store_trunk *t)
-{
-	struct params q = {0};
-
-	p_trunk(&q, t);
-	p_int(&q, tenant_id);
-	p_int(&q, (int64_t)time(NULL));
-	t->tenant_id = tenant_id;
-	return insert(p, "INSERT INTO trunks (name, kind, proxy, transport, "
-		      "username, password, from_domain, inbound_addrs, "
-		      "max_channels, register_expires, enabled, tenant_id, "
-		      "created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9,"
-		      " $10, $11, $12, $13) RETURNING id", &q, &t->id);
-}
-
-static int be_trunk_get(void *p, int64_t tenant_id, int64_t id,
-			struct store_trunk *t)
-{
-	struct params q = {0};
-
-	p_int(&q, tenant_id);
-	p_int(&q, id);
-	return get_one(p, "SELECT " TRUNK_COLUMNS " FROM trunks WHERE "
-		       "tenant_id = $1 AND id = $2", &q, trunk_row, t);
-}
-
-static int be_trunk_list(void *p, int64_t tenant_id, int64_t after_id,
-			 int limit, store_trunk_h *h, void *arg)
-{
-	PGresult *r = NULL;
-	int err = query_page(p, tenant_id, after_id, limit,
-		"SELECT " TRUNK_COLUMNS " FROM trunks WHERE "
-		"tenant_id = $1 AND id > $2 ORDER BY id LIMIT $3", &r);
-	RETURN_EACH_ROW(r, err, struct store_trunk, trunk_row, h, arg);
-}
-
-/* tenant_id 0: every tenant's trunks */
-static int be_trunk_foreach(void *p, int64_t tenant_id, store_trunk_h *h,
-			    void *arg)
-{
-	struct params q = {0};
-	PGresult *r = NULL;
-	int err;
-
-	p_int(&q, tenant_id);
-	err = query(p, "SELECT " TRUNK_COLUMNS " FROM trunks WHERE "
-		    "($1::bigint = 0 OR tenant_id = $1) ORDER BY tenant_id, id",
-		    &q, &r);
-	RETURN_EACH_ROW(r, err, struct store_trunk, trunk_row, h, arg);
-}
-
-static int be_trunk_update(void *p, int64_t tenant_id,
-			   const struct store_trunk *t)
-{
-	struct params q = {0};
-
-	p_trunk(&q, t);
-	p_int(&q, tenant_id);
-	p_int(&q, t->id);
-	return change_one(p, "UPDATE trunks SET name = $1, kind = $2, "
-			  "proxy = $3, transport = $4, username = $5, "
-			  "password = $6, from_domain = $7, inbound_addrs = $8,"
-			  " max_channels = $9, register_expires = $10, "
-			  "enabled = $11 WHERE tenant_id = $12 AND id = $13",
-			  &q);
-}
-
-/* the deferred key of route_trunks refuses it (EEXIST) while in use */
-static int be_trunk_delete(void *p, int64_t tenant_id, int64_t id)
-{
-	return delete_scoped(p, "DELETE FROM trunks WHERE tenant_id = $1 AND "
-			     "id = $2", tenant_id, id);
 }
 
 /*

@@ -283,26 +283,6 @@ static int be_tenant_foreach_all(void *p, store_tenant_h *h, void *arg)
 	return err;
 }
 
-static int be_site_create(void *p, int64_t tenant_id, struct store_site *si)
-{
-	struct sqlite_db *s = p;
-	sqlite3_stmt *st = NULL;
-	int err = prepare(s, &st, "INSERT INTO sites (tenant_id, name, country,"
-			  " time_zone, language, ext_length, outside_prefix) "
-			  "VALUES (?, ?, ?, ?, ?, ?, ?)");
-	if (err)
-		return err;
-	sqlite3_bind_int64(st, 1, tenant_id);
-	bind_text(st, 2, si->name);
-	bind_text(st, 3, si->country);
-	bind_text(st, 4, si->time_zone);
-	bind_text(st, 5, si->language[0] ? si->language : "en");
-	sqlite3_bind_int(st, 6, si->ext_length ? si->ext_length : 4);
-	bind_text(st, 7, si->outside_prefix);
-	si->tenant_id = tenant_id;
-	return insert(s, st, &si->id);
-}
-
 static int be_user_create(void *p, int64_t tenant_id, struct store_user *u)
 {
 	struct sqlite_db *s = p;
@@ -697,71 +677,6 @@ static int be_tenant_delete(void *p, int64_t tenant_id)
 	return change_one(s, st);
 }
 
-#define SITE_COLS "id, tenant_id, name, country, time_zone, language, " \
-	"ext_length, outside_prefix"
-
-static void site_row(sqlite3_stmt *st, void *out)
-{
-	struct store_site *si = out;
-	si->id = sqlite3_column_int64(st, 0);
-	si->tenant_id = sqlite3_column_int64(st, 1);
-	col_text(st, 2, si->name, sizeof(si->name));
-	col_text(st, 3, si->country, sizeof(si->country));
-	col_text(st, 4, si->time_zone, sizeof(si->time_zone));
-	col_text(st, 5, si->language, sizeof(si->language));
-	si->ext_length = sqlite3_column_int(st, 6);
-	col_text(st, 7, si->outside_prefix, sizeof(si->outside_prefix));
-}
-
-static int be_site_get(void *p, int64_t tenant_id, int64_t id,
-		       struct store_site *si)
-{
-	struct sqlite_db *s = p;
-	sqlite3_stmt *st = NULL;
-	int err = prepare(s, &st, "SELECT " SITE_COLS " FROM sites "
-			  "WHERE tenant_id = ? AND id = ?");
-	if (err)
-		return err;
-	sqlite3_bind_int64(st, 1, tenant_id);
-	sqlite3_bind_int64(st, 2, id);
-	return get_one(s, st, site_row, si);
-}
-
-static int be_site_list(void *p, int64_t tenant_id, int64_t after_id,
-			int limit, store_site_h *h, void *arg)
-{
-	struct sqlite_db *s = p;
-	sqlite3_stmt *st = NULL;
-	int err = prepare_page(s, &st,
-		"SELECT " SITE_COLS " FROM sites WHERE "
-		"tenant_id = ? AND id > ? ORDER BY id LIMIT ?",
-		tenant_id, after_id, limit);
-	if (err)
-		return err;
-	RETURN_EACH_ROW(s, st, struct store_site, site_row, h, arg);
-}
-
-static int be_site_update(void *p, int64_t tenant_id,
-			  const struct store_site *si)
-{
-	struct sqlite_db *s = p;
-	sqlite3_stmt *st = NULL;
-	int err = prepare(s, &st, "UPDATE sites SET name = ?, country = ?, "
-			  "time_zone = ?, language = ?, ext_length = ?, "
-			  "outside_prefix = ? WHERE tenant_id = ? AND id = ?");
-	if (err)
-		return err;
-	bind_text(st, 1, si->name);
-	bind_text(st, 2, si->country);
-	bind_text(st, 3, si->time_zone);
-	bind_text(st, 4, si->language);
-	sqlite3_bind_int(st, 5, si->ext_length);
-	bind_text(st, 6, si->outside_prefix);
-	sqlite3_bind_int64(st, 7, tenant_id);
-	sqlite3_bind_int64(st, 8, si->id);
-	return change_one(s, st);
-}
-
 /* DELETE ... WHERE tenant_id = ? AND id = ? */
 static int delete_scoped(struct sqlite_db *s, const char *sql,
 			 int64_t tenant_id, int64_t id)
@@ -773,12 +688,6 @@ static int delete_scoped(struct sqlite_db *s, const char *sql,
 	sqlite3_bind_int64(st, 1, tenant_id);
 	sqlite3_bind_int64(st, 2, id);
 	return change_one(s, st);
-}
-
-static int be_site_delete(void *p, int64_t tenant_id, int64_t id)
-{
-	return delete_scoped(p, "DELETE FROM sites WHERE tenant_id = ? AND "
-			     "id = ?", tenant_id, id);
 }
 
 static int be_user_get(void *p, int64_t tenant_id, int64_t id,
@@ -1069,193 +978,6 @@ static int be_audit_list(void *p, int64_t tenant_id, int64_t after_id,
 	return err;
 }
 
-#define NUMBER_COLS "id, tenant_id, e164, target_type, target_id, label"
-
-static void number_row(sqlite3_stmt *st, void *out)
-{
-	struct store_number *n = out;
-	n->id = sqlite3_column_int64(st, 0);
-	n->tenant_id = sqlite3_column_int64(st, 1);
-	col_text(st, 2, n->e164, sizeof(n->e164));
-	col_text(st, 3, n->target_type, sizeof(n->target_type));
-	n->target_id = sqlite3_column_int64(st, 4);
-	col_text(st, 5, n->label, sizeof(n->label));
-}
-
-static int be_number_create(void *p, int64_t tenant_id,
-			    struct store_number *n)
-{
-	struct sqlite_db *s = p;
-	sqlite3_stmt *st = NULL;
-	int err = prepare(s, &st, "INSERT INTO numbers (tenant_id, e164, "
-			  "target_type, target_id, label, created_at) "
-			  "VALUES (?, ?, ?, ?, ?, ?)");
-	if (err)
-		return err;
-	sqlite3_bind_int64(st, 1, tenant_id);
-	bind_text(st, 2, n->e164);
-	bind_text(st, 3, n->target_type);
-	sqlite3_bind_int64(st, 4, n->target_id);
-	bind_text(st, 5, n->label);
-	sqlite3_bind_int64(st, 6, (int64_t)time(NULL));
-	n->tenant_id = tenant_id;
-	return insert(s, st, &n->id);
-}
-
-static int be_number_get(void *p, int64_t tenant_id, int64_t id,
-			 struct store_number *n)
-{
-	struct sqlite_db *s = p;
-	sqlite3_stmt *st = NULL;
-	int err = prepare(s, &st, "SELECT " NUMBER_COLS " FROM numbers "
-			  "WHERE tenant_id = ? AND id = ?");
-	if (err)
-		return err;
-	sqlite3_bind_int64(st, 1, tenant_id);
-	sqlite3_bind_int64(st, 2, id);
-	return get_one(s, st, number_row, n);
-}
-
-static int be_number_list(void *p, int64_t tenant_id, int64_t after_id,
-			  int limit, store_number_h *h, void *arg)
-{
-	struct sqlite_db *s = p;
-	sqlite3_stmt *st = NULL;
-	int err = prepare_page(s, &st,
-		"SELECT " NUMBER_COLS " FROM numbers WHERE "
-		"tenant_id = ? AND id > ? ORDER BY id LIMIT ?",
-		tenant_id, after_id, limit);
-	if (err)
-		return err;
-	RETURN_EACH_ROW(s, st, struct store_number, number_row, h, arg);
-}
-
-static int be_number_update(void *p, int64_t tenant_id,
-			    const struct store_number *n)
-{
-	struct sqlite_db *s = p;
-	sqlite3_stmt *st = NULL;
-	int err = prepare(s, &st, "UPDATE numbers SET target_type = ?, "
-			  "target_id = ?, label = ? WHERE tenant_id = ? AND "
-			  "id = ?");
-	if (err)
-		return err;
-	bind_text(st, 1, n->target_type);
-	sqlite3_bind_int64(st, 2, n->target_id);
-	bind_text(st, 3, n->label);
-	sqlite3_bind_int64(st, 4, tenant_id);
-	sqlite3_bind_int64(st, 5, n->id);
-	return change_one(s, st);
-}
-
-static int be_number_delete(void *p, int64_t tenant_id, int64_t id)
-{
-	return delete_scoped(p, "DELETE FROM numbers WHERE tenant_id = ? AND "
-			     "id = ?", tenant_id, id);
-}
-
-static int be_number_untarget(void *p, int64_t tenant_id,
-			      const char *target_type, int64_t target_id)
-{
-	struct sqlite_db *s = p;
-	sqlite3_stmt *st = NULL;
-	int err = prepare(s, &st, "UPDATE numbers SET target_type = 'none', "
-			  "target_id = 0 WHERE tenant_id = ? AND "
-			  "target_type = ? AND target_id = ?");
-	if (err)
-		return err;
-	sqlite3_bind_int64(st, 1, tenant_id);
-	bind_text(st, 2, target_type);
-	sqlite3_bind_int64(st, 3, target_id);
-	err = map_rc(s->db, sqlite3_step(st));
-	sqlite3_finalize(st);
-	return err;
-}
-
-#define TOKEN_COLS "id, COALESCE(tenant_id, 0), name, role, " \
-	"secret_sha256, created_by, created_at, expires_at, revoked_at"
-
-static void token_row(sqlite3_stmt *st, void *out)
-{
-	struct store_token *t = out;
-	t->id = sqlite3_column_int64(st, 0);
-	t->tenant_id = sqlite3_column_int64(st, 1);
-	col_text(st, 2, t->name, sizeof(t->name));
-	col_text(st, 3, t->role, sizeof(t->role));
-	col_text(st, 4, t->secret_sha256, sizeof(t->secret_sha256));
-	col_text(st, 5, t->created_by, sizeof(t->created_by));
-	t->created_at = sqlite3_column_int64(st, 6);
-	t->expires_at = sqlite3_column_int64(st, 7);
-	t->revoked_at = sqlite3_column_int64(st, 8);
-}
-
-static int be_token_create(void *p, int64_t tenant_id,
-			   struct store_token *t)
-{
-	struct sqlite_db *s = p;
-	sqlite3_stmt *st = NULL;
-	int err = prepare(s, &st, "INSERT INTO api_tokens (tenant_id, name, "
-			  "role, secret_sha256, created_by, created_at, "
-			  "expires_at) VALUES (?, ?, ?, ?, ?, ?, ?)");
-	if (err)
-		return err;
-	if (tenant_id > 0)
-		sqlite3_bind_int64(st, 1, tenant_id);
-	else
-		sqlite3_bind_null(st, 1);
-	bind_text(st, 2, t->name);
-	bind_text(st, 3, t->role);
-	bind_text(st, 4, t->secret_sha256);
-	bind_text(st, 5, t->created_by);
-	sqlite3_bind_int64(st, 6, t->created_at);
-	sqlite3_bind_int64(st, 7, t->expires_at);
-	t->tenant_id = tenant_id;
-	return insert(s, st, &t->id);
-}
-
-static int be_token_get_all(void *p, int64_t id, struct store_token *t)
-{
-	struct sqlite_db *s = p;
-	sqlite3_stmt *st = NULL;
-	int err = prepare(s, &st, "SELECT " TOKEN_COLS " FROM api_tokens "
-			  "WHERE id = ?");
-	if (err)
-		return err;
-	sqlite3_bind_int64(st, 1, id);
-	return get_one(s, st, token_row, t);
-}
-
-static int be_token_list(void *p, int64_t tenant_id, int64_t after_id,
-			 int limit, store_token_h *h, void *arg)
-{
-	struct sqlite_db *s = p;
-	sqlite3_stmt *st = NULL;
-	int err = prepare_page(s, &st,
-		"SELECT " TOKEN_COLS " FROM api_tokens WHERE "
-		"COALESCE(tenant_id, 0) = ? AND id > ? ORDER BY id "
-		"LIMIT ?",
-		tenant_id, after_id, limit);
-	if (err)
-		return err;
-	RETURN_EACH_ROW(s, st, struct store_token, token_row, h, arg);
-}
-
-static int be_token_revoke(void *p, int64_t tenant_id, int64_t id,
-			   int64_t now)
-{
-	struct sqlite_db *s = p;
-	sqlite3_stmt *st = NULL;
-	int err = prepare(s, &st, "UPDATE api_tokens SET revoked_at = ? WHERE "
-			  "COALESCE(tenant_id, 0) = ? AND id = ? AND "
-			  "revoked_at = 0");
-	if (err)
-		return err;
-	sqlite3_bind_int64(st, 1, now);
-	sqlite3_bind_int64(st, 2, tenant_id);
-	sqlite3_bind_int64(st, 3, id);
-	return change_one(s, st);
-}
-
 /* ---- calls: users by extension, numbers, trunks, routes, CDRs --------- */
 
 static int be_user_find_extension(void *p, int64_t tenant_id,
@@ -1270,19 +992,6 @@ static int be_user_find_extension(void *p, int64_t tenant_id,
 	sqlite3_bind_int64(st, 1, tenant_id);
 	bind_text(st, 2, extension);
 	return get_one(s, st, user_row, u);
-}
-
-static int be_number_find_e164_all(void *p, const char *e164,
-				   struct store_number *n)
-{
-	struct sqlite_db *s = p;
-	sqlite3_stmt *st = NULL;
-	int err = prepare(s, &st, "SELECT " NUMBER_COLS " FROM numbers "
-			  "WHERE e164 = ?");
-	if (err)
-		return err;
-	bind_text(st, 1, e164);
-	return get_one(s, st, number_row, n);
 }
 
 /*
@@ -1312,134 +1021,6 @@ static int tx_end(struct sqlite_db *s, bool outer, int err)
 		(void)be_exec(s, "RELEASE store_tx");
 	}
 	return err;
-}
-
-#define TRUNK_COLS "id, tenant_id, name, kind, proxy, transport, username, " \
-	"password, from_domain, inbound_addrs, max_channels, " \
-	"register_expires, enabled"
-
-static void trunk_row(sqlite3_stmt *st, void *out)
-{
-	struct store_trunk *t = out;
-	t->id = sqlite3_column_int64(st, 0);
-	t->tenant_id = sqlite3_column_int64(st, 1);
-	col_text(st, 2, t->name, sizeof(t->name));
-	col_text(st, 3, t->kind, sizeof(t->kind));
-	col_text(st, 4, t->proxy, sizeof(t->proxy));
-	col_text(st, 5, t->transport, sizeof(t->transport));
-	col_text(st, 6, t->username, sizeof(t->username));
-	col_text(st, 7, t->password, sizeof(t->password));
-	col_text(st, 8, t->from_domain, sizeof(t->from_domain));
-	col_text(st, 9, t->inbound_addrs, sizeof(t->inbound_addrs));
-	t->max_channels = sqlite3_column_int(st, 10);
-	t->register_expires = sqlite3_column_int(st, 11);
-	t->enabled = sqlite3_column_int(st, 12) != 0;
-}
-
-/* the 11 settable columns of a trunk, from parameter `first` on */
-static void bind_trunk(sqlite3_stmt *st, int first,
-		       const struct store_trunk *t)
-{
-	bind_text(st, first, t->name);
-	bind_text(st, first + 1, t->kind);
-	bind_text(st, first + 2, t->proxy);
-	bind_text(st, first + 3, t->transport[0] ? t->transport : "udp");
-	bind_text(st, first + 4, t->username);
-	bind_text(st, first + 5, t->password);
-	bind_text(st, first + 6, t->from_domain);
-	bind_text(st, first + 7, t->inbound_addrs);
-	sqlite3_bind_int(st, first + 8, t->max_channels);
-	sqlite3_bind_int(st, first + 9, t->register_expires);
-	sqlite3_bind_int(st, first + 10, t->enabled ? 1 : 0);
-}
-
-static int be_trunk_create(void *p, int64_t tenant_id,
-			   struct store_trunk *t)
-{
-	struct sqlite_db *s = p;
-	sqlite3_stmt *st = NULL;
-	int err = prepare(s, &st, "INSERT INTO trunks (tenant_id, created_at, "
-			  "name, kind, proxy, transport, username, password, "
-			  "from_domain, inbound_addrs, max_channels, "
-			  "register_expires, enabled) "
-			  "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
-	if (err)
-		return err;
-	sqlite3_bind_int64(st, 1, tenant_id);
-	sqlite3_bind_int64(st, 2, (int64_t)time(NULL));
-	bind_trunk(st, 3, t);
-	t->tenant_id = tenant_id;
-	return insert(s, st, &t->id);
-}
-
-static int be_trunk_get(void *p, int64_t tenant_id, int64_t id,
-			struct store_trunk *t)
-{
-	struct sqlite_db *s = p;
-	sqlite3_stmt *st = NULL;
-	int err = prepare(s, &st, "SELECT " TRUNK_COLS " FROM trunks "
-			  "WHERE tenant_id = ? AND id = ?");
-	if (err)
-		return err;
-	sqlite3_bind_int64(st, 1, tenant_id);
-	sqlite3_bind_int64(st, 2, id);
-	return get_one(s, st, trunk_row, t);
-}
-
-static int be_trunk_list(void *p, int64_t tenant_id, int64_t after_id,
-			 int limit, store_trunk_h *h, void *arg)
-{
-	struct sqlite_db *s = p;
-	sqlite3_stmt *st = NULL;
-	int err = prepare_page(s, &st,
-		"SELECT " TRUNK_COLS " FROM trunks WHERE "
-		"tenant_id = ? AND id > ? ORDER BY id LIMIT ?",
-		tenant_id, after_id, limit);
-	if (err)
-		return err;
-	RETURN_EACH_ROW(s, st, struct store_trunk, trunk_row, h, arg);
-}
-
-/* tenant_id 0: every tenant's trunks */
-static int be_trunk_foreach(void *p, int64_t tenant_id, store_trunk_h *h,
-			    void *arg)
-{
-	struct sqlite_db *s = p;
-	sqlite3_stmt *st = NULL;
-	int err;
-
-	err = prepare(s, &st, "SELECT " TRUNK_COLS " FROM trunks WHERE "
-		      "(? = 0 OR tenant_id = ?) ORDER BY tenant_id, id");
-	if (err)
-		return err;
-	sqlite3_bind_int64(st, 1, tenant_id);
-	sqlite3_bind_int64(st, 2, tenant_id);
-	RETURN_EACH_ROW(s, st, struct store_trunk, trunk_row, h, arg);
-}
-
-static int be_trunk_update(void *p, int64_t tenant_id,
-			   const struct store_trunk *t)
-{
-	struct sqlite_db *s = p;
-	sqlite3_stmt *st = NULL;
-	int err = prepare(s, &st, "UPDATE trunks SET name = ?, kind = ?, "
-			  "proxy = ?, transport = ?, username = ?, "
-			  "password = ?, from_domain = ?, inbound_addrs = ?, "
-			  "max_channels = ?, register_expires = ?, "
-			  "enabled = ? WHERE tenant_id = ? AND id = ?");
-	if (err)
-		return err;
-	bind_trunk(st, 1, t);
-	sqlite3_bind_int64(st, 12, tenant_id);
-	sqlite3_bind_int64(st, 13, t->id);
-	return change_one(s, st);
-}
-
-/* the deferred key of route_trunks refuses it (EEXIST) while in use */
-static int be_trunk_delete(void *p, int64_t tenant_id, int64_t id)
-{
-	return delete_scoped(p, "DELETE FROM trunks WHERE tenant_id = ? AND "
-			     "id = ?", tenant_id, id);
 }
 
 /*
@@ -2179,7 +1760,6 @@ const struct store_backend store_backend_sqlite = {
 	.tenant_create = be_tenant_create,
 	.tenant_foreach_all = be_tenant_foreach_all,
 	.tenant_find_domain_all = be_tenant_find_domain_all,
-	.site_create = be_site_create,
 	.user_create = be_user_create,
 	.device_create = be_device_create,
 	.device_foreach = be_device_foreach,
@@ -2189,10 +1769,6 @@ const struct store_backend store_backend_sqlite = {
 	.tenant_list_all = be_tenant_list_all,
 	.tenant_update = be_tenant_update,
 	.tenant_delete = be_tenant_delete,
-	.site_get = be_site_get,
-	.site_list = be_site_list,
-	.site_update = be_site_update,
-	.site_delete = be_site_delete,
 	.user_get = be_user_get,
 	.user_list = be_user_list,
 	.user_update = be_user_update,
@@ -2206,24 +1782,7 @@ const struct store_backend store_backend_sqlite = {
 	.device_delete = be_device_delete,
 	.audit_add = be_audit_add,
 	.audit_list = be_audit_list,
-	.number_create = be_number_create,
-	.number_get = be_number_get,
-	.number_list = be_number_list,
-	.number_update = be_number_update,
-	.number_delete = be_number_delete,
-	.number_untarget = be_number_untarget,
-	.token_create = be_token_create,
-	.token_get_all = be_token_get_all,
-	.token_list = be_token_list,
-	.token_revoke = be_token_revoke,
 	.user_find_extension = be_user_find_extension,
-	.number_find_e164_all = be_number_find_e164_all,
-	.trunk_create = be_trunk_create,
-	.trunk_get = be_trunk_get,
-	.trunk_list = be_trunk_list,
-	.trunk_update = be_trunk_update,
-	.trunk_delete = be_trunk_delete,
-	.trunk_foreach = be_trunk_foreach,
 	.route_create = be_route_create,
 	.route_get = be_route_get,
 	.route_list = be_route_list,

@@ -203,6 +203,58 @@ int store_run_change(struct store *st, const char *sql,
 	return err ? err : changes ? 0 : ENOENT;
 }
 
+static int id_row(int n, const char *const *cols, void *arg)
+{
+	*(int64_t *)arg = n > 0 ? store_col_int(cols[0]) : 0;
+	return 0;
+}
+
+int store_run_insert(struct store *st, const char *sql,
+		     const struct store_arg *args, int nargs, int64_t *idp)
+{
+	int64_t id = 0;
+	int err = store_run_one(st, sql, args, nargs, id_row, &id);
+
+	if (!err && idp)
+		*idp = id;
+	return err;
+}
+
+int store_get_scoped(struct store *st, const char *sql, int64_t tenant_id,
+		     int64_t id, store_cols_h *row, void *arg)
+{
+	const struct store_arg a[] = {STORE_NUM(tenant_id), STORE_NUM(id)};
+
+	if (tenant_id <= 0)
+		return ENOENT;
+	return store_run_one(st, sql, a, 2, row, arg);
+}
+
+int store_page_scoped(struct store *st, const char *sql, int64_t tenant_id,
+		      int64_t after_id, int limit, store_cols_h *row,
+		      void *arg)
+{
+	const struct store_arg a[] = {STORE_NUM(tenant_id), STORE_NUM(after_id),
+				      STORE_NUM(limit)};
+
+	if (tenant_id <= 0)
+		return ENOENT;
+	return store_run(st, sql, a, 3, row, arg, NULL);
+}
+
+int store_delete_scoped(struct store *st, const char *table,
+			int64_t tenant_id, int64_t id)
+{
+	const struct store_arg a[] = {STORE_NUM(tenant_id), STORE_NUM(id)};
+	char sql[128];
+
+	if (tenant_id <= 0)
+		return ENOENT;
+	snprintf(sql, sizeof(sql), "DELETE FROM %s WHERE tenant_id = $1 AND "
+		 "id = $2", table);
+	return store_run_change(st, sql, a, 2);
+}
+
 int64_t store_col_int(const char *v)
 {
 	return v ? strtoll(v, NULL, 10) : 0;
@@ -241,14 +293,6 @@ int store_tenant_find_domain_all(struct store *st, const char *domain,
 	if (!domain || !t)
 		return EINVAL;
 	return st->be->tenant_find_domain_all(st->db, domain, t);
-}
-
-int store_site_create(struct store *st, int64_t tenant_id,
-		      struct store_site *s)
-{
-	if (tenant_id <= 0 || !s)
-		return EINVAL;
-	return st->be->site_create(st->db, tenant_id, s);
 }
 
 /* an extension is one thing of the tenant: a user's or a ring group's
@@ -338,29 +382,6 @@ int store_tenant_delete(struct store *st, int64_t tenant_id)
 			return ENOENT;                                \
 		return st->be->name(st->db, tenant_id, __VA_ARGS__);  \
 	} while (0)
-
-int store_site_get(struct store *st, int64_t tenant_id, int64_t id,
-		   struct store_site *s)
-{
-	TENANT_SCOPED(site_get, id, s);
-}
-
-int store_site_list(struct store *st, int64_t tenant_id, int64_t after_id,
-		    int limit, store_site_h *h, void *arg)
-{
-	TENANT_SCOPED(site_list, after_id, limit, h, arg);
-}
-
-int store_site_update(struct store *st, int64_t tenant_id,
-		      const struct store_site *s)
-{
-	TENANT_SCOPED(site_update, s);
-}
-
-int store_site_delete(struct store *st, int64_t tenant_id, int64_t id)
-{
-	TENANT_SCOPED(site_delete, id);
-}
 
 int store_user_get(struct store *st, int64_t tenant_id, int64_t id,
 		   struct store_user *u)
@@ -458,74 +479,6 @@ int store_audit_list(struct store *st, int64_t tenant_id, int64_t after_id,
 	return st->be->audit_list(st->db, tenant_id, after_id, limit, h, arg);
 }
 
-int store_number_create(struct store *st, int64_t tenant_id,
-			struct store_number *n)
-{
-	TENANT_SCOPED(number_create, n);
-}
-
-int store_number_get(struct store *st, int64_t tenant_id, int64_t id,
-		     struct store_number *n)
-{
-	TENANT_SCOPED(number_get, id, n);
-}
-
-int store_number_list(struct store *st, int64_t tenant_id, int64_t after_id,
-		      int limit, store_number_h *h, void *arg)
-{
-	TENANT_SCOPED(number_list, after_id, limit, h, arg);
-}
-
-int store_number_update(struct store *st, int64_t tenant_id,
-			const struct store_number *n)
-{
-	TENANT_SCOPED(number_update, n);
-}
-
-int store_number_delete(struct store *st, int64_t tenant_id, int64_t id)
-{
-	TENANT_SCOPED(number_delete, id);
-}
-
-int store_number_untarget(struct store *st, int64_t tenant_id,
-			  const char *target_type, int64_t target_id)
-{
-	if (!target_type)
-		return EINVAL;
-	TENANT_SCOPED(number_untarget, target_type, target_id);
-}
-
-int store_token_create(struct store *st, int64_t tenant_id,
-		       struct store_token *t)
-{
-	if (tenant_id < 0 || !t)
-		return EINVAL;
-	return st->be->token_create(st->db, tenant_id, t);
-}
-
-int store_token_get_all(struct store *st, int64_t id, struct store_token *t)
-{
-	if (id <= 0 || !t)
-		return ENOENT;
-	return st->be->token_get_all(st->db, id, t);
-}
-
-int store_token_list(struct store *st, int64_t tenant_id, int64_t after_id,
-		     int limit, store_token_h *h, void *arg)
-{
-	if (tenant_id < 0)
-		return EINVAL;
-	return st->be->token_list(st->db, tenant_id, after_id, limit, h, arg);
-}
-
-int store_token_revoke(struct store *st, int64_t tenant_id, int64_t id,
-		       int64_t now)
-{
-	if (tenant_id < 0)
-		return EINVAL;
-	return st->be->token_revoke(st->db, tenant_id, id, now);
-}
-
 int store_binding_foreach_all(struct store *st, store_binding_h *h,
 			      void *arg)
 {
@@ -553,67 +506,6 @@ int store_user_find_extension(struct store *st, int64_t tenant_id,
 	if (!extension[0])
 		return ENOENT;
 	TENANT_SCOPED(user_find_extension, extension, u);
-}
-
-int store_number_find_e164_all(struct store *st, const char *e164,
-			       struct store_number *n)
-{
-	if (!e164 || !n)
-		return EINVAL;
-	return e164[0] ? st->be->number_find_e164_all(st->db, e164, n)
-		       : ENOENT;
-}
-
-int store_trunk_create(struct store *st, int64_t tenant_id,
-		       struct store_trunk *t)
-{
-	if (!t || !t->name[0] || !t->kind[0] || !t->proxy[0])
-		return EINVAL;
-	TENANT_SCOPED(trunk_create, t);
-}
-
-int store_trunk_get(struct store *st, int64_t tenant_id, int64_t id,
-		    struct store_trunk *t)
-{
-	if (!t)
-		return EINVAL;
-	TENANT_SCOPED(trunk_get, id, t);
-}
-
-int store_trunk_list(struct store *st, int64_t tenant_id, int64_t after_id,
-		     int limit, store_trunk_h *h, void *arg)
-{
-	if (!h || limit <= 0)
-		return EINVAL;
-	TENANT_SCOPED(trunk_list, after_id, limit, h, arg);
-}
-
-int store_trunk_update(struct store *st, int64_t tenant_id,
-		       const struct store_trunk *t)
-{
-	if (!t || !t->name[0] || !t->kind[0] || !t->proxy[0])
-		return EINVAL;
-	TENANT_SCOPED(trunk_update, t);
-}
-
-int store_trunk_delete(struct store *st, int64_t tenant_id, int64_t id)
-{
-	TENANT_SCOPED(trunk_delete, id);
-}
-
-int store_trunk_foreach(struct store *st, int64_t tenant_id,
-			store_trunk_h *h, void *arg)
-{
-	if (!h)
-		return EINVAL;
-	TENANT_SCOPED(trunk_foreach, h, arg);
-}
-
-int store_trunk_foreach_all(struct store *st, store_trunk_h *h, void *arg)
-{
-	if (!h)
-		return EINVAL;
-	return st->be->trunk_foreach(st->db, 0, h, arg);
 }
 
 static bool route_ok(const struct store_route *r)
