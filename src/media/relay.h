@@ -26,10 +26,15 @@ enum {
 	BATCH = 32,             /* datagrams per recvmmsg */
 	PKT_MAX = 2048,         /* larger than any MTU we will meet */
 	EVENTS = 256,
-	SLOTS = EVENTS,         /* datagrams of one turn: a recvmmsg batch, or
-				   with io_uring one per readable socket */
+	SLOTS = BATCH,          /* datagrams of one recvmmsg (epoll only) */
 	MEDIA_TICK_US = 500,    /* longest pause of a lightly loaded thread */
 	RELATCH_SILENCE_MS = 2000,
+	RING_BUFS = 1024,       /* io_uring: receive buffers of a thread */
+	RING_BATCH = 512,       /* io_uring: completions taken at once */
+	RING_GATHER = 128,      /* io_uring: a lightly loaded thread waits
+				   for this many, at most MEDIA_TICK_US */
+	RING_FILE_GROUPS = 4096, /* io_uring: relays with registered sockets
+				    (four each) on one thread */
 	CLOCKS = 4,             /* dynamic payload types with a known clock */
 	DEFAULT_CLOCK = 8000,
 };
@@ -41,7 +46,6 @@ struct end {
 	union media_sa sdp;       /**< from SDP; only used if sdp_ok */
 	union media_sa latched;   /**< the peer's real source, once seen */
 	uint64_t last_rx_ms;      /**< last accepted packet */
-	uint32_t rx_turn;         /**< io_uring: the turn it was last readable */
 	int fd;
 	bool sdp_ok;              /**< sdp is somewhere we can send to */
 	bool is_latched;
@@ -73,11 +77,19 @@ struct media_rrelay {
 	struct side side[2];
 	struct media_proc *proc;           /**< owned; NULL: a plain relay */
 	struct media_rrelay *act_prev, *act_next;  /**< the active list */
+	struct media_msg *parked;          /**< io_uring: the CLOSE or MOVE
+					      answered once armed is 0 */
+	int fgroup;                        /**< io_uring: its sockets are
+					      registered files 4 fgroup ...
+					      4 fgroup + 3; -1: not */
+	uint8_t armed;                     /**< io_uring: receives in flight */
 	bool dead;                         /**< closed, freed after the turn */
 	bool away;                         /**< moved off this thread this turn */
 };
 
 struct io_uring;
+struct io_uring_buf_ring;
+struct io_uring_cqe;
 
 struct media_thread {
 	pthread_t tid;
@@ -105,17 +117,26 @@ struct media_thread {
 	struct mmsghdr rx[SLOTS];
 	struct iovec rx_iov[SLOTS];
 	union media_sa src[SLOTS];
-	struct media_rrelay *rx_rr[SLOTS]; /**< io_uring: whose socket... */
-	uint8_t rx_end[SLOTS];             /**< ...and which (side << 1 | end) */
 	struct mmsghdr tx[SLOTS];          /**< to send, in order */
 	struct iovec tx_iov[SLOTS];
 	struct side *tx_side[SLOTS];       /**< counts what was sent */
 	int tx_fd[SLOTS];
 	bool tx_rtp[SLOTS];
 	unsigned ntx;
-	uint32_t turn;                     /**< io_uring: turns so far */
-	struct io_uring *ring;             /**< owned; NULL: one syscall per
-					      socket instead */
+
+	/* io_uring: every socket has a standing receive that fills buffers
+	   the kernel takes from a ring of them (thread.c) */
+	struct io_uring *ring;             /**< owned; NULL: epoll instead */
+	struct io_uring_buf_ring *br;      /**< the buffers the kernel fills */
+	uint8_t (*rbuf)[PKT_MAX];          /**< RING_BUFS of them */
+	struct side *rbuf_side[RING_BUFS]; /**< a buffer being sent: counts */
+	unsigned br_added;                 /**< given back, not yet published */
+	unsigned armed;                    /**< receives in flight, all relays */
+	bool draining;                     /**< stopping: receives cancelled */
+	struct msghdr ms_hdr;              /**< the shape of every receive */
+	uint16_t fgroup_free[RING_FILE_GROUPS]; /**< unused file groups... */
+	unsigned nfgroup_free;             /**< ...this many */
+	struct io_uring_cqe *cqes[RING_BATCH];
 };
 
 static inline socklen_t msa_len(const union media_sa *a)

@@ -1,4 +1,5 @@
-/** @file thread.c  A media thread: its epoll loop and the relay hot path.
+/** @file thread.c  A media thread: its loop (io_uring or epoll) and
+ * the relay hot path.
  *
  * Each media thread owns the sockets of the relays given to it and is the
  * only code that touches their state (struct media_rrelay), so the
@@ -7,24 +8,25 @@
  * the engine's reply function.  libre is not used here at all: its loop
  * and reference counts belong to the signalling thread.
  *
- * Per wake-up, with io_uring: one call receives a datagram from each
- * readable socket into the thread's buffers, a look at each header
- * queues it for the other side, and one more call sends them all from
- * those same buffers (turn_ring).  Without io_uring (an old kernel, a
- * seccomp filter): one recvmmsg() of up to BATCH datagrams per readable
- * socket and one sendmmsg() per outgoing socket.  Nothing is allocated
- * and nothing is copied in user space.  Epoll is level-triggered, so a
- * socket with more waiting than it was given is simply served again on
- * the next turn, after the others.
+ * With io_uring (Linux 6.1 on) each socket has a standing receive and a
+ * turn is one io_uring_enter(): it sends what the last turn relayed and
+ * brings what came meanwhile (see ring_loop).  Without it (an older
+ * kernel, a seccomp filter): epoll, one recvmmsg() of up to BATCH
+ * datagrams per readable socket and one sendmmsg() per outgoing socket;
+ * epoll is level-triggered, so a socket with more waiting than it was
+ * given is simply served again on the next turn, after the others.
+ * Either way nothing is allocated and nothing is copied in user space:
+ * a datagram leaves from the buffer it came in.
  *
  * Orders are applied first in a turn, so that a peer set before its first
  * packet arrived applies to that packet.  A relay closed by an order may
  * still have events further on in the array being walked: it is marked
- * dead, its sockets are closed at once, and its memory is freed at the
- * end of the turn.
+ * dead, its sockets are closed once no receive of it is in flight (at
+ * once with epoll), and its memory is freed at the end of that turn.
  */
 #include <arpa/inet.h>
 #include <errno.h>
+#include <poll.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -137,25 +139,30 @@ static void rtt_update(struct media_thread *mt, struct side *s,
 	}
 }
 
-/* Looks at datagram i of the batch that came in on end ei of side si and
-   queues it for the other side if it may pass. */
-static void relay_one(struct media_thread *mt, struct media_rrelay *rr,
-		      unsigned si, unsigned ei, unsigned i)
+static void tx_queue(struct media_thread *mt, struct side *o, int fd,
+		     int fixed, const union media_sa *dest, const uint8_t *p,
+		     size_t len, bool rtp, int bid);
+
+/* Looks at a datagram that came in on end ei of side si from src and
+   queues it for the other side if it may pass; false if it was not
+   queued (its buffer is free again).  bid: the io_uring buffer it is in,
+   -1 for the recvmmsg batch. */
+static bool relay_one(struct media_thread *mt, struct media_rrelay *rr,
+		      unsigned si, unsigned ei, const union media_sa *src,
+		      const uint8_t *p, size_t len, bool trunc, int bid)
 {
 	struct side *s = &rr->side[si], *o = &rr->side[si ^ 1];
 	struct end *e = &s->end[ei], *oe;
-	const union media_sa *src = &mt->src[i], *dest;
-	const uint8_t *p = mt->buf[i];
-	size_t len = mt->rx[i].msg_len;
+	const union media_sa *dest;
 	struct media_rtcp_report rep;
 	struct media_rtp h;
 	enum media_pkt kind;
 	bool from_peer, held = false;
-	unsigned out, j;
+	unsigned out;
 
-	if (!s->known || (mt->rx[i].msg_hdr.msg_flags & MSG_TRUNC)) {
+	if (!s->known || trunc) {
 		s->dropped_other++;
-		return;
+		return false;
 	}
 
 	/* the source first: it is cheaper than parsing a flood */
@@ -165,7 +172,7 @@ static void relay_one(struct media_thread *mt, struct media_rrelay *rr,
 	     (e->is_latched &&
 	      mt->now_ms - e->last_rx_ms <= RELATCH_SILENCE_MS))) {
 		s->dropped_foreign++;
-		return;
+		return false;
 	}
 
 	kind = media_pkt_kind(p, len);
@@ -177,7 +184,7 @@ static void relay_one(struct media_thread *mt, struct media_rrelay *rr,
 		kind = MEDIA_PKT_BAD;
 	if (kind == MEDIA_PKT_BAD) {
 		s->dropped_other++;
-		return;
+		return false;
 	}
 
 	if (!from_peer)
@@ -212,23 +219,15 @@ static void relay_one(struct media_thread *mt, struct media_rrelay *rr,
 	   side hears is then made on the frame clock (RTCP too: it would
 	   describe a stream that the other side does not get) */
 	if (held || !o->send || (rr->proc && !proc_pass(rr, si)))
-		return;
+		return false;
 	oe = &o->end[out];
 	dest = end_dest(oe);
 	if (!dest)
-		return;
-
-	j = mt->ntx++;
-	mt->tx_iov[j] = (struct iovec){(void *)p, len};
-	mt->tx[j].msg_hdr = (struct msghdr){
-		.msg_name = (void *)dest,
-		.msg_namelen = msa_len(dest),
-		.msg_iov = &mt->tx_iov[j],
-		.msg_iovlen = 1,
-	};
-	mt->tx_side[j] = o;
-	mt->tx_fd[j] = oe->fd;
-	mt->tx_rtp[j] = kind == MEDIA_PKT_RTP;
+		return false;
+	tx_queue(mt, o, oe->fd,
+		 rr->fgroup < 0 ? -1 : rr->fgroup * 4 + (int)((si ^ 1) << 1 | out),
+		 dest, p, len, kind == MEDIA_PKT_RTP, bid);
+	return true;
 }
 
 static void tx_count(struct media_thread *mt, unsigned j, size_t len)
@@ -269,6 +268,25 @@ static void flush(struct media_thread *mt)
 	mt->ntx = 0;
 }
 
+/* The recvmmsg path's queue: one sendmmsg per run of one socket. */
+static void tx_batch(struct media_thread *mt, struct side *o, int fd,
+		     const union media_sa *dest, const uint8_t *p, size_t len,
+		     bool rtp)
+{
+	unsigned j = mt->ntx++;
+
+	mt->tx_iov[j] = (struct iovec){(void *)p, len};
+	mt->tx[j].msg_hdr = (struct msghdr){
+		.msg_name = (void *)dest,
+		.msg_namelen = msa_len(dest),
+		.msg_iov = &mt->tx_iov[j],
+		.msg_iovlen = 1,
+	};
+	mt->tx_side[j] = o;
+	mt->tx_fd[j] = fd;
+	mt->tx_rtp[j] = rtp;
+}
+
 static void readable(struct media_thread *mt, struct media_rrelay *rr,
 		     unsigned si, unsigned ei)
 {
@@ -283,9 +301,184 @@ static void readable(struct media_thread *mt, struct media_rrelay *rr,
 		return;   /* EAGAIN, or an ICMP error now cleared */
 
 	for (unsigned i = 0; i < (unsigned)n; i++)
-		relay_one(mt, rr, si, ei, i);
+		relay_one(mt, rr, si, ei, &mt->src[i], mt->buf[i],
+			  mt->rx[i].msg_len,
+			  mt->rx[i].msg_hdr.msg_flags & MSG_TRUNC, -1);
 	flush(mt);
 }
+
+#ifdef HAVE_LIBURING
+/*
+ * With io_uring (Linux 6.1 or later) there is no epoll and no receive
+ * call per wake-up: each socket has one standing multishot receive that
+ * the kernel fills from a ring of buffers whenever a datagram comes, the
+ * order eventfd and the frame clock have standing polls, and one
+ * io_uring_enter() submits the turn's sends and collects whatever came
+ * meanwhile.  With IORING_SETUP_DEFER_TASKRUN the receives themselves run
+ * in that call, on this thread, and a waiting thread is only woken once
+ * as many completions are due as it asked for.  A relayed datagram is sent
+ * from the buffer it came in (IORING_OP_SEND with the address in the
+ * entry, no msghdr to copy), and the buffer goes back to the ring when
+ * the send completes.
+ *
+ * A relay closing or moving to another thread has its receives cancelled
+ * first; its memory stays, and its CLOSE or MOVE waits (rr->parked), until
+ * the last of them has completed, so no completion ever names freed
+ * memory and no socket is closed under a request.
+ */
+#define UD_SEND (UINT64_C(1) << 63)   /* | rtp << 32 | buffer id */
+enum { UD_NONE = 0, UD_ORDERS = 1, UD_CLOCK = 2, BGID = 0 };
+
+static struct io_uring_sqe *ring_sqe(struct media_thread *mt)
+{
+	struct io_uring_sqe *sqe = io_uring_get_sqe(mt->ring);
+
+	if (!sqe) {
+		/* a full submission queue: send it on its way now */
+		(void)io_uring_submit(mt->ring);
+		sqe = io_uring_get_sqe(mt->ring);
+	}
+	if (!sqe)
+		log_error("media", "thread %u: io_uring submission queue "
+			  "full", mt->idx);
+	return sqe;
+}
+
+static void buf_give(struct media_thread *mt, unsigned bid)
+{
+	io_uring_buf_ring_add(mt->br, mt->rbuf[bid], PKT_MAX, (uint16_t)bid,
+			      io_uring_buf_ring_mask(RING_BUFS),
+			      (int)mt->br_added++);
+}
+
+/* A standing receive on end tag (side << 1 | end) of rr; false without
+   io_uring. */
+static bool ring_arm(struct media_thread *mt, struct media_rrelay *rr,
+		     unsigned tag)
+{
+	struct io_uring_sqe *sqe;
+
+	if (!mt->ring)
+		return false;
+	sqe = ring_sqe(mt);
+	if (!sqe)
+		return true;   /* logged: the socket stays deaf */
+	io_uring_prep_recvmsg_multishot(sqe,
+		rr->side[tag >> 1].end[tag & 1].fd, &mt->ms_hdr, 0);
+	sqe->flags |= IOSQE_BUFFER_SELECT;
+	sqe->buf_group = BGID;
+	io_uring_sqe_set_data64(sqe, (uintptr_t)rr | tag);
+	rr->armed++;
+	mt->armed++;
+	return true;
+}
+
+/* Registers rr's sockets as fixed files, which spares each send the
+   look-up and reference count of its socket; without a free group the
+   relay sends by descriptor. */
+static void ring_files(struct media_thread *mt, struct media_rrelay *rr)
+{
+	int fds[4];
+
+	if (!mt->ring || !mt->nfgroup_free)
+		return;
+	for (unsigned i = 0; i < 4; i++)
+		fds[i] = rr->side[i >> 1].end[i & 1].fd;
+	rr->fgroup = mt->fgroup_free[--mt->nfgroup_free];
+	if (io_uring_register_files_update(mt->ring, 4u * (unsigned)rr->fgroup,
+					   fds, 4) != 4) {
+		mt->fgroup_free[mt->nfgroup_free++] = (uint16_t)rr->fgroup;
+		rr->fgroup = -1;
+	}
+}
+
+/* Before its sockets close or another thread takes them. */
+static void ring_files_drop(struct media_thread *mt, struct media_rrelay *rr)
+{
+	static const int none[4] = {-1, -1, -1, -1};
+
+	if (!mt->ring || rr->fgroup < 0)
+		return;
+	(void)io_uring_register_files_update(mt->ring,
+		4u * (unsigned)rr->fgroup, (int *)none, 4);
+	mt->fgroup_free[mt->nfgroup_free++] = (uint16_t)rr->fgroup;
+	rr->fgroup = -1;
+}
+
+/* Cancels rr's receives; false if none is in flight (settled). */
+static bool ring_cancel(struct media_thread *mt, struct media_rrelay *rr)
+{
+	if (!mt->ring || !rr->armed)
+		return false;
+	for (unsigned i = 0; i < 4; i++) {
+		struct io_uring_sqe *sqe = ring_sqe(mt);
+
+		if (!sqe)
+			break;
+		io_uring_prep_cancel_fd(sqe, rr->side[i >> 1].end[i & 1].fd,
+					IORING_ASYNC_CANCEL_ALL);
+		io_uring_sqe_set_data64(sqe, UD_NONE);
+	}
+	return true;
+}
+
+static void tx_queue(struct media_thread *mt, struct side *o, int fd,
+		     int fixed, const union media_sa *dest, const uint8_t *p,
+		     size_t len, bool rtp, int bid)
+{
+	struct io_uring_sqe *sqe;
+
+	if (bid < 0) {
+		tx_batch(mt, o, fd, dest, p, len, rtp);
+		return;
+	}
+	sqe = ring_sqe(mt);
+	if (!sqe) {
+		buf_give(mt, (unsigned)bid);
+		return;
+	}
+	/* MSG_DONTWAIT: a full socket buffer loses the datagram, as the
+	   network would, rather than parking the request in the kernel */
+	io_uring_prep_send(sqe, fixed >= 0 ? fixed : fd, p, len, MSG_DONTWAIT);
+	if (fixed >= 0)
+		sqe->flags |= IOSQE_FIXED_FILE;
+	io_uring_prep_send_set_addr(sqe, &dest->sa, (uint16_t)msa_len(dest));
+	io_uring_sqe_set_data64(sqe, UD_SEND | (uint64_t)rtp << 32 |
+				(unsigned)bid);
+	mt->rbuf_side[bid] = o;
+}
+#else
+static bool ring_arm(struct media_thread *mt, struct media_rrelay *rr,
+		     unsigned tag)
+{
+	(void)mt, (void)rr, (void)tag;
+	return false;
+}
+
+static bool ring_cancel(struct media_thread *mt, struct media_rrelay *rr)
+{
+	(void)mt, (void)rr;
+	return false;
+}
+
+static void ring_files(struct media_thread *mt, struct media_rrelay *rr)
+{
+	(void)mt, (void)rr;
+}
+
+static void ring_files_drop(struct media_thread *mt, struct media_rrelay *rr)
+{
+	(void)mt, (void)rr;
+}
+
+static void tx_queue(struct media_thread *mt, struct side *o, int fd,
+		     int fixed, const union media_sa *dest, const uint8_t *p,
+		     size_t len, bool rtp, int bid)
+{
+	(void)bid, (void)fixed;
+	tx_batch(mt, o, fd, dest, p, len, rtp);
+}
+#endif
 
 static void stats_fill(const struct media_rrelay *rr, struct media_stats *st)
 {
@@ -323,6 +516,7 @@ struct media_rrelay *media_rrelay_alloc(const int fds[4],
 	if (!rr)
 		return NULL;
 	rr->handle = handle;
+	rr->fgroup = -1;
 	for (unsigned i = 0; i < 2; i++) {
 		struct side *s = &rr->side[i];
 
@@ -394,6 +588,7 @@ static void relay_add(struct media_thread *mt, struct media_rrelay *rr)
 	if (rr->next)
 		rr->next->prev = rr;
 	mt->relays = rr;
+	ring_files(mt, rr);
 
 	for (unsigned i = 0; i < 4; i++) {
 		struct epoll_event ev = {
@@ -404,6 +599,8 @@ static void relay_add(struct media_thread *mt, struct media_rrelay *rr)
 		};
 		int fd = rr->side[i >> 1].end[i & 1].fd;
 
+		if (ring_arm(mt, rr, i))
+			continue;
 		if (epoll_ctl(mt->epfd, EPOLL_CTL_ADD, fd, &ev))
 			log_error("media", "thread %u: cannot watch a relay "
 				  "socket: %s", mt->idx, strerror(errno));
@@ -421,33 +618,66 @@ static void relay_unlink(struct media_thread *mt, struct media_rrelay *rr)
 	rr->prev = rr->next = NULL;
 }
 
-/* Moving to another thread: the relay leaves every list and the epoll
-   set of this one now, and is handed back at the end of the turn (reap),
-   when nothing of this turn can touch it any more. */
+/* What ends a relay's stay on this thread once no receive of it is in
+   flight any more (at once without io_uring): a closed relay's sockets
+   are closed and its CLOSE answered, its memory goes at the end of the
+   turn; a moving relay's MOVE is handed back at the end of the turn
+   (reap), when nothing of this turn can touch it any more. */
+static void relay_settled(struct media_thread *mt, struct media_rrelay *rr)
+{
+	struct media_msg *m = rr->parked;
+
+	rr->parked = NULL;
+	ring_files_drop(mt, rr);
+	if (rr->away) {
+		m->next = mt->leaving;
+		mt->leaving = m;
+		return;
+	}
+	rrelay_close_fds(rr, mt->ring ? -1 : mt->epfd);
+	rr->next = mt->dead;
+	mt->dead = rr;
+	if (m) {
+		m->rr = NULL;
+		mt->reply(m, mt->reply_arg);
+	}
+}
+
+/* Leaving this thread's lists now; m (a CLOSE, a MOVE or NULL) is
+   answered when the relay has settled. */
+static void relay_park(struct media_thread *mt, struct media_rrelay *rr,
+		       struct media_msg *m)
+{
+	relay_unlink(mt, rr);
+	rr->parked = m;
+	if (!ring_cancel(mt, rr))
+		relay_settled(mt, rr);
+}
+
+/* Moving to another thread: out of every list and the epoll set of this
+   one now, handed back when settled. */
 static void relay_leave(struct media_thread *mt, struct media_msg *m)
 {
 	struct media_rrelay *rr = m->rr;
 
 	proc_detach(mt, rr);
-	relay_unlink(mt, rr);
-	for (unsigned i = 0; i < 4; i++)
-		(void)epoll_ctl(mt->epfd, EPOLL_CTL_DEL,
-				rr->side[i >> 1].end[i & 1].fd, NULL);
+	if (!mt->ring)
+		for (unsigned i = 0; i < 4; i++)
+			(void)epoll_ctl(mt->epfd, EPOLL_CTL_DEL,
+					rr->side[i >> 1].end[i & 1].fd, NULL);
 	rr->away = true;
-	m->next = mt->leaving;
-	mt->leaving = m;
+	relay_park(mt, rr, m);
 }
 
-/* Closes the sockets now; the memory goes at the end of the turn. */
-static void relay_remove(struct media_thread *mt, struct media_rrelay *rr)
+/* Closing: the sockets close when settled; m (the CLOSE, or NULL when
+   the thread stops) is answered then. */
+static void relay_remove(struct media_thread *mt, struct media_rrelay *rr,
+			 struct media_msg *m)
 {
 	if (rr->proc)
 		proc_free(mt, rr);
-	relay_unlink(mt, rr);
-	rrelay_close_fds(rr, mt->epfd);
 	rr->dead = true;
-	rr->next = mt->dead;
-	mt->dead = rr;
+	relay_park(mt, rr, m);
 }
 
 static void reap(struct media_thread *mt)
@@ -532,9 +762,7 @@ static void order(struct media_thread *mt, struct media_msg *m)
 
 	case MEDIA_MSG_CLOSE:
 		stats_fill(m->rr, &m->stats);
-		relay_remove(mt, m->rr);
-		m->rr = NULL;
-		mt->reply(m, mt->reply_arg);
+		relay_remove(mt, m->rr, m);
 		break;
 
 	case MEDIA_MSG_STOP:
@@ -648,194 +876,242 @@ void thread_send(struct media_thread *mt, struct media_rrelay *rr,
 }
 
 #ifdef HAVE_LIBURING
-/*
- * With io_uring a turn costs two system calls however many sockets were
- * readable: one carries a receive for each of them, the other every send
- * of the turn.  Besides the calls saved, the turn's datagrams leave in one
- * burst, so a receiver on this machine is woken once per burst and not
- * once per datagram (each such wake-up also preempted this thread).
- * Every operation is MSG_DONTWAIT: it completes or fails with EAGAIN in
- * the call that submits it, never waits for readiness in the kernel, so
- * the turn's buffers are free again when ring_run() returns.
- */
-static struct io_uring *ring_open(void)
+static void ring_close(struct media_thread *mt)
 {
-	struct io_uring *ring = calloc(1, sizeof(*ring));
+	if (!mt->ring)
+		return;
+	io_uring_queue_exit(mt->ring);   /* the buffer ring goes with it */
+	free(mt->ring);
+	free(mt->br);
+	free(mt->rbuf);
+	mt->ring = NULL;
+	mt->br = NULL;
+	mt->rbuf = NULL;
+}
+
+static void ring_poll(struct media_thread *mt, int fd, uint64_t ud)
+{
+	struct io_uring_sqe *sqe = ring_sqe(mt);
+
+	if (!sqe)
+		return;
+	io_uring_prep_poll_multishot(sqe, fd, POLLIN);
+	io_uring_sqe_set_data64(sqe, ud);
+}
+
+/* Sets up the ring, its buffers and the standing polls; leaves mt->ring
+   NULL (epoll then) on a kernel without them or when refused. */
+static void ring_open(struct media_thread *mt)
+{
 	struct io_uring_params p = {
-		/* one thread submits; nothing to run behind its back */
+		/* one thread submits; receives run when it asks */
 		.flags = IORING_SETUP_SUBMIT_ALL | IORING_SETUP_SINGLE_ISSUER |
-			 IORING_SETUP_COOP_TASKRUN,
+			 IORING_SETUP_DEFER_TASKRUN | IORING_SETUP_CQSIZE,
+		.cq_entries = 4 * RING_BUFS,
 	};
+	struct io_uring_buf_reg reg = {.ring_entries = RING_BUFS,
+				       .bgid = BGID};
+	void *br = NULL;
 	int err;
 
-	if (!ring)
-		return NULL;
-	err = io_uring_queue_init_params(SLOTS, ring, &p);
-	if (err == -EINVAL) {
-		/* a kernel before 6.0 knows none of these flags; it still
-		   runs the batches, only some less cheaply */
-		p = (struct io_uring_params){0};
-		err = io_uring_queue_init_params(SLOTS, ring, &p);
+	mt->ring = calloc(1, sizeof(*mt->ring));
+	mt->rbuf = malloc((size_t)RING_BUFS * PKT_MAX);
+	if (!mt->ring || !mt->rbuf ||
+	    posix_memalign(&br, (size_t)sysconf(_SC_PAGESIZE),
+			   RING_BUFS * sizeof(struct io_uring_buf))) {
+		err = ENOMEM;
+		goto fail;
 	}
+	mt->br = br;
+	/* before 6.1 the flags are refused: epoll and recvmmsg then */
+	err = -io_uring_queue_init_params(RING_BATCH, mt->ring, &p);
 	if (err) {
-		/* an old kernel, or io_uring refused (seccomp, sysctl) */
-		log_info("media", "io_uring unavailable (%s): one system "
-			 "call per socket", strerror(-err));
-		free(ring);
-		return NULL;
+		free(mt->ring);
+		mt->ring = calloc(1, sizeof(*mt->ring));
+		goto fail;
 	}
-	return ring;
+	reg.ring_addr = (uintptr_t)br;
+	err = -io_uring_register_buf_ring(mt->ring, &reg, 0);
+	if (err) {
+		io_uring_queue_exit(mt->ring);
+		goto fail;
+	}
+	io_uring_buf_ring_init(mt->br);
+	for (unsigned i = 0; i < RING_BUFS; i++)
+		buf_give(mt, i);
+	io_uring_buf_ring_advance(mt->br, (int)mt->br_added);
+	mt->br_added = 0;
+	mt->ms_hdr.msg_namelen = sizeof(union media_sa);
+	if (!io_uring_register_files_sparse(mt->ring, 4 * RING_FILE_GROUPS))
+		for (unsigned g = RING_FILE_GROUPS; g-- > 0;)
+			mt->fgroup_free[mt->nfgroup_free++] = (uint16_t)g;
+	ring_poll(mt, mt->evfd, UD_ORDERS);
+	ring_poll(mt, mt->tfd, UD_CLOCK);
+	return;
+
+ fail:
+	log_info("media", "thread %u: no io_uring receive rings (%s): "
+		 "epoll and one system call per socket", mt->idx,
+		 strerror(err));
+	free(mt->ring);
+	free(br);
+	free(mt->rbuf);
+	mt->ring = NULL;
+	mt->br = NULL;
+	mt->rbuf = NULL;
 }
 
-static void ring_close(struct io_uring *ring)
+/* A datagram (or the end of a standing receive) on one of rr's sockets. */
+static void ring_rx(struct media_thread *mt, const struct io_uring_cqe *cqe)
 {
-	if (!ring)
+	struct media_rrelay *rr = (struct media_rrelay *)
+		(uintptr_t)(cqe->user_data & ~(uint64_t)3);
+	unsigned tag = (unsigned)(cqe->user_data & 3), bid;
+	struct io_uring_recvmsg_out *out;
+	bool live = !rr->dead && !rr->away;
+
+	if (!(cqe->flags & IORING_CQE_F_MORE)) {
+		/* ended: cancelled, out of buffers, a full completion
+		   queue, an ICMP error reported on the socket */
+		rr->armed--;
+		mt->armed--;
+		if (live && !mt->stopping)
+			ring_arm(mt, rr, tag);
+		else if (!rr->armed && rr->parked)
+			relay_settled(mt, rr);
+	}
+	if (!(cqe->flags & IORING_CQE_F_BUFFER))
 		return;
-	io_uring_queue_exit(ring);
-	free(ring);
+	bid = cqe->flags >> IORING_CQE_BUFFER_SHIFT;
+	out = io_uring_recvmsg_validate(mt->rbuf[bid], cqe->res, &mt->ms_hdr);
+	if (!live || cqe->res <= 0 || !out ||
+	    out->namelen > sizeof(union media_sa) ||
+	    !relay_one(mt, rr, tag >> 1, tag & 1,
+		       io_uring_recvmsg_name(out),
+		       io_uring_recvmsg_payload(out, &mt->ms_hdr),
+		       io_uring_recvmsg_payload_length(out, cqe->res,
+						       &mt->ms_hdr),
+		       out->flags & MSG_TRUNC, (int)bid))
+		buf_give(mt, bid);
 }
 
-typedef void ring_done_h(struct media_thread *mt, unsigned i, int res);
-
-/* Submits what was prepared and takes the n completions; false if the
-   ring itself failed. */
-static bool ring_run(struct media_thread *mt, unsigned n, ring_done_h *done)
+static void ring_tx(struct media_thread *mt, const struct io_uring_cqe *cqe)
 {
-	unsigned seen = 0;
+	unsigned bid = (unsigned)(cqe->user_data & 0xffff);
+	struct side *o = mt->rbuf_side[bid];
 
-	while (seen < n) {
-		struct io_uring_cqe *cqe;
-		unsigned head, k = 0;
-		int r = io_uring_submit_and_wait(mt->ring, 1);
-
-		if (r < 0 && r != -EINTR && r != -EAGAIN && r != -EBUSY) {
-			log_error("media", "thread %u: io_uring: %s", mt->idx,
-				  strerror(-r));
-			return false;
-		}
-		io_uring_for_each_cqe(mt->ring, head, cqe) {
-			done(mt, (unsigned)cqe->user_data, cqe->res);
-			k++;
-		}
-		io_uring_cq_advance(mt->ring, k);
-		seen += k;
+	/* an error loses the datagram, as in flush() */
+	if (cqe->res >= 0 && (cqe->user_data >> 32 & 1)) {
+		o->tx_packets++;
+		o->tx_bytes += (unsigned)cqe->res;
 	}
-	return true;
-}
-
-static void rx_done(struct media_thread *mt, unsigned i, int res)
-{
-	if (res < 0)
-		mt->rx_rr[i] = NULL;   /* EAGAIN, or an ICMP error cleared */
-	else
-		mt->rx[i].msg_len = (unsigned)res;
-}
-
-static void tx_done(struct media_thread *mt, unsigned j, int res)
-{
-	/* errors as in flush(): the datagram is lost */
-	if (res >= 0)
-		tx_count(mt, j, (size_t)res);
-}
-
-static void ring_sqe(struct media_thread *mt, int fd, struct msghdr *msg,
-		     bool rx, unsigned i)
-{
-	/* never NULL: a turn has at most SLOTS datagrams, the ring as
-	   many entries, and each batch is submitted before the next */
-	struct io_uring_sqe *sqe = io_uring_get_sqe(mt->ring);
-
-	if (rx)
-		io_uring_prep_recvmsg(sqe, fd, msg, MSG_DONTWAIT);
-	else
-		io_uring_prep_sendmsg(sqe, fd, msg, MSG_DONTWAIT);
-	io_uring_sqe_set_data64(sqe, i);
-}
-
-static struct end *slot_end(const struct media_thread *mt, unsigned i)
-{
-	return &mt->rx_rr[i]->side[mt->rx_end[i] >> 1].end[mt->rx_end[i] & 1];
-}
-
-static void ring_rx(struct media_thread *mt, unsigned k,
-		    struct media_rrelay *rr, unsigned tag)
-{
-	mt->rx[k].msg_hdr.msg_namelen = sizeof(mt->src[k]);
-	mt->rx_rr[k] = rr;
-	mt->rx_end[k] = (uint8_t)tag;
-	ring_sqe(mt, slot_end(mt, k)->fd, &mt->rx[k].msg_hdr, true, k);
+	buf_give(mt, bid);
 }
 
 /*
- * One turn's sockets: a datagram from each readable one, then the sends.
- * A socket readable in the turn before too has a queue (a burst, a fast
- * stream): it is given up to a batch of receives, after everyone's first
- * one so that its datagrams stay in order.  The rest of a queue is
- * reported again by the next epoll_wait.
+ * One turn: what came since the last.  Orders go first so that a peer set
+ * before its first packet arrived applies to that packet, the frame clock
+ * last so that what came before the tick is in its frame.  Returns the
+ * completions seen.
  */
-static void turn_ring(struct media_thread *mt, const struct epoll_event *ev,
-		      int n)
+static unsigned ring_turn(struct media_thread *mt)
 {
-	unsigned k = 0, first;
-	bool tick = false;
+	unsigned n = io_uring_peek_batch_cqe(mt->ring, mt->cqes, RING_BATCH);
+	bool ord = false, tick = false;
 
-	mt->turn++;
-	for (int i = 0; i < n; i++) {
-		uint64_t tag = ev[i].data.u64;
-		struct media_rrelay *rr = (struct media_rrelay *)
-			(uintptr_t)(tag & ~(uint64_t)3);
+	if (!n)
+		return 0;
+	for (unsigned i = 0; i < n; i++) {
+		const struct io_uring_cqe *c = mt->cqes[i];
+		bool again = !(c->flags & IORING_CQE_F_MORE) &&
+			     !mt->stopping;
 
-		tick |= tag == TAG_CLOCK;
-		if (!tag || tag == TAG_CLOCK || rr->dead || rr->away)
-			continue;
-		ring_rx(mt, k++, rr, (unsigned)(tag & 3));
+		if (c->user_data == UD_ORDERS) {
+			ord |= c->res > 0;
+			if (again)
+				ring_poll(mt, mt->evfd, UD_ORDERS);
+		}
+		else if (c->user_data == UD_CLOCK) {
+			tick |= c->res > 0;
+			if (again)
+				ring_poll(mt, mt->tfd, UD_CLOCK);
+		}
+		else if (c->user_data & UD_SEND) {
+			/* counted before the orders read the counters */
+			ring_tx(mt, c);
+		}
 	}
-	first = k;
-	for (unsigned i = 0; i < first; i++) {
-		struct end *e = slot_end(mt, i);
+	clock_read(mt);
+	if (ord && !mt->stopping)
+		orders(mt);
+	for (unsigned i = 0; i < n; i++) {
+		const struct io_uring_cqe *c = mt->cqes[i];
 
-		for (unsigned b = 1; e->rx_turn + 1 == mt->turn &&
-				     b < BATCH && k < SLOTS; b++)
-			ring_rx(mt, k++, mt->rx_rr[i], mt->rx_end[i]);
-		e->rx_turn = mt->turn;
+		if (!(c->user_data & UD_SEND) && c->user_data > UD_CLOCK)
+			ring_rx(mt, c);
 	}
-	if (k && !ring_run(mt, k, rx_done))
-		goto failed;
-
-	for (unsigned i = 0; i < k; i++)
-		if (mt->rx_rr[i])
-			relay_one(mt, mt->rx_rr[i], mt->rx_end[i] >> 1,
-				  mt->rx_end[i] & 1, i);
-	for (unsigned j = 0; j < mt->ntx; j++)
-		ring_sqe(mt, mt->tx_fd[j], &mt->tx[j].msg_hdr, false, j);
-	k = mt->ntx;
-	mt->ntx = 0;
-	if (!ring_run(mt, k, tx_done))
-		goto failed;
-	/* after the packets: what came before the tick is in its frame */
+	io_uring_cq_advance(mt->ring, n);
+	io_uring_buf_ring_advance(mt->br, (int)mt->br_added);
+	mt->br_added = 0;
 	if (tick)
 		frames(mt);
-	return;
+	reap(mt);
+	return n;
+}
 
- failed:
-	log_warn("media", "thread %u: back to one system call per socket",
-		 mt->idx);
-	ring_close(mt->ring);
-	mt->ring = NULL;
+static void ring_loop(struct media_thread *mt)
+{
+	unsigned n = 0;
+
+	while (!mt->stopping || mt->armed) {
+		struct io_uring_cqe *cqe;
+		int r;
+
+		/*
+		 * The media tick: a turn that found a few completions waits
+		 * for more, MEDIA_TICK_US at most, rather than waking for
+		 * each datagram; a busy thread or an idle one (which must
+		 * sleep until something comes) does not.
+		 */
+		if (n && n < RING_GATHER) {
+			struct __kernel_timespec ts = {
+				0, MEDIA_TICK_US * 1000L};
+
+			r = io_uring_submit_and_wait_timeout(mt->ring, &cqe,
+						RING_GATHER, &ts, NULL);
+		}
+		else {
+			r = io_uring_submit_and_wait(mt->ring, 1);
+		}
+		if (r < 0 && r != -EINTR && r != -ETIME && r != -EAGAIN &&
+		    r != -EBUSY) {
+			log_error("media", "thread %u: io_uring: %s", mt->idx,
+				  strerror(-r));
+			struct timespec ts = {0, 1000000L};
+			(void)nanosleep(&ts, NULL);
+		}
+		n = ring_turn(mt);
+		if (mt->stopping && !mt->draining) {
+			/* every receive ends before the ring does, so that
+			   no socket outlives its close in the kernel */
+			struct io_uring_sqe *sqe = ring_sqe(mt);
+
+			if (sqe) {
+				io_uring_prep_cancel64(sqe, 0,
+					IORING_ASYNC_CANCEL_ANY);
+				io_uring_sqe_set_data64(sqe, UD_NONE);
+			}
+			mt->draining = true;
+			n = 0;
+		}
+	}
+	ring_close(mt);
 }
 #endif
 
-static void *thread_main(void *arg)
+static void epoll_loop(struct media_thread *mt)
 {
-	struct media_thread *mt = arg;
 	struct epoll_event ev[EVENTS];
-	char name[16];
-
-	snprintf(name, sizeof(name), "centrexd-rtp%u", mt->idx);
-	pthread_setname_np(pthread_self(), name);
-#ifdef HAVE_LIBURING
-	mt->ring = ring_open();   /* here: its one submitter is this thread */
-#endif
 
 	while (!mt->stopping) {
 		int n = epoll_wait(mt->epfd, ev, EVENTS, -1);
@@ -854,11 +1130,6 @@ static void *thread_main(void *arg)
 				break;
 			}
 		}
-#ifdef HAVE_LIBURING
-		if (mt->ring)
-			turn_ring(mt, ev, n);
-		else
-#endif
 		for (int i = 0; i < n; i++) {
 			uint64_t tag = ev[i].data.u64;
 			struct media_rrelay *rr = (struct media_rrelay *)
@@ -886,10 +1157,23 @@ static void *thread_main(void *arg)
 			(void)nanosleep(&ts, NULL);
 		}
 	}
+}
+
+static void *thread_main(void *arg)
+{
+	struct media_thread *mt = arg;
+	char name[16];
+
+	snprintf(name, sizeof(name), "centrexd-rtp%u", mt->idx);
+	pthread_setname_np(pthread_self(), name);
 #ifdef HAVE_LIBURING
-	ring_close(mt->ring);
-	mt->ring = NULL;
+	ring_open(mt);   /* here: its one submitter is this thread */
+	if (mt->ring) {
+		ring_loop(mt);
+		return NULL;
+	}
 #endif
+	epoll_loop(mt);
 	return NULL;
 }
 
@@ -1001,7 +1285,7 @@ void media_thread_stop(struct media_thread *mt)
 	orders(mt);
 	mixing_stop(mt);
 	while (mt->relays)
-		relay_remove(mt, mt->relays);
+		relay_remove(mt, mt->relays, NULL);
 	reap(mt);
 	thread_free(mt);
 }

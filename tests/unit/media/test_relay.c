@@ -183,11 +183,14 @@ struct rig {
 	struct media_engine *me;
 	struct media_relay *r;
 	struct sockaddr_storage la_rtp, la_rtcp, lb_rtp, lb_rtcp;
+	int fa, fb;                       /**< rig_call's phones, -1: none */
+	struct sockaddr_storage pa, pb;   /**< and their addresses */
 };
 
 static void rig_up(struct rig *g, const char *ip)
 {
 	memset(g, 0, sizeof(*g));
+	g->fa = g->fb = -1;
 	assert_int_equal(media_start(&g->me, ip, PORT_LO, PORT_HI, 2), 0);
 	assert_int_equal(media_relay_alloc(g->me, &g->r), 0);
 	media_relay_local(g->r, MEDIA_A, &g->la_rtp, &g->la_rtcp);
@@ -196,6 +199,10 @@ static void rig_up(struct rig *g, const char *ip)
 
 static void rig_down(struct rig *g)
 {
+	if (g->fa >= 0)
+		close(g->fa);
+	if (g->fb >= 0)
+		close(g->fb);
 	if (g->r)
 		close_wait(g->r, NULL);
 	media_stop(g->me);
@@ -212,42 +219,49 @@ static void set_peer(struct rig *g, enum media_side side,
 	get_stats(g->r, &st);
 }
 
+/* A plain call: the rig, and a phone on phone_ip for each side, known as
+   its peer (side A's signalling from a_sig, if given). */
+static void rig_call(struct rig *g, const char *ip, const char *phone_ip,
+		     const char *a_sig)
+{
+	struct media_peer p;
+
+	rig_up(g, ip);
+	g->fa = phone(phone_ip, &g->pa);
+	g->fb = phone(phone_ip, &g->pb);
+	p = peer_of(&g->pa, a_sig, false);
+	set_peer(g, MEDIA_A, &p);
+	p = peer_of(&g->pb, NULL, false);
+	set_peer(g, MEDIA_B, &p);
+}
+
 static void test_both_ways(void **state)
 {
-	struct sockaddr_storage pa, pb, from;
+	struct sockaddr_storage from;
 	uint8_t out[200], in[2048];
 	struct media_stats st;
-	struct media_peer p;
 	struct rig g;
-	int fa, fb;
 	size_t n;
 	(void)state;
 
-	rig_up(&g, "127.0.0.1");
+	rig_call(&g, "127.0.0.1", "127.0.0.1", NULL);
 	assert_int_equal(port_of(&g.la_rtp) % 2, 0);
 	assert_int_equal(port_of(&g.la_rtcp), port_of(&g.la_rtp) + 1);
 	assert_int_equal(port_of(&g.lb_rtcp), port_of(&g.lb_rtp) + 1);
 	assert_int_not_equal(port_of(&g.la_rtp), port_of(&g.lb_rtp));
 	assert_int_equal(media_relay_count(g.me), 1);
 
-	fa = phone("127.0.0.1", &pa);
-	fb = phone("127.0.0.1", &pb);
-	p = peer_of(&pa, NULL, false);
-	set_peer(&g, MEDIA_A, &p);
-	p = peer_of(&pb, NULL, false);
-	set_peer(&g, MEDIA_B, &p);
-
 	/* A to B: the same bytes, from our B port */
 	n = rtp_build(out, 0, 1, 160, 0xa, 160);
-	send_to(fa, out, n, &g.la_rtp);
-	assert_int_equal(recv_within(fb, in, sizeof(in), &from, 1000), n);
+	send_to(g.fa, out, n, &g.la_rtp);
+	assert_int_equal(recv_within(g.fb, in, sizeof(in), &from, 1000), n);
 	assert_memory_equal(in, out, n);
 	assert_int_equal(port_of(&from), port_of(&g.lb_rtp));
 
 	/* B to A, from our A port */
 	n = rtp_build(out, 8, 77, 1000, 0xb, 80);
-	send_to(fb, out, n, &g.lb_rtp);
-	assert_int_equal(recv_within(fa, in, sizeof(in), &from, 1000), n);
+	send_to(g.fb, out, n, &g.lb_rtp);
+	assert_int_equal(recv_within(g.fa, in, sizeof(in), &from, 1000), n);
 	assert_memory_equal(in, out, n);
 	assert_int_equal(port_of(&from), port_of(&g.la_rtp));
 
@@ -261,13 +275,11 @@ static void test_both_ways(void **state)
 	assert_int_equal(st.side[MEDIA_B].last_pt, 8);
 	assert_true(st.side[MEDIA_A].latched);
 	assert_int_equal(port_of(&st.side[MEDIA_A].latched_addr),
-			 port_of(&pa));
+			 port_of(&g.pa));
 	assert_int_equal(st.side[MEDIA_A].lost, 0);
 	assert_true(st.side[MEDIA_A].rtcp_loss_pct < 0);
 	assert_true(st.side[MEDIA_A].rtcp_jitter_ms < 0);
 
-	close(fa);
-	close(fb);
 	rig_down(&g);
 }
 
@@ -453,22 +465,14 @@ static void test_rtcp_mux_and_separate(void **state)
 
 static void test_loss_and_jitter(void **state)
 {
-	struct sockaddr_storage pa, pb, from;
+	struct sockaddr_storage from;
 	uint8_t out[200], in[2048];
 	struct media_stats st;
-	struct media_peer p;
 	struct rig g;
 	unsigned got = 0;
-	int fa, fb;
 	(void)state;
 
-	rig_up(&g, "127.0.0.1");
-	fa = phone("127.0.0.1", &pa);
-	fb = phone("127.0.0.1", &pb);
-	p = peer_of(&pa, NULL, false);
-	set_peer(&g, MEDIA_A, &p);
-	p = peer_of(&pb, NULL, false);
-	set_peer(&g, MEDIA_B, &p);
+	rig_call(&g, "127.0.0.1", "127.0.0.1", NULL);
 	/* A's dynamic payload type runs at 16 kHz */
 	assert_int_equal(media_relay_set_clock(g.r, MEDIA_A, 96, 16000), 0);
 
@@ -479,10 +483,10 @@ static void test_loss_and_jitter(void **state)
 
 		if (s == 4 || s == 5 || s == 20)
 			continue;
-		send_to(fa, out, n, &g.la_rtp);
+		send_to(g.fa, out, n, &g.la_rtp);
 		msleep(s & 1 ? 5 : 35);
 	}
-	while (recv_within(fb, in, sizeof(in), &from, 200) > 0)
+	while (recv_within(g.fb, in, sizeof(in), &from, 200) > 0)
 		got++;
 	assert_int_equal(got, 27);
 
@@ -494,8 +498,6 @@ static void test_loss_and_jitter(void **state)
 	assert_int_equal(st.side[MEDIA_A].last_pt, 96);
 	assert_int_equal(st.side[MEDIA_B].lost, 0);
 
-	close(fa);
-	close(fb);
 	rig_down(&g);
 }
 
@@ -558,35 +560,29 @@ static void test_malformed(void **state)
 
 static void test_hold_and_reinvite(void **state)
 {
-	struct sockaddr_storage pa, pb, pb2, from;
+	struct sockaddr_storage pb2, from;
 	uint8_t out[200], in[2048];
 	struct media_stats st;
 	struct media_peer p;
 	struct rig g;
-	int fa, fb, fb2;
+	int fb2;
 	size_t n;
 	(void)state;
 
-	rig_up(&g, "127.0.0.1");
-	fa = phone("127.0.0.1", &pa);
-	fb = phone("127.0.0.1", &pb);
+	rig_call(&g, "127.0.0.1", "127.0.0.1", NULL);
 	fb2 = phone("127.0.0.1", &pb2);
-	p = peer_of(&pa, NULL, false);
-	set_peer(&g, MEDIA_A, &p);
-	p = peer_of(&pb, NULL, false);
-	set_peer(&g, MEDIA_B, &p);
 
 	n = rtp_build(out, 0, 1, 160, 0xb, 20);
-	send_to(fb, out, n, &g.lb_rtp);
-	assert_int_equal(recv_within(fa, in, sizeof(in), &from, 1000), n);
+	send_to(g.fb, out, n, &g.lb_rtp);
+	assert_int_equal(recv_within(g.fa, in, sizeof(in), &from, 1000), n);
 
 	/* B on hold (inactive): nothing goes to it */
-	p = peer_of(&pb, NULL, false);
+	p = peer_of(&g.pb, NULL, false);
 	p.send = false;
 	set_peer(&g, MEDIA_B, &p);
 	n = rtp_build(out, 0, 1, 160, 0xa, 20);
-	send_to(fa, out, n, &g.la_rtp);
-	assert_int_equal(recv_within(fb, in, sizeof(in), &from, 100), -1);
+	send_to(g.fa, out, n, &g.la_rtp);
+	assert_int_equal(recv_within(g.fb, in, sizeof(in), &from, 100), -1);
 
 	/* re-INVITE: B moves to another port; counters stay, the latch
 	   goes, and packets follow the new SDP at once */
@@ -598,12 +594,10 @@ static void test_hold_and_reinvite(void **state)
 	assert_int_equal(st.side[MEDIA_A].rx_packets, 1);
 
 	n = rtp_build(out, 0, 2, 320, 0xa, 20);
-	send_to(fa, out, n, &g.la_rtp);
+	send_to(g.fa, out, n, &g.la_rtp);
 	assert_int_equal(recv_within(fb2, in, sizeof(in), &from, 1000), n);
-	assert_int_equal(recv_within(fb, in, sizeof(in), &from, 50), -1);
+	assert_int_equal(recv_within(g.fb, in, sizeof(in), &from, 50), -1);
 
-	close(fa);
-	close(fb);
 	close(fb2);
 	rig_down(&g);
 }
@@ -676,17 +670,17 @@ static void test_busy_port_skipped(void **state)
 	(void)state;
 
 	/* someone else holds the RTCP port of the first pair */
-	addr_of(&busy, "127.0.0.1", 47201);
+	addr_of(&busy, "127.0.0.1", 47121);
 	fd = socket(AF_INET, SOCK_DGRAM, 0);
 	assert_int_equal(bind(fd, (struct sockaddr *)&busy, len_of(&busy)),
 			 0);
 
-	assert_int_equal(media_start(&me, "127.0.0.1", 47200, 47207, 1), 0);
+	assert_int_equal(media_start(&me, "127.0.0.1", 47120, 47127, 1), 0);
 	assert_int_equal(media_relay_alloc(me, &r1), 0);
 	media_relay_local(r1, MEDIA_A, &a, NULL);
 	media_relay_local(r1, MEDIA_B, &b, NULL);
-	assert_int_not_equal(port_of(&a), 47200);
-	assert_int_not_equal(port_of(&b), 47200);
+	assert_int_not_equal(port_of(&a), 47120);
+	assert_int_not_equal(port_of(&b), 47120);
 	/* one good pair left, and the busy one: not enough */
 	assert_int_equal(media_relay_alloc(me, &r2), ENOSPC);
 	assert_int_equal(media_ports_free(me), 4);
@@ -828,31 +822,21 @@ static void test_close_while_flowing(void **state)
 
 static void test_ipv6(void **state)
 {
-	struct sockaddr_storage pa, pb, from;
+	struct sockaddr_storage from;
 	uint8_t out[200], in[2048];
-	struct media_peer p;
 	struct rig g;
-	int fa, fb;
 	size_t n;
 	(void)state;
 
-	rig_up(&g, "[::1]");
+	rig_call(&g, "[::1]", "::1", "::1");
 	assert_int_equal(g.la_rtp.ss_family, AF_INET6);
-	fa = phone("::1", &pa);
-	fb = phone("::1", &pb);
-	p = peer_of(&pa, "::1", false);
-	set_peer(&g, MEDIA_A, &p);
-	p = peer_of(&pb, NULL, false);
-	set_peer(&g, MEDIA_B, &p);
 
 	n = rtp_build(out, 0, 1, 160, 0xa, 160);
-	send_to(fa, out, n, &g.la_rtp);
-	assert_int_equal(recv_within(fb, in, sizeof(in), &from, 1000), n);
+	send_to(g.fa, out, n, &g.la_rtp);
+	assert_int_equal(recv_within(g.fb, in, sizeof(in), &from, 1000), n);
 	assert_memory_equal(in, out, n);
 	assert_int_equal(port_of(&from), port_of(&g.lb_rtp));
 
-	close(fa);
-	close(fb);
 	rig_down(&g);
 }
 
@@ -887,35 +871,28 @@ static void test_bad_arguments(void **state)
    before the newcomers of a turn overtake it. */
 static void test_burst_in_order(void **state)
 {
-	struct sockaddr_storage pa, pb, from;
+	struct sockaddr_storage from;
 	uint8_t out[200], in[2048];
 	struct media_stats st;
-	struct media_peer p;
 	struct rig g;
-	int fa, fb, sz = 1 << 20;
+	int sz = 1 << 20;
 	unsigned got = 0, bad = 0;
 	(void)state;
 
-	rig_up(&g, "127.0.0.1");
-	fa = phone("127.0.0.1", &pa);
-	fb = phone("127.0.0.1", &pb);
-	(void)setsockopt(fb, SOL_SOCKET, SO_RCVBUF, &sz, sizeof(sz));
-	p = peer_of(&pa, NULL, false);
-	set_peer(&g, MEDIA_A, &p);
-	p = peer_of(&pb, NULL, false);
-	set_peer(&g, MEDIA_B, &p);
+	rig_call(&g, "127.0.0.1", "127.0.0.1", NULL);
+	(void)setsockopt(g.fb, SOL_SOCKET, SO_RCVBUF, &sz, sizeof(sz));
 	for (unsigned round = 0; round < 5; round++) {
 		for (unsigned i = 0; i < 200; i++) {
 			size_t n = rtp_build(out, 0,
 					     (uint16_t)(round * 200 + i),
 					     160 * i, 0xa, 160);
 
-			send_to(fa, out, n, &g.la_rtp);
+			send_to(g.fa, out, n, &g.la_rtp);
 		}
 		msleep(30);
 	}
 	for (;;) {
-		ssize_t n = recv_within(fb, in, sizeof(in), &from, 300);
+		ssize_t n = recv_within(g.fb, in, sizeof(in), &from, 300);
 
 		if (n <= 0)
 			break;
@@ -928,8 +905,6 @@ static void test_burst_in_order(void **state)
 	assert_int_equal(bad, 0);
 	assert_int_equal(st.side[MEDIA_A].rx_packets, 1000);
 	assert_int_equal(st.side[MEDIA_B].tx_packets, 1000);
-	close(fa);
-	close(fb);
 	rig_down(&g);
 }
 
