@@ -107,28 +107,6 @@ struct store_backend {
 	int  (*cdr_list)(void *db, int64_t tenant_id, int64_t user_id,
 			 int64_t from_ms, int64_t to_ms, int64_t after_id,
 			 int limit, store_cdr_h *h, void *arg);
-	int  (*prompt_put)(void *db, int64_t tenant_id, struct store_prompt *p);
-	int  (*prompt_get)(void *db, int64_t tenant_id, int64_t id,
-			   struct store_prompt *p);
-	int  (*prompt_list)(void *db, int64_t tenant_id, int64_t after_id,
-			    int limit, store_prompt_h *h, void *arg);
-	int  (*prompt_delete)(void *db, int64_t tenant_id, int64_t id);
-	int  (*prompt_foreach_all)(void *db, store_prompt_h *h, void *arg);
-	int  (*recording_create)(void *db, int64_t tenant_id,
-				 struct store_recording *r);
-	int  (*recording_finish)(void *db, int64_t tenant_id, int64_t id,
-				 const char *state, int64_t duration_ms,
-				 int64_t bytes);
-	int  (*recording_get)(void *db, int64_t tenant_id, int64_t id,
-			      struct store_recording *r);
-	int  (*recording_list)(void *db, int64_t tenant_id,
-			       const struct store_recording_filter *f,
-			       int64_t after_id, int limit,
-			       store_recording_h *h, void *arg);
-	int  (*recording_delete)(void *db, int64_t tenant_id, int64_t id);
-	int  (*recording_expired_all)(void *db, int64_t now_ms,
-				      int default_days, int limit,
-				      store_recording_h *h, void *arg);
 	int  (*binding_foreach_all)(void *db, store_binding_h *h, void *arg);
 	int  (*binding_apply)(void *db, const struct store_binding *v,
 			      size_t n);
