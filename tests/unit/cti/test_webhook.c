@@ -322,6 +322,84 @@ static void test_timeout(void **state)
 	mem_deref(m.ts);
 }
 
+/* answers with what is not HTTP, or with a body far too large, then
+   hangs up: each is a failed attempt, nothing more */
+struct liar {
+	struct tcp_sock *ts;
+	struct tcp_conn *tc[4];
+	unsigned n;
+	bool huge;
+};
+
+static void liar_estab(void *arg)
+{
+	struct liar *l = arg;
+	struct tcp_conn *tc = l->tc[l->n - 1];
+	struct mbuf *mb = mbuf_alloc(1024);
+
+	if (l->huge) {
+		(void)mbuf_printf(mb, "HTTP/1.1 200 OK\r\nContent-Length: "
+				  "999999999999\r\nX-Pad: ");
+		for (int i = 0; i < 2000; i++)
+			(void)mbuf_write_str(mb, "0123456789abcdef");
+		(void)mbuf_write_str(mb, "\r\n\r\n");
+	}
+	else {
+		(void)mbuf_write_str(mb, "SIP/2.0 200 OK\r\n\x01\xff\r\n\r\n");
+	}
+	mb->pos = 0;
+	(void)tcp_send(tc, mb);
+	mem_deref(mb);
+}
+
+static void liar_conn(const struct sa *peer, void *arg)
+{
+	struct liar *l = arg;
+
+	(void)peer;
+	if (l->n < 4 && !tcp_accept(&l->tc[l->n], l->ts, NULL, NULL, NULL,
+				    l)) {
+		l->n++;
+		liar_estab(l);
+	}
+	else {
+		tcp_reject(l->ts);
+	}
+}
+
+static void test_garbage_answers(void **state)
+{
+	struct fix *f = *state;
+	struct webhook_stats s;
+	struct liar l[2];
+	struct sa local;
+
+	memset(l, 0, sizeof(l));
+	l[1].huge = true;
+	f->conf.max_attempts = 2;
+	f->conf.timeout_ms = 500;
+	start(f);
+	for (int i = 0; i < 2; i++) {
+		assert_int_equal(sa_set_str(&local, "127.0.0.1", 0), 0);
+		assert_int_equal(tcp_listen(&l[i].ts, &local, liar_conn, &l[i]),
+				 0);
+		assert_int_equal(tcp_sock_local_get(l[i].ts, &local), 0);
+		subscribe(f, f->s.acme, i ? "/huge" : "/liar", sa_port(&local),
+			  "voicemail.message", true);
+	}
+	assert_int_equal(emit(f, f->s.acme), 2);
+	s = settle(f, 5000);
+	assert_int_equal(s.given_up, 2);
+	assert_int_equal(s.delivered, 0);
+	assert_int_equal(s.pending, 0);
+	for (int i = 0; i < 2; i++) {
+		assert_int_equal(l[i].n, 2);
+		for (unsigned k = 0; k < l[i].n; k++)
+			mem_deref(l[i].tc[k]);
+		mem_deref(l[i].ts);
+	}
+}
+
 static void test_bounded_per_tenant(void **state)
 {
 	static const uint16_t ok[] = {200};
@@ -457,6 +535,7 @@ int main(void)
 		T(test_given_up),
 		T(test_refused_and_redirect_fail),
 		T(test_timeout),
+		T(test_garbage_answers),
 		T(test_bounded_per_tenant),
 		T(test_only_the_tenants_wanting_subscriptions),
 		T(test_deleted_before_its_retry),
