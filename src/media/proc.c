@@ -11,10 +11,14 @@
  * the frame clock, only while there is such work, so plain calls cost
  * nothing per frame.
  *
- * Streams we make have their own SSRC, sequence and timestamps, as a
- * new source (RFC 3550): a phone that hears a prompt and then the other
- * party sees two sources one after the other, which is what it would see
- * behind any media server.
+ * Each phone sees one stream from us, whatever it hears.  RFC 3550 would
+ * let a prompt be a new source, but phones' jitter buffers keep the last
+ * sequence number across a change of SSRC (baresip 1.0 does) and drop a
+ * new source whose numbers happen to be behind as "too late": half the
+ * time a prompt played in a call would be lost whole.  So the frames we
+ * make continue the SSRC, sequence and timestamps of what the phone was
+ * relayed before, and once we have made any, the packets relayed to it
+ * afterwards are renumbered to continue ours (restamp).
  */
 #include <errno.h>
 #include <math.h>
@@ -43,10 +47,17 @@ struct pside {
 	struct tone_gen tone;
 	struct media_rconf *conf;       /**< MEDIA_HEAR_CONF: whose member */
 
-	/* the stream we send to this side's peer */
+	/* the stream we send to this side's peer: next seq and ts; started
+	   once we have made a frame for it */
 	uint32_t ssrc, ts;
 	uint16_t seq;
 	bool started;
+	bool resync;                    /**< the next relayed packet re-bases */
+	bool resync_ours;               /**< our next frame follows relayed */
+	uint16_t seq_off;               /**< relayed packets: added to seq */
+	uint32_t ts_off;                /**< ... and to the timestamp */
+	uint32_t relayed_ssrc;          /**< the source those offsets are for */
+	uint64_t last_us;               /**< when we last sent it a packet */
 
 	/* this side's audio in the current frame */
 	int16_t in[AUDIO_FRAME];
@@ -216,23 +227,89 @@ static void inband_digit(char d, void *arg)
 	digit_event(x->mt, x->rr, x->si, d, MEDIA_DTMF_INBAND);
 }
 
+static void put_be16(uint8_t *p, uint16_t v)
+{
+	p[0] = (uint8_t)(v >> 8);
+	p[1] = (uint8_t)v;
+}
+
+static void put_be32(uint8_t *p, uint32_t v)
+{
+	put_be16(p, (uint16_t)(v >> 16));
+	put_be16(p + 2, (uint16_t)v);
+}
+
+/* A packet relayed to the phone of side oi after we made frames for it:
+   it continues our stream (see the top of the file).  The offsets are
+   set on the first packet after our frames, or when the relayed source
+   changes; a pause since our last packet shows as a timestamp gap. */
+static void restamp(struct media_thread *mt, struct pside *o,
+		    const struct media_rtp *h, uint8_t *p)
+{
+	uint32_t clock = codec_rtp_clock((enum codec_id)o->codec.id);
+	uint16_t seq;
+	uint32_t ts;
+	bool audio = h->pt == o->codec.pt;
+
+	if (o->resync || h->ssrc != o->relayed_ssrc) {
+		uint64_t gap_us = mt->now_us - o->last_us;
+		uint32_t ts_next = o->ts;
+
+		if (o->last_us && gap_us > 20000 && gap_us < 60000000u)
+			ts_next += (uint32_t)((gap_us - 20000) * clock /
+					      1000000u);
+		o->seq_off = (uint16_t)(o->seq - h->seq);
+		o->ts_off = ts_next - h->ts;
+		o->relayed_ssrc = h->ssrc;
+		o->resync = false;
+		p[1] |= 0x80;           /* a new talkspurt for its buffer */
+	}
+	o->resync_ours = true;
+	seq = (uint16_t)(h->seq + o->seq_off);
+	ts = h->ts + o->ts_off;
+	put_be16(p + 2, seq);
+	put_be32(p + 4, ts);
+	put_be32(p + 8, o->ssrc);
+	if ((int16_t)(uint16_t)(seq + 1 - o->seq) > 0)
+		o->seq = (uint16_t)(seq + 1);
+	if (audio && (int32_t)(ts + codec_frame_ts((enum codec_id)o->codec.id) -
+			       o->ts) > 0)
+		o->ts = ts + codec_frame_ts((enum codec_id)o->codec.id);
+	o->last_us = mt->now_us;
+}
+
+static bool rx_event(struct media_thread *mt, struct media_rrelay *rr,
+		     unsigned si, const struct media_rtp *h, const uint8_t *p,
+		     size_t len)
+{
+	struct media_proc *pr = rr->proc;
+	struct pside *s = &pr->s[si], *o = &pr->s[si ^ 1];
+	char d = rfc4733_rx_packet(&s->ev_rx, h->ts, p + h->hdr_len,
+				   len - h->hdr_len);
+
+	if (d)
+		digit_event(mt, rr, si, d, MEDIA_DTMF_RFC4733);
+	return o->codec.id != MEDIA_CODEC_NONE && o->codec.dtmf_pt < 0;
+}
+
 bool proc_rx(struct media_thread *mt, struct media_rrelay *rr, unsigned si,
 	     const struct media_rtp *h, const uint8_t *p, size_t len)
 {
 	struct media_proc *pr = rr->proc;
 	struct pside *s = &pr->s[si], *o = &pr->s[si ^ 1];
+	bool event, held = false;
 
 	if (len <= h->hdr_len)
 		return false;
-	if (s->codec.dtmf_pt >= 0 && h->pt == s->codec.dtmf_pt) {
-		char d = rfc4733_rx_packet(&s->ev_rx, h->ts, p + h->hdr_len,
-					   len - h->hdr_len);
-		if (d)
-			digit_event(mt, rr, si, d, MEDIA_DTMF_RFC4733);
-		return o->codec.id != MEDIA_CODEC_NONE && o->codec.dtmf_pt < 0;
-	}
-	if (h->pt != s->codec.pt || !needs_audio(pr, si))
-		return false;
+	event = s->codec.dtmf_pt >= 0 && h->pt == s->codec.dtmf_pt;
+	if (event)
+		held = rx_event(mt, rr, si, h, p, len);
+	/* a packet that will pass, to a phone we have made frames for: the
+	   datagram is in the thread's own receive buffer, ours to rewrite */
+	if (!held && o->started && proc_pass(rr, si))
+		restamp(mt, o, h, (uint8_t *)(uintptr_t)p);
+	if (event || h->pt != s->codec.pt || !needs_audio(pr, si))
+		return held;
 	if (!s->dec) {
 		s->dec = media_dec_alloc((enum codec_id)s->codec.id,
 					 s->codec.fmtp);
@@ -302,18 +379,6 @@ static void play_frame(struct media_thread *mt, struct media_rrelay *rr,
 	memset(out + have, 0, (AUDIO_FRAME - have) * sizeof(*out));
 }
 
-static void put_be16(uint8_t *p, uint16_t v)
-{
-	p[0] = (uint8_t)(v >> 8);
-	p[1] = (uint8_t)v;
-}
-
-static void put_be32(uint8_t *p, uint32_t v)
-{
-	put_be16(p, (uint16_t)(v >> 16));
-	put_be16(p + 2, (uint16_t)v);
-}
-
 /*
  * Digits to a peer that agreed telephone-event go as RFC 4733 events in
  * place of audio packets: one digit at a time, 100 ms each with 60 ms of
@@ -347,6 +412,25 @@ static bool dtmf_event_frame(struct pside *s, uint8_t *pkt)
 	return true;
 }
 
+/* Our first frame for side si's phone: it continues what the phone was
+   relayed from the other side, if anything, else a stream of its own. */
+static void continue_relayed(const struct media_rrelay *rr, unsigned si)
+{
+	struct pside *s = &rr->proc->s[si];
+	const struct media_rx *rx = &rr->side[si ^ 1].rx;
+
+	if (rx->started) {
+		s->ssrc = rx->ssrc;
+		s->seq = (uint16_t)(rx->max_seq + 1);
+		s->ts = rx->ts + codec_frame_ts((enum codec_id)s->codec.id);
+	}
+	else {
+		s->ssrc = arc4random();
+		s->seq = (uint16_t)arc4random();
+		s->ts = arc4random();
+	}
+}
+
 /* Encodes one frame for side si's peer and sends it. */
 static void send_frame(struct media_thread *mt, struct media_rrelay *rr,
 		       unsigned si, const int16_t *frame)
@@ -361,11 +445,8 @@ static void send_frame(struct media_thread *mt, struct media_rrelay *rr,
 		if (!s->enc)
 			return;
 	}
-	if (!s->started) {
-		s->ssrc = arc4random();
-		s->seq = (uint16_t)arc4random();
-		s->ts = arc4random();
-	}
+	if (!s->started)
+		continue_relayed(rr, si);
 	if (dtmf_event_frame(s, pkt)) {
 		n = 4;
 	}
@@ -375,13 +456,17 @@ static void send_frame(struct media_thread *mt, struct media_rrelay *rr,
 		if (n <= 0)
 			return;
 		pkt[0] = 0x80;
-		pkt[1] = (uint8_t)(s->codec.pt | (s->started ? 0 : 0x80));
+		pkt[1] = (uint8_t)(s->codec.pt |
+				   (s->started && !s->resync_ours ? 0 : 0x80));
 		put_be32(pkt + 4, s->ts);
 	}
 	put_be16(pkt + 2, s->seq++);
 	put_be32(pkt + 8, s->ssrc);
 	s->ts += codec_frame_ts((enum codec_id)s->codec.id);
 	s->started = true;
+	s->resync = true;
+	s->resync_ours = false;
+	s->last_us = mt->now_us;
 	thread_send(mt, rr, si, 0, pkt, RTP_HDR + (size_t)n);
 }
 

@@ -1,6 +1,6 @@
 /**
- * @file test_mixing.c  Conferences, recordings and silence detection
- * through the engine.
+ * @file test_mixing.c  Conferences, recordings, silence detection and
+ * what a phone is sent when what it hears changes, through the engine.
  *
  * UDP sockets play the phones and send G.711 µ-law tones, one frequency
  * each, at the real 20 ms pace.  What comes back is decoded and measured
@@ -20,6 +20,7 @@
 #include <time.h>
 #include <unistd.h>
 #include <spandsp.h>
+#include "media/dsp/tone.h"
 #include "media/media.h"
 #include "media/prompt/wav.h"
 #include "record/record.h"
@@ -40,6 +41,10 @@ struct phone {
 	int16_t heard[RATE * 4];
 	size_t nheard;
 	unsigned npkts;               /**< every packet that came */
+	/* the stream it was sent: one source, numbers that never go back */
+	uint32_t rx_ssrc, rx_ts;
+	uint16_t rx_seq;
+	unsigned ssrc_changes, seq_back, ts_back;
 };
 
 static void phone_open(struct phone *p, double freq, uint32_t ssrc)
@@ -93,6 +98,29 @@ static void phone_send(struct phone *p)
 		     ? sizeof(struct sockaddr_in6) : sizeof(struct sockaddr_in));
 }
 
+static uint32_t be32(const uint8_t *b)
+{
+	return (uint32_t)b[0] << 24 | (uint32_t)b[1] << 16 |
+	       (uint32_t)b[2] << 8 | b[3];
+}
+
+/* Counts what a jitter buffer would trip on: a new SSRC, a sequence
+   number or timestamp behind the previous packet's. */
+static void phone_header(struct phone *p, const uint8_t *b)
+{
+	uint16_t seq = (uint16_t)(b[2] << 8 | b[3]);
+	uint32_t ts = be32(b + 4), ssrc = be32(b + 8);
+
+	if (p->npkts) {
+		p->ssrc_changes += ssrc != p->rx_ssrc;
+		p->seq_back += (int16_t)(uint16_t)(seq - p->rx_seq) <= 0;
+		p->ts_back += (int32_t)(ts - p->rx_ts) < 0;
+	}
+	p->rx_ssrc = ssrc;
+	p->rx_seq = seq;
+	p->rx_ts = ts;
+}
+
 /* Everything waiting; µ-law packets are decoded into heard. */
 static void phone_drain(struct phone *p, bool keep)
 {
@@ -100,6 +128,8 @@ static void phone_drain(struct phone *p, bool keep)
 	ssize_t n;
 
 	while ((n = recv(p->fd, buf, sizeof(buf), 0)) > 0) {
+		if (n >= 12)
+			phone_header(p, buf);
 		p->npkts++;
 		if (!keep || n <= 12 || (buf[1] & 0x7f) != 0)
 			continue;
@@ -167,6 +197,19 @@ static struct media_relay *relay_for(struct media_engine *me,
 	media_relay_local(r, side, &p->relay, NULL);
 	assert_int_equal(media_relay_set_peer(r, side, &mp), 0);
 	assert_int_equal(media_relay_set_codec(r, side, &pcmu), 0);
+	return r;
+}
+
+/* A call between two phones: side A faces ph[0], side B ph[1]. */
+static struct media_relay *relay_between(struct media_engine *me,
+					 struct phone *ph)
+{
+	struct media_relay *r = relay_for(me, &ph[0], MEDIA_A);
+	struct media_peer mp = phone_peer(&ph[1]);
+
+	media_relay_local(r, MEDIA_B, &ph[1].relay, NULL);
+	assert_int_equal(media_relay_set_peer(r, MEDIA_B, &mp), 0);
+	assert_int_equal(media_relay_set_codec(r, MEDIA_B, &pcmu), 0);
 	return r;
 }
 
@@ -336,7 +379,6 @@ static void test_recording_split_and_pause(void **state)
 	struct rec_file *f;
 	struct rec_wait rw = {0};
 	struct media_relay *r;
-	struct media_peer mp;
 	struct phone ph[2];
 	char dir[256], path[300];
 	int16_t *pcm;
@@ -352,11 +394,7 @@ static void test_recording_split_and_pause(void **state)
 			 0);
 	phone_open(&ph[0], 600.0, 0xa);
 	phone_open(&ph[1], 1500.0, 0xb);
-	r = relay_for(me, &ph[0], MEDIA_A);
-	media_relay_local(r, MEDIA_B, &ph[1].relay, NULL);
-	mp = phone_peer(&ph[1]);
-	assert_int_equal(media_relay_set_peer(r, MEDIA_B, &mp), 0);
-	assert_int_equal(media_relay_set_codec(r, MEDIA_B, &pcmu), 0);
+	r = relay_between(me, ph);
 
 	f = rec_open(w, path, 2);
 	assert_non_null(f);
@@ -458,7 +496,6 @@ static void test_inband_digits_into_a_relayed_call(void **state)
 {
 	struct media_engine *me;
 	struct media_relay *r;
-	struct media_peer mp;
 	struct phone ph[2];
 	(void)state;
 
@@ -466,11 +503,7 @@ static void test_inband_digits_into_a_relayed_call(void **state)
 			 0);
 	phone_open(&ph[0], 1000.0, 0xa);
 	phone_open(&ph[1], 400.0, 0xb);
-	r = relay_for(me, &ph[0], MEDIA_A);
-	media_relay_local(r, MEDIA_B, &ph[1].relay, NULL);
-	mp = phone_peer(&ph[1]);
-	assert_int_equal(media_relay_set_peer(r, MEDIA_B, &mp), 0);
-	assert_int_equal(media_relay_set_codec(r, MEDIA_B, &pcmu), 0);
+	r = relay_between(me, ph);
 	talk(ph, 2, 600);
 	ph[1].nheard = 0;
 	assert_int_equal(media_relay_send_dtmf(r, MEDIA_B, "1111"), 0);
@@ -483,6 +516,45 @@ static void test_inband_digits_into_a_relayed_call(void **state)
 	assert_true(peak_share(ph[1].heard, ph[1].nheard, 697.0) >
 		    5 * peak_share(ph[1].heard, ph[1].nheard, 852.0));
 	assert_true(share(ph[1].heard, ph[1].nheard, 1, 1000.0, RATE) > 0.2);
+	relay_close(r);
+	media_stop(me);
+	close(ph[0].fd);
+	close(ph[1].fd);
+}
+
+/* A phone relayed the other party, then played a tone, then relayed
+   again sees one stream: phones' jitter buffers drop a new source whose
+   numbers are behind the last one's, so a prompt (the notice that a call
+   is recorded) would be lost whole about half the time. */
+static void test_one_stream_across_prompts(void **state)
+{
+	struct media_engine *me;
+	struct media_relay *r;
+	struct phone ph[2];
+	unsigned before;
+	(void)state;
+
+	assert_int_equal(media_start(&me, "127.0.0.1", PORT_LO, PORT_HI, 1),
+			 0);
+	phone_open(&ph[0], 1000.0, 0xa);
+	phone_open(&ph[1], 400.0, 0xb);
+	ph[1].seq = 65500;             /* and across the wrap */
+	r = relay_between(me, ph);
+
+	talk(ph, 2, 400);
+	before = ph[0].npkts;
+	assert_true(before > 5);
+	assert_int_equal(media_relay_tone(r, MEDIA_A, "fr", TONE_BUSY), 0);
+	talk(ph, 2, 600);
+	assert_true(ph[0].npkts > before + 10);
+	assert_int_equal(media_relay_hear(r, MEDIA_A, MEDIA_HEAR_PEER), 0);
+	ph[0].nheard = 0;
+	talk(ph, 2, 900);
+	/* the other party again, clearly */
+	assert_true(share(ph[0].heard, ph[0].nheard, 1, 400.0, RATE) > 0.3);
+	assert_int_equal(ph[0].ssrc_changes, 0);
+	assert_int_equal(ph[0].seq_back, 0);
+	assert_int_equal(ph[0].ts_back, 0);
 	relay_close(r);
 	media_stop(me);
 	close(ph[0].fd);
@@ -532,6 +604,7 @@ int main(void)
 		cmocka_unit_test(test_recording_ends_with_relay),
 		cmocka_unit_test(test_silence_detected),
 		cmocka_unit_test(test_inband_digits_into_a_relayed_call),
+		cmocka_unit_test(test_one_stream_across_prompts),
 	};
 
 	return cmocka_run_group_tests(tests, support_setup,
