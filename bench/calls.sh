@@ -14,7 +14,9 @@
 #   MEDIA_SYSTEMS ("centrexd rtpengine"), HOLD_MS (1000), KAM_WORKERS (2),
 #   KAM_DIALOG (0; 1 adds Kamailio's dialog module), MEDIA_THREADS (2, for
 #   both relays), MEDIA_SETUP_RATE (200), MAX_RETRANS_PCT (1),
-#   MIN_OFFERED_PCT (95), MAX_LOSS_PCT (0.1), MAX_LAG_MS (50), CENTREXD (a binary to use
+#   MIN_OFFERED_PCT (95), MAX_LOSS_PCT (0.1), MAX_LAG_MS (50), MEDIA_STOP_UNCLEAN
+#   (0: every relay step is run; 1: a relay's steps stop at its first
+#   unclean one), CENTREXD (a binary to use
 #   instead of building build/centrexd), RESULTS (per-run TSV, default
 #   bench/results/calls.tsv; the per-step lines go next to it).
 #
@@ -98,6 +100,7 @@ MAX_RETRANS_PCT=${MAX_RETRANS_PCT:-1}
 MIN_OFFERED_PCT=${MIN_OFFERED_PCT:-95}
 MAX_LOSS_PCT=${MAX_LOSS_PCT:-0.1}
 MAX_LAG_MS=${MAX_LAG_MS:-50}
+MEDIA_STOP_UNCLEAN=${MEDIA_STOP_UNCLEAN:-0}
 RESULTS=${RESULTS:-$BENCH/results/calls.tsv}
 SETUP_TSV=${RESULTS%.tsv}-setup-steps.tsv
 MEDIA_TSV=${RESULTS%.tsv}-media-steps.tsv
@@ -332,10 +335,10 @@ new_log_lines() {
 		awk '{ $1 = $1 "x"; print }' | tr '\n' '|' | cut -c1-400
 }
 
-declare -A BEST FIRSTFAIL NOTE MBEST MFIRSTFAIL MNOTE MSTEP
+declare -A BEST FIRSTFAIL NOTE MBEST MFIRSTFAIL MNOTE MSTEP MUNCLEAN
 
 setup_header='run\tsystem\trate\tstep_s\thold_ms\tcreated\tok\tfailed\tunfinished\tcallee_failed\tretrans\toffered\twall_s\tsrv_cpu_pct\tus_per_call\tuac_cpu_pct\tuas_cpu_pct\trt1_pct\trt10_pct\trt100_pct\tbusy_before_pct\tmachine_busy_pct\tmain_thread_pct\tclean\tverdict\tserver_notes'
-media_header='run\tsystem\tcalls\tstreams\tmedia_s\tcalls_up\tsent\treceived\tlost\tloss_pct\tstreams_lossy\tstreams_silent\toffered_pps\trelayed_pps\trelay_cpu_pct\tpps_per_core\tlat_p50_ms\tlat_p99_ms\tlat_max_ms\trss_before_kib\trss_after_kib\tkib_per_call\trtpload_cpu_pct\tmax_lag_ms\tbusy_before_pct\tclean\tverdict'
+media_header='run\tsystem\tcalls\tstreams\tmedia_s\tcalls_up\tsent\treceived\tlost\tloss_pct\tstreams_lossy\tstreams_silent\toffered_pps\trelayed_pps\trelay_cpu_pct\tpps_per_core\tlat_p50_ms\tlat_p99_ms\tlat_max_ms\trss_before_kib\trss_after_kib\tkib_per_call\trtpload_cpu_pct\tmax_lag_ms\tbusy_before_pct\tbusiest_thread_pct\tbusiest_thread\tclean\tverdict'
 
 measure_setup() {
 	local sys=$1 rate count name clean verdict extra nerr line total_s
@@ -415,8 +418,21 @@ read_rtpload() {
 	done <"$1"
 }
 
+# The busiest thread of the relay over rtpload's run (for rtpengine that
+# includes opening the sessions): a thread near 100 % of a core is the
+# relay's limit whatever its total CPU says.  -> BUSY_PCT, BUSY_NAME
+threads_mark() { BUSY_PCT=0 BUSY_NAME=-; thread_ticks "$SRV_PID" >"$RUNDIR/$1.threads0"; BUSY_T0=$EPOCHREALTIME; }
+threads_read() {
+	local s
+	s=$(awk -v a="$BUSY_T0" -v b="$EPOCHREALTIME" 'BEGIN { print b - a }')
+	read -r BUSY_PCT BUSY_NAME < <(busiest_thread "$SRV_PID" "$RUNDIR/$1.threads0" "$s")
+	[[ $BUSY_PCT =~ ^[0-9]+$ ]] || BUSY_PCT=0
+	BUSY_NAME=${BUSY_NAME:--}
+}
+
 media_step_centrexd() { # N NAME -> R_*, UP, RSS0
 	local n=$1 name=$2 hold_s setup_s pid i deadline
+	BUSY_PCT=0 BUSY_NAME=-
 	start_centrexd "$name"
 	register_callee "$name"
 	setup_s=$(( (n + MEDIA_SETUP_RATE - 1) / MEDIA_SETUP_RATE ))
@@ -447,9 +463,11 @@ media_step_centrexd() { # N NAME -> R_*, UP, RSS0
 	awk '{ print $3, $5 }' "$RUNDIR/$name.uas.ports" >"$RUNDIR/$name.to-b" 2>/dev/null
 	if [ "$UP" -gt 0 ] && alive "$SRV_PID"; then
 		sleep 1
+		threads_mark "$name"
 		timeout -k 5 $((MEDIA_S + 30)) "$RTPLOAD" -a "$CALLER_IP:$RTP_A_PORT" -b "$IP:$RTP_B_PORT" \
 			-A "$RUNDIR/$name.to-a" -B "$RUNDIR/$name.to-b" -t "$MEDIA_S" -P "$SRV_PID" \
 			>"$RUNDIR/$name.rtpload" 2>"$RUNDIR/$name.rtpload.err"
+		threads_read "$name"
 	else
 		: >"$RUNDIR/$name.rtpload"
 	fi
@@ -463,9 +481,11 @@ media_step_rtpengine() { # N NAME -> R_*, UP, RSS0
 	local n=$1 name=$2
 	start_rtpengine "$name"
 	RSS0=$(rss_kib "$SRV_PID")
+	threads_mark "$name"
 	timeout -k 5 $((MEDIA_S + 60 + n / 100)) "$RTPLOAD" -a "$CALLER_IP:$RTP_A_PORT" -b "$IP:$RTP_B_PORT" \
 		-n "$IP:$RTPE_NG" -c "$n" -t "$MEDIA_S" -P "$SRV_PID" \
 		>"$RUNDIR/$name.rtpload" 2>"$RUNDIR/$name.rtpload.err"
+	threads_read "$name"
 	read_rtpload "$RUNDIR/$name.rtpload"
 	UP=$n; [ -s "$RUNDIR/$name.rtpload" ] || UP=0
 	stop_server
@@ -495,22 +515,28 @@ measure_media() {
 			-v sl="$R_streams_lossy" -v ss="$R_streams_silent" -v off="$R_offered_pps" -v rel="$R_relayed_pps" \
 			-v cpu="$R_relay_cpu_s" -v win="$R_window_s" -v p50="$R_lat_p50_ms" -v p99="$R_lat_p99_ms" \
 			-v pmax="$R_lat_max_ms" -v r0="$RSS0" -v r1="$R_relay_rss1_kib" -v self="$R_self_cpu_s" \
-			-v lag="$R_max_lag_ms" -v quiet="$QUIET_PCT" -v clean="$clean" -v v="$verdict" 'BEGIN {
+			-v lag="$R_max_lag_ms" -v quiet="$QUIET_PCT" -v clean="$clean" -v v="$verdict" \
+			-v bp="$BUSY_PCT" -v bn="$BUSY_NAME" 'BEGIN {
 			print run, sys, n, st, ms, up, sent, got, lost, lp, sl, ss, off, rel,
 				sprintf("%.0f", 100 * cpu / win), (cpu > 0 ? sprintf("%.0f", got / cpu) : 0),
 				p50, p99, pmax, r0, r1, (up > 0 && r1 > 0 ? sprintf("%.1f", (r1 - r0) / up) : "-"),
-				sprintf("%.0f", 100 * self / win), lag, quiet, clean, v }')
+				sprintf("%.0f", 100 * self / win), lag, quiet, bp, bn, clean, v }')
 		printf '%s\n' "$line" >>"$MEDIA_TSV"
 		IFS=$'\t' read -r -a F <<<"$line"
-		MSTEP[$sys:$n]="$clean ${F[15]} ${F[14]}"
+		MSTEP[$sys:$n]="$clean ${F[15]} ${F[14]} $BUSY_PCT $BUSY_NAME $verdict"
 		log "$sys $n calls (${F[3]} streams): up=$UP relayed=${F[13]} pps loss=${F[9]}% relay-cpu=${F[14]}% pps/core=${F[15]}" \
-			"p99=${F[17]}ms mem=${F[21]}KiB/call rtpload-cpu=${F[22]}% lag=${F[23]}ms -> $verdict"
+			"p99=${F[17]}ms mem=${F[21]}KiB/call rtpload-cpu=${F[22]}% lag=${F[23]}ms busiest-thread=$BUSY_PCT% ($BUSY_NAME) -> $verdict"
 		if [ "$clean" != 1 ]; then
-			MFIRSTFAIL[$sys]="$n calls: $verdict"
+			[ -z "${MUNCLEAN[$sys]:-}" ] && MFIRSTFAIL[$sys]="$n calls: $verdict"
+			MUNCLEAN[$sys]=1
 			[ -s "$RUNDIR/$name.rtpload.err" ] && MNOTE[$sys]="rtpload: $(head -c 200 "$RUNDIR/$name.rtpload.err" | tr '\n' ' ')"
 			[ -s "$RUNDIR/$name.errors.log" ] && MNOTE[$sys]="${MNOTE[$sys]:-}SIPp: $(grep -m1 -v '^The following' "$RUNDIR/$name.errors.log" | cut -c1-200)"
-			break
+			[ "$MEDIA_STOP_UNCLEAN" = 1 ] && break
+			sleep 1
+			continue
 		fi
+		# the best clean step below the first unclean one
+		[ -n "${MUNCLEAN[$sys]:-}" ] && { sleep 1; continue; }
 		# calls, streams, relayed pps, relay cpu %, pps/core, loss %, p99 ms, KiB/call
 		MBEST[$sys]="$n ${F[3]} ${F[13]} ${F[14]} ${F[15]} ${F[9]} ${F[17]} ${F[21]}"
 		sleep 1
@@ -540,6 +566,19 @@ RTPE_VER=$(rtpengine --version 2>&1 | awk '/Version/ { print $2; exit }')
 bench_about "$CENTREXD"
 
 field() { nth "${BEST[$1]:-}" "$2"; }
+# one step's line of the per-step comparison
+media_ratio_line() {
+	local n=$1 c=() r=() ratio note=""
+	read -r -a c <<<"${MSTEP[centrexd:$n]:-}"
+	read -r -a r <<<"${MSTEP[rtpengine:$n]:-}"
+	[ ${#c[@]} -ge 5 ] && [ ${#r[@]} -ge 5 ] || return 0
+	ratio=$(awk -v c="${c[1]}" -v r="${r[1]}" 'BEGIN { if (c > 0 && r > 0) printf "%.2f", c / r; else print "n/a" }')
+	[ "${c[0]}" = 1 ] || note="centrexd unclean: ${c[*]:5}; "
+	[ "${r[0]}" = 1 ] || note="${note}rtpengine unclean: ${r[*]:5}; "
+	[ "${r[3]}" -ge 90 ] && note="${note}rtpengine's busiest thread used ${r[3]}% of a core: saturated, its pps/core is a ceiling; "
+	[ "${c[3]}" -ge 90 ] && note="${note}centrexd's busiest thread used ${c[3]}% of a core: saturated; "
+	printf '%6s  %-24s %-24s %7s  %s\n' "$n" "${c[1]} ${c[3]}% ${c[4]}" "${r[1]} ${r[3]}% ${r[4]}" "$ratio" "${note%; }"
+}
 mfield() { nth "${MBEST[$1]:-}" "$2"; }
 
 RATIO=n/a CPU_RATIO=n/a MRATIO=n/a MSAME="" MCAP=n/a
@@ -551,8 +590,8 @@ fi
 if part media; then
 	# pps per core compared at the same load: the largest step both relayed cleanly
 	for n in $MEDIA_CALLS; do
-		read -r c1 cp _ <<<"${MSTEP[centrexd:$n]:-0 0 0}"
-		read -r r1 rp _ <<<"${MSTEP[rtpengine:$n]:-0 0 0}"
+		read -r c1 cp _ <<<"${MSTEP[centrexd:$n]:-0 0 0 0 -}"
+		read -r r1 rp _ <<<"${MSTEP[rtpengine:$n]:-0 0 0 0 -}"
 		[ "$c1" = 1 ] && [ "$r1" = 1 ] && MSAME="$n $cp $rp"
 	done
 	if [ -n "$MSAME" ]; then
@@ -608,6 +647,14 @@ fi
 			echo "pps per core, centrexd/rtpengine: n/a (no step both relayed cleanly)"
 		fi
 		echo "ratio of highest clean call counts, centrexd/rtpengine: $MCAP"
+		if has "$MEDIA_SYSTEMS" centrexd && has "$MEDIA_SYSTEMS" rtpengine; then
+			echo
+			echo "pps per core at each step, centrexd/rtpengine (goal >= 2); busiest = the relay's busiest thread, % of a core"
+			printf '%6s  %-24s %-24s %7s  %s\n' calls "centrexd pps/core busiest" "rtpengine pps/core busiest" ratio note
+			for n in $MEDIA_CALLS; do
+				media_ratio_line "$n"
+			done
+		fi
 	fi
 	echo
 	echo "notes:"

@@ -112,6 +112,26 @@ main_thread_ticks() {
 	read -r -a f <<<"$s"
 	echo $((f[11] + f[12]))
 }
+# "tid ticks" (utime+stime) of each thread of a process, one a line
+thread_ticks() {
+	local t s f
+	for t in /proc/"$1"/task/*; do
+		read -r s <"$t/stat" 2>/dev/null || continue
+		s=${s##*) }
+		read -r -a f <<<"$s"
+		echo "${t##*/} $((f[11] + f[12]))"
+	done
+}
+# busiest_thread PID BEFORE SECONDS: the largest share of one core any
+# thread of PID used since BEFORE (a thread_ticks file), in %, with its name
+busiest_thread() {
+	local hz
+	hz=$(getconf CLK_TCK)
+	thread_ticks "$1" | awk -v hz="$hz" -v s="$3" -v pid="$1" 'NR == FNR { t0[$1] = $2; next }
+		{ d = $2 - t0[$1]; if (d > best) { best = d; tid = $1 } }
+		END { name = "-"; f = "/proc/" pid "/task/" tid "/comm"; if (tid != "") { getline name <f }
+			printf "%.0f %s\n", (s > 0 ? 100 * best / hz / s : 0), name }' "$2" -
+}
 # CHILD_MS = CPU (user+sys, ms) of all children this shell has reaped, from
 # bash's `times` (second line).  Must run in this shell, not in $(...): a
 # subshell has its own, empty, child accounting.  Nothing else is reaped
