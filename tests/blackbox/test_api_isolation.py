@@ -80,6 +80,7 @@ def example_body(doc, o, ids=None):
                    "password": "sweep-password-%d" % n},
         "Login": {"email": DEMO_OPERATOR[0], "password": DEMO_OPERATOR[1]},
         "Number": {"e164": "+3314567%04d" % n, "label": "sweep %d" % n},
+        "Webhook": {"url": "http://127.0.0.1:9/sweep"},
         "NumberRange": {"first": "+3314568%03d0" % n, "count": 3},
         "Trunk": {"name": "sweep trunk %d" % n, "kind": "ip",
                   "proxy": "192.0.2.%d:5060" % (n % 250 + 1),
