@@ -21,6 +21,7 @@ import re
 import signal
 import socket
 import shutil
+import sqlite3
 import subprocess
 import tempfile
 import time
@@ -341,6 +342,34 @@ class Daemon:
             if len(found) >= count or time.monotonic() > deadline:
                 return found
             time.sleep(0.05)
+
+    # --- its store, the way an operator with a shell gets in -----------
+
+    def sql(self, statement, query=False):
+        """Run SQL on this daemon's own store (SQLite file or PostgreSQL
+        database): to put rows in place as another part of the daemon
+        would, or to age one without waiting.  With query, the rows as
+        lists of texts."""
+        if self.pg is None:
+            db = sqlite3.connect(self.store_path, timeout=10)
+            try:
+                if query:
+                    return [[str(v) for v in row]
+                            for row in db.execute(statement).fetchall()]
+                db.executescript(statement)
+                db.commit()
+            finally:
+                db.close()
+            return None
+        r = subprocess.run([_psql(), "-X", "-q", "-A", "-t",
+                            "-v", "ON_ERROR_STOP=1", "-d", self.pg.url,
+                            "-c", statement], capture_output=True,
+                           text=True, timeout=30, stdin=subprocess.DEVNULL)
+        assert r.returncode == 0, "psql %r: %s" % (statement, r.stderr)
+        if query:
+            return [line.split("|") for line in r.stdout.splitlines()
+                    if line]
+        return None
 
     # --- control socket -------------------------------------------------
 

@@ -2,11 +2,9 @@
 and a role no higher than their creator's, refused (401) once revoked or
 expired, and never usable on another tenant."""
 import sqlite3
-import subprocess
 
 from apiclient import (ApiClient, DEMO_ACME_ADMIN, DEMO_GLOBEX_ADMIN,
                        DEMO_OPERATOR, client_for)
-from conftest import _psql
 
 ACME, GLOBEX = 1, 2
 
@@ -17,23 +15,6 @@ def bearer(daemon, secret):
     c.get_with = lambda path: c.get(
         path, headers={"Authorization": "Bearer " + secret})
     return c
-
-
-def sql(daemon, statement):
-    """Run one statement on the daemon's own store, as an operator with
-    shell access would (to age a token without waiting for it)."""
-    if daemon.pg is not None:
-        r = subprocess.run([_psql(), "-X", "-q", "-v", "ON_ERROR_STOP=1",
-                            "-d", daemon.pg.url, "-c", statement],
-                           capture_output=True, text=True, timeout=30,
-                           stdin=subprocess.DEVNULL)
-        assert r.returncode == 0, r.stderr
-        return
-    db = sqlite3.connect(daemon.store_path, timeout=10)
-    with db:
-        db.execute(statement)
-    db.close()
-
 
 def test_token_is_shown_once_and_stored_hashed(daemon, acme):
     """The secret comes in the creation answer only; the list shows the
@@ -82,8 +63,8 @@ def test_revoked_and_expired_tokens_are_401(daemon, acme):
     assert revoked and revoked[0]["revoked"] is True, revoked
 
     # an hour later, as far as the token is concerned
-    sql(daemon, "UPDATE api_tokens SET expires_at = 1000 WHERE id = %d"
-        % b["id"])
+    daemon.sql("UPDATE api_tokens SET expires_at = 1000 WHERE id = %d"
+               % b["id"])
     r = cb.get_with(users)
     assert r.status == 401, r
     # a token that never existed, or a forged secret, is 401 too

@@ -16,15 +16,12 @@ in the audit log.
 import io
 import math
 import os
-import sqlite3
 import struct
-import subprocess
 import wave
 
 import pytest
 
 from apiclient import client_for
-import conftest
 
 ACME, GLOBEX = 1, 2
 API_TIMEOUT = 60            # uploads are slow under the sanitizers
@@ -48,30 +45,6 @@ def people(daemon, acme):
                         daemon, ("%s@acme.example" % key, "%s-password" % key),
                         timeout=API_TIMEOUT)}
     return out
-
-
-def store_sql(daemon, sql, query=False):
-    """The test's own way in: SQL on the daemon's store (rows of a query
-    as lists of texts when query is set)."""
-    if daemon.store_path:
-        db = sqlite3.connect(daemon.store_path, timeout=10)
-        try:
-            if query:
-                return [[str(v) for v in row]
-                        for row in db.execute(sql).fetchall()]
-            db.executescript(sql)
-            db.commit()
-        finally:
-            db.close()
-        return None
-    r = subprocess.run([conftest._psql(), "-X", "-q", "-A", "-t",
-                        "-v", "ON_ERROR_STOP=1", "-d", daemon.pg.url,
-                        "-c", sql], check=True, capture_output=True,
-                       text=True, timeout=30, stdin=subprocess.DEVNULL)
-    if query:
-        return [line.split("|") for line in r.stdout.splitlines() if line]
-    return None
-
 
 def tone_wav(rate, channels, seconds, freq=440.0):
     """A sine tone as a 16-bit PCM WAV file (bytes)."""
@@ -101,13 +74,12 @@ def leave_message(daemon, uid, uuid, created_ms, heard=False, tid=ACME,
     os.makedirs(os.path.dirname(path), exist_ok=True)
     with open(path, "wb") as f:
         f.write(data)
-    store_sql(daemon,
-              "INSERT INTO voicemail_messages (tenant_id, user_id, uuid, "
-              "caller, caller_name, call_uuid, file, created_ms, "
-              "duration_ms, bytes, heard) VALUES (%d, %d, '%s', "
-              "'+33145671234', 'Caller %s', 'call-%s', '%s', %d, %d, %d, "
-              "%d)" % (tid, uid, uuid, uuid, uuid, rel, created_ms,
-                       int(seconds * 1000), len(data), 1 if heard else 0))
+    daemon.sql("INSERT INTO voicemail_messages (tenant_id, user_id, uuid, "
+               "caller, caller_name, call_uuid, file, created_ms, "
+               "duration_ms, bytes, heard) VALUES (%d, %d, '%s', "
+               "'+33145671234', 'Caller %s', 'call-%s', '%s', %d, %d, %d, "
+               "%d)" % (tid, uid, uuid, uuid, uuid, rel, created_ms,
+                        int(seconds * 1000), len(data), 1 if heard else 0))
     return rel, data
 
 
@@ -175,13 +147,13 @@ def test_pin_rules(daemon, acme, people):
     b = me.ok("PATCH", p["box"], {"pin": "4321"})
     assert b["pin_set"] is True and "pin" not in b
     assert "4321" not in str(me.ok("GET", p["box"]))
-    stored = store_sql(daemon, "SELECT pin_hash FROM voicemail_boxes "
-                       "WHERE user_id = %d" % p["id"], query=True)[0][0]
+    stored = daemon.sql("SELECT pin_hash FROM voicemail_boxes "
+                        "WHERE user_id = %d" % p["id"], query=True)[0][0]
     assert stored.startswith("v1$") and "4321" not in stored
     # the same PIN again is stored differently (a fresh salt)
     me.ok("PATCH", p["box"], {"pin": "4321"})
-    again = store_sql(daemon, "SELECT pin_hash FROM voicemail_boxes "
-                      "WHERE user_id = %d" % p["id"], query=True)[0][0]
+    again = daemon.sql("SELECT pin_hash FROM voicemail_boxes "
+                       "WHERE user_id = %d" % p["id"], query=True)[0][0]
     assert again != stored and again.startswith("v1$")
 
     entries = audit_entries(acme, "users/%d/voicemail" % p["id"])
@@ -312,8 +284,8 @@ def test_delete_takes_file_and_row(daemon, acme, people, msgs):
     mp = "%s/messages/%d" % (p["box"], o1["id"])
     assert p["client"].delete(mp).status == 204
     assert not os.path.exists(path)
-    assert store_sql(daemon, "SELECT COUNT(*) FROM voicemail_messages "
-                     "WHERE uuid = 'vm-o1'", query=True) == [["0"]]
+    assert daemon.sql("SELECT COUNT(*) FROM voicemail_messages "
+                      "WHERE uuid = 'vm-o1'", query=True) == [["0"]]
     assert acme.get(mp).status == 404
     assert acme.get(mp + "/audio").status == 404
     assert acme.delete(mp).status == 404

@@ -13,34 +13,14 @@ in; another tenant nothing).
 """
 import io
 import os
-import sqlite3
-import subprocess
 import wave
 
 import pytest
 
 from apiclient import client_for
-import conftest
 
 ACME, GLOBEX = 1, 2
 T0 = 1795000000000          # 2026-11-18, unix ms
-
-
-def store_sql(daemon, sql):
-    """The test's own way in: SQL on the daemon's store."""
-    if daemon.store_path:
-        db = sqlite3.connect(daemon.store_path, timeout=10)
-        try:
-            db.executescript(sql)
-            db.commit()
-        finally:
-            db.close()
-        return
-    subprocess.run([conftest._psql(), "-X", "-q", "-v", "ON_ERROR_STOP=1",
-                    "-d", daemon.pg.url, "-c", sql], check=True,
-                   capture_output=True, timeout=30,
-                   stdin=subprocess.DEVNULL)
-
 
 def wav_bytes(seconds, channels=2):
     buf = io.BytesIO()
@@ -61,27 +41,25 @@ def add_recording(daemon, uuid, call_uuid, start_ms, tid=ACME,
         os.makedirs(os.path.dirname(path), exist_ok=True)
         with open(path, "wb") as f:
             f.write(data)
-    store_sql(daemon,
-              "INSERT INTO recordings (tenant_id, uuid, call_uuid, file, "
-              "channels, mode, legs, start_ms, duration_ms, bytes, state, "
-              "created_at) VALUES (%d, '%s', '%s', '%s', 2, 'split', "
-              "'both', %d, 1000, %d, '%s', 1795000000)"
-              % (tid, uuid, call_uuid, rel, start_ms,
-                 len(data) if data else 0, state))
+    daemon.sql("INSERT INTO recordings (tenant_id, uuid, call_uuid, file, "
+               "channels, mode, legs, start_ms, duration_ms, bytes, state, "
+               "created_at) VALUES (%d, '%s', '%s', '%s', 2, 'split', "
+               "'both', %d, 1000, %d, '%s', 1795000000)"
+               % (tid, uuid, call_uuid, rel, start_ms,
+                  len(data) if data else 0, state))
     return rel
 
 
 def add_cdr(daemon, uuid, start_ms, caller_user=0, callee_user=0):
-    store_sql(daemon,
-              "INSERT INTO cdrs (tenant_id, uuid, caller_user_id, "
-              "callee_user_id, caller, caller_name, dialled, callee, "
-              "context, start_ms, answer_ms, end_ms, duration_s, billsec, "
-              "disposition, sip_status, q850_cause, hangup_by, codec) "
-              "VALUES (1, '%s', %d, %d, '1001', 'A', '1002', '1002', "
-              "'internal', %d, %d, %d, 1, 1, 'answered', 200, 16, "
-              "'caller', 'PCMU')"
-              % (uuid, caller_user, callee_user, start_ms, start_ms,
-                 start_ms + 1000))
+    daemon.sql("INSERT INTO cdrs (tenant_id, uuid, caller_user_id, "
+               "callee_user_id, caller, caller_name, dialled, callee, "
+               "context, start_ms, answer_ms, end_ms, duration_s, billsec, "
+               "disposition, sip_status, q850_cause, hangup_by, codec) "
+               "VALUES (1, '%s', %d, %d, '1001', 'A', '1002', '1002', "
+               "'internal', %d, %d, %d, 1, 1, 'answered', 200, 16, "
+               "'caller', 'PCMU')"
+               % (uuid, caller_user, callee_user, start_ms, start_ms,
+                  start_ms + 1000))
 
 
 def by_uuid(client, query=""):
