@@ -130,6 +130,9 @@ struct media_thread {
 	struct io_uring_buf_ring *br;      /**< the buffers the kernel fills */
 	uint8_t (*rbuf)[PKT_MAX];          /**< RING_BUFS of them */
 	struct side *rbuf_side[RING_BUFS]; /**< a buffer being sent: counts */
+	uint16_t rbuf_len[RING_BUFS];      /**< and its length */
+	uint16_t sent[RING_BUFS];          /**< buffers sent this turn... */
+	unsigned nsent;                    /**< ...this many */
 	unsigned br_added;                 /**< given back, not yet published */
 	unsigned armed;                    /**< receives in flight, all relays */
 	bool draining;                     /**< stopping: receives cancelled */

@@ -351,6 +351,13 @@ static void buf_give(struct media_thread *mt, unsigned bid)
 			      (int)mt->br_added++);
 }
 
+/* The buffers given back become the kernel's to fill. */
+static void buf_publish(struct media_thread *mt)
+{
+	io_uring_buf_ring_advance(mt->br, (int)mt->br_added);
+	mt->br_added = 0;
+}
+
 /* A standing receive on end tag (side << 1 | end) of rr; false without
    io_uring. */
 static bool ring_arm(struct media_thread *mt, struct media_rrelay *rr,
@@ -438,14 +445,24 @@ static void tx_queue(struct media_thread *mt, struct side *o, int fd,
 		return;
 	}
 	/* MSG_DONTWAIT: a full socket buffer loses the datagram, as the
-	   network would, rather than parking the request in the kernel */
+	   network would, rather than parking the request in the kernel, so
+	   the send is over when the io_uring_enter() that submits it
+	   returns.  Only a failure completes (CQE_SKIP_SUCCESS): the
+	   datagram is counted as sent now, and taken back then. */
 	io_uring_prep_send(sqe, fixed >= 0 ? fixed : fd, p, len, MSG_DONTWAIT);
+	sqe->flags |= IOSQE_CQE_SKIP_SUCCESS;
 	if (fixed >= 0)
 		sqe->flags |= IOSQE_FIXED_FILE;
 	io_uring_prep_send_set_addr(sqe, &dest->sa, (uint16_t)msa_len(dest));
 	io_uring_sqe_set_data64(sqe, UD_SEND | (uint64_t)rtp << 32 |
 				(unsigned)bid);
 	mt->rbuf_side[bid] = o;
+	mt->rbuf_len[bid] = (uint16_t)len;
+	mt->sent[mt->nsent++] = (uint16_t)bid;
+	if (rtp) {
+		o->tx_packets++;
+		o->tx_bytes += len;
+	}
 }
 #else
 static bool ring_arm(struct media_thread *mt, struct media_rrelay *rr,
@@ -939,8 +956,7 @@ static void ring_open(struct media_thread *mt)
 	io_uring_buf_ring_init(mt->br);
 	for (unsigned i = 0; i < RING_BUFS; i++)
 		buf_give(mt, i);
-	io_uring_buf_ring_advance(mt->br, (int)mt->br_added);
-	mt->br_added = 0;
+	buf_publish(mt);
 	mt->ms_hdr.msg_namelen = sizeof(union media_sa);
 	if (!io_uring_register_files_sparse(mt->ring, 4 * RING_FILE_GROUPS))
 		for (unsigned g = RING_FILE_GROUPS; g-- > 0;)
@@ -995,17 +1011,16 @@ static void ring_rx(struct media_thread *mt, const struct io_uring_cqe *cqe)
 		buf_give(mt, bid);
 }
 
+/* A send failed: the datagram is lost, as in flush(), and not sent. */
 static void ring_tx(struct media_thread *mt, const struct io_uring_cqe *cqe)
 {
 	unsigned bid = (unsigned)(cqe->user_data & 0xffff);
 	struct side *o = mt->rbuf_side[bid];
 
-	/* an error loses the datagram, as in flush() */
-	if (cqe->res >= 0 && (cqe->user_data >> 32 & 1)) {
-		o->tx_packets++;
-		o->tx_bytes += (unsigned)cqe->res;
+	if (cqe->res < 0 && (cqe->user_data >> 32 & 1)) {
+		o->tx_packets--;
+		o->tx_bytes -= mt->rbuf_len[bid];
 	}
-	buf_give(mt, bid);
 }
 
 /*
@@ -1019,8 +1034,6 @@ static unsigned ring_turn(struct media_thread *mt)
 	unsigned n = io_uring_peek_batch_cqe(mt->ring, mt->cqes, RING_BATCH);
 	bool ord = false, tick = false;
 
-	if (!n)
-		return 0;
 	for (unsigned i = 0; i < n; i++) {
 		const struct io_uring_cqe *c = mt->cqes[i];
 		bool again = !(c->flags & IORING_CQE_F_MORE) &&
@@ -1037,9 +1050,19 @@ static unsigned ring_turn(struct media_thread *mt)
 				ring_poll(mt, mt->tfd, UD_CLOCK);
 		}
 		else if (c->user_data & UD_SEND) {
-			/* counted before the orders read the counters */
+			/* before the orders read the counters */
 			ring_tx(mt, c);
 		}
+	}
+	/* the last turn's sends were submitted and done by now: their
+	   buffers may take datagrams again */
+	for (unsigned i = 0; i < mt->nsent; i++)
+		buf_give(mt, mt->sent[i]);
+	mt->nsent = 0;
+	if (!n) {
+		io_uring_buf_ring_advance(mt->br, (int)mt->br_added);
+		mt->br_added = 0;
+		return 0;
 	}
 	clock_read(mt);
 	if (ord && !mt->stopping)
@@ -1051,8 +1074,7 @@ static unsigned ring_turn(struct media_thread *mt)
 			ring_rx(mt, c);
 	}
 	io_uring_cq_advance(mt->ring, n);
-	io_uring_buf_ring_advance(mt->br, (int)mt->br_added);
-	mt->br_added = 0;
+	buf_publish(mt);
 	if (tick)
 		frames(mt);
 	reap(mt);
