@@ -682,7 +682,7 @@ fi
 } | tee "$RUNDIR/table.txt"
 
 # one line per run
-tsv_header "$RESULTS" 'time\trun\tcommit\tcpus\tparts\thold_ms\tstep_s\trates\tc_rate\tc_us_per_call\tc_cpu_pct\tc_first_unclean\tk_rate\tk_us_per_call\tk_cpu_pct\tk_first_unclean\tsetup_ratio\tmedia_s\tmedia_calls\tc_calls\tc_pps\tc_pps_per_core\tc_loss_pct\tc_kib_per_call\tc_media_first_unclean\tr_calls\tr_pps\tr_pps_per_core\tr_loss_pct\tr_kib_per_call\tr_media_first_unclean\tpps_per_core_ratio\tsame_load_calls'
+tsv_header "$RESULTS" 'time\trun\tcommit\tcpus\tparts\thold_ms\tstep_s\trates\tc_rate\tc_us_per_call\tc_cpu_pct\tc_first_unclean\tk_rate\tk_us_per_call\tk_cpu_pct\tk_first_unclean\tsetup_ratio\tmedia_s\tmedia_calls\tc_calls\tc_pps\tc_pps_per_core\tc_loss_pct\tc_kib_per_call\tc_media_first_unclean\tr_calls\tr_pps\tr_pps_per_core\tr_loss_pct\tr_kib_per_call\tr_media_first_unclean\tpps_per_core_ratio\tsame_load_calls\tstep_ratios'
 line=("$(date +%FT%T)" "$RUN_ID" "$COMMIT" "$NCPU" "$PARTS" "$HOLD_MS" "$STEP_S" "$RATES")
 for sys in centrexd kamailio; do
 	if part setup && has "$SETUP_SYSTEMS" "$sys"; then
@@ -700,4 +700,12 @@ for sys in centrexd rtpengine; do
 		line+=(- - - - - -)
 	fi
 done
-tsv_line "$RESULTS" "${line[@]}" "$MRATIO" "${MSAME%% *}"
+# calls:ratio for every step both relays ran, clean or not (* = unclean)
+STEP_RATIOS=""
+for n in $MEDIA_CALLS; do
+	read -r c1 cp _ <<<"${MSTEP[centrexd:$n]:-0 0}"
+	read -r r1 rp _ <<<"${MSTEP[rtpengine:$n]:-0 0}"
+	[ "$cp" != 0 ] && [ "$rp" != 0 ] || continue
+	STEP_RATIOS+=$(awk -v n="$n" -v c="$cp" -v r="$rp" -v u="$([ "$c1$r1" = 11 ] || echo '*')" 'BEGIN { printf "%s:%.2f%s ", n, c / r, u }')
+done
+tsv_line "$RESULTS" "${line[@]}" "$MRATIO" "${MSAME%% *}" "${STEP_RATIOS% }"
