@@ -151,6 +151,12 @@ static void apply_runtime_conf(struct daemon *d)
 		      (uint32_t)d->conf.security_ban_time_s);
 	if (d->auth)
 		(void)sipauth_reconfigure(d->auth);
+	if (d->webhooks) {
+		struct webhook_conf whc;
+
+		webhook_conf_from(&whc, &d->conf);
+		(void)webhooks_configure(d->webhooks, &whc);
+	}
 }
 
 static void reload(struct daemon *d)
@@ -588,7 +594,7 @@ static int start(struct daemon *d)
 	sipstack_set_registrar(d->sip, d->reg);
 	apply_runtime_conf(d);
 
-	webhook_conf_default(&whc);
+	webhook_conf_from(&whc, &d->conf);
 	e = webhooks_alloc(&d->webhooks, d->store, &whc);
 	if (e)
 		goto fail;

@@ -179,6 +179,23 @@ const struct conf_key conf_table[] = {
 	{"security.ban_time_s", CONF_INT, "600", 1, 604800, true,
 	 "how long a banned address is ignored, in seconds",
 	 S(security_ban_time_s), NULL},
+	/* webhooks (cti/webhook.h): on reload, deliveries already waiting
+	   take the new values from their next attempt on */
+	{"webhook.max_attempts", CONF_INT, "10", 1, 100, true,
+	 "POSTs of one event to one webhook before it is given up",
+	 S(webhook_max_attempts), NULL},
+	{"webhook.first_retry_ms", CONF_INT, "1000", 10, 3600000, true,
+	 "wait after a failed webhook POST, in ms; it doubles after each "
+	 "failure", S(webhook_first_retry_ms), NULL},
+	{"webhook.max_retry_ms", CONF_INT, "256000", 10, 86400000, true,
+	 "the wait between webhook POSTs stops doubling here, in ms",
+	 S(webhook_max_retry_ms), NULL},
+	{"webhook.timeout_ms", CONF_INT, "10000", 100, 600000, true,
+	 "a webhook POST not answered within this has failed, in ms",
+	 S(webhook_timeout_ms), NULL},
+	{"webhook.queue_max", CONF_INT, "1000", 1, 1000000, true,
+	 "webhook deliveries waiting per tenant; events past it are dropped "
+	 "and counted", S(webhook_queue_max), NULL},
 };
 
 const size_t conf_table_len = sizeof(conf_table) / sizeof(conf_table[0]);

@@ -51,6 +51,11 @@ struct conf {
 	int  security_ban_failures;
 	int  security_ban_window_s;
 	int  security_ban_time_s;
+	int  webhook_max_attempts;
+	int  webhook_first_retry_ms;
+	int  webhook_max_retry_ms;
+	int  webhook_timeout_ms;
+	int  webhook_queue_max;
 };
 
 enum conf_type { CONF_STR, CONF_INT, CONF_BOOL };

@@ -27,6 +27,10 @@ static const char *names[M_COUNT] = {
 	[M_CALL_LEGS_SCORED]   = "call_legs_scored",
 	[M_CALL_MOS_X100_SUM]  = "call_mos_x100_sum",
 	[M_CALL_LEGS_POOR]     = "call_legs_poor",
+	[M_WEBHOOK_DELIVERED]  = "webhook_delivered",
+	[M_WEBHOOK_RETRIED]    = "webhook_retried",
+	[M_WEBHOOK_GIVEN_UP]   = "webhook_given_up",
+	[M_WEBHOOK_DROPPED_QUEUE_FULL] = "webhook_dropped_queue_full",
 };
 
 void metrics_inc(enum metric m)

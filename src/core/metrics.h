@@ -33,6 +33,13 @@ enum metric {
 	M_CALL_LEGS_SCORED,
 	M_CALL_MOS_X100_SUM,
 	M_CALL_LEGS_POOR,
+	/* webhook deliveries (cti/webhook.h): answered 2xx, failed attempts
+	   to be tried again, given up after the last attempt, and not
+	   queued because the tenant's queue was full */
+	M_WEBHOOK_DELIVERED,
+	M_WEBHOOK_RETRIED,
+	M_WEBHOOK_GIVEN_UP,
+	M_WEBHOOK_DROPPED_QUEUE_FULL,
 	M_COUNT
 };
 

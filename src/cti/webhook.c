@@ -19,7 +19,9 @@
 #include <sodium.h>
 #include <string.h>
 #include <time.h>
+#include "core/conf.h"
 #include "core/log.h"
+#include "core/metrics.h"
 #include "core/random.h"
 #include "core/strutil.h"
 #include "ctl/ctl.h"
@@ -61,6 +63,21 @@ void webhook_conf_default(struct webhook_conf *c)
 	c->max_retry_ms = 256000;
 	c->timeout_ms = 10000;
 	c->queue_max = 1000;
+}
+
+void webhook_conf_from(struct webhook_conf *c, const struct conf *dc)
+{
+	/* the table's bounds (core/conf.c) keep these positive */
+	c->max_attempts = (unsigned)dc->webhook_max_attempts;
+	c->first_retry_ms = (unsigned)dc->webhook_first_retry_ms;
+	c->max_retry_ms = (unsigned)dc->webhook_max_retry_ms;
+	c->timeout_ms = (unsigned)dc->webhook_timeout_ms;
+	c->queue_max = (unsigned)dc->webhook_queue_max;
+}
+
+static bool conf_ok(const struct webhook_conf *c)
+{
+	return c && c->max_attempts && c->queue_max && c->timeout_ms;
 }
 
 void webhook_sign(char out[65], const char *secret, int64_t t,
@@ -114,6 +131,7 @@ static void failed(struct delivery *d, const char *why)
 	d->req = mem_deref(d->req);
 	if (d->attempts >= wh->conf.max_attempts) {
 		wh->stats.given_up++;
+		metrics_inc(M_WEBHOOK_GIVEN_UP);
 		log_notice("cti/webhook", "tenant %lld webhook %lld: event %s "
 			   "given up after %u attempts (%s)",
 			   (long long)d->tenant_id, (long long)d->webhook_id,
@@ -122,6 +140,7 @@ static void failed(struct delivery *d, const char *why)
 		return;
 	}
 	wh->stats.retries++;
+	metrics_inc(M_WEBHOOK_RETRIED);
 	log_debug("cti/webhook", "tenant %lld webhook %lld: event %s attempt "
 		  "%u failed (%s)", (long long)d->tenant_id,
 		  (long long)d->webhook_id, d->event_id, d->attempts, why);
@@ -152,6 +171,7 @@ static void answered(int err, const struct http_msg *msg, void *arg)
 
 	if (!err && msg && msg->scode >= 200 && msg->scode <= 299) {
 		d->wh->stats.delivered++;
+		metrics_inc(M_WEBHOOK_DELIVERED);
 		log_debug("cti/webhook", "tenant %lld webhook %lld: event %s "
 			  "delivered (%u)", (long long)d->tenant_id,
 			  (long long)d->webhook_id, d->event_id, msg->scode);
@@ -272,6 +292,7 @@ static int queue(struct webhooks *wh, int64_t tenant_id, int64_t webhook_id,
 
 	if (tenant_pending(wh, tenant_id) >= wh->conf.queue_max) {
 		wh->stats.dropped++;
+		metrics_inc(M_WEBHOOK_DROPPED_QUEUE_FULL);
 		log_debug("cti/webhook", "tenant %lld: queue full, event %s "
 			  "not sent to webhook %lld", (long long)tenant_id,
 			  event_id, (long long)webhook_id);
@@ -402,8 +423,7 @@ int webhooks_alloc(struct webhooks **whp, struct store *st,
 	struct webhooks *wh;
 	int err;
 
-	if (!whp || !st || !conf || !conf->max_attempts || !conf->queue_max ||
-	    !conf->timeout_ms)
+	if (!whp || !st || !conf_ok(conf))
 		return EINVAL;
 	wh = mem_zalloc(sizeof(*wh), webhooks_destructor);
 	if (!wh)
@@ -423,6 +443,14 @@ int webhooks_alloc(struct webhooks **whp, struct store *st,
 		return err;
 	}
 	*whp = wh;
+	return 0;
+}
+
+int webhooks_configure(struct webhooks *wh, const struct webhook_conf *conf)
+{
+	if (!wh || !conf_ok(conf))
+		return EINVAL;
+	wh->conf = *conf;
 	return 0;
 }
 

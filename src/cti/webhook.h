@@ -45,6 +45,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+struct conf;
 struct store;
 struct store_vm_message;
 struct ctl;
@@ -61,7 +62,9 @@ struct webhook_conf {
 	unsigned queue_max;          /**< deliveries per tenant not done */
 };
 
-/** Counters since start (status, the control socket). */
+/** Counters since start (the control command "webhooks").  delivered,
+    retries, given_up and the queue-full part of dropped are also the
+    process metrics webhook_* (core/metrics.h). */
 struct webhook_stats {
 	uint64_t events;             /**< events some subscription wanted */
 	uint64_t queued;             /**< deliveries created */
@@ -76,12 +79,18 @@ struct webhook_stats {
 };
 
 /* max_attempts 10, retries after 1, 2, 4 ... 256 s (some 8.5 minutes in
-   all), 10 s per attempt, 1000 deliveries per tenant */
+   all), 10 s per attempt, 1000 deliveries per tenant: the defaults of
+   the webhook.* keys too */
 void webhook_conf_default(struct webhook_conf *c);
+/* the daemon's webhook.* keys (core/conf.h) */
+void webhook_conf_from(struct webhook_conf *c, const struct conf *dc);
 
 /* st: the signalling thread's store connection (borrowed) */
 int  webhooks_alloc(struct webhooks **whp, struct store *st,
 		    const struct webhook_conf *conf);
+/* new settings (SIGHUP): each delivery uses them from its next timer
+   on; EINVAL, and the old ones kept, for a zero count or timeout */
+int  webhooks_configure(struct webhooks *wh, const struct webhook_conf *conf);
 /* waiting deliveries are dropped (and logged); NULL is fine */
 void webhooks_free(struct webhooks *wh);
 

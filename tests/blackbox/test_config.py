@@ -80,6 +80,28 @@ def test_unknown_key_in_file_exits_2(tmp_path):
     assert "bad.conf" in r.stderr
 
 
+def test_bad_webhook_settings_exit_2(tmp_path):
+    """The webhook retry settings are checked like every key: a wait
+    below its bound, a count that is not a number, or a misspelt key
+    each stop the daemon with status 2 and a message naming the key;
+    good values load."""
+    good = tmp_path / "good.conf"
+    good.write_text("webhook.max_attempts = 3\nwebhook.first_retry_ms = 50"
+                    "\nwebhook.max_retry_ms = 200\nwebhook.timeout_ms = 500"
+                    "\nwebhook.queue_max = 10\n")
+    r = run_centrexd(["-c", str(good), "--print-config"], cwd=tmp_path)
+    assert r.returncode == 0, r.stderr
+    assert "webhook.first_retry_ms = 50" in r.stdout.splitlines()
+    for key, value in (("webhook.first_retry_ms", "5"),
+                       ("webhook.max_attempts", "many"),
+                       ("webhook.max_retries", "3")):
+        conf = tmp_path / "bad.conf"
+        conf.write_text("log.level = info\n%s = %s\n" % (key, value))
+        r = run_centrexd(["-c", str(conf), "--check-config"], cwd=tmp_path)
+        assert r.returncode == 2, (key, r.returncode, r.stderr)
+        assert key in r.stderr and "bad.conf" in r.stderr, (key, r.stderr)
+
+
 def test_out_of_range_value_exits_2(tmp_path):
     """A value outside its documented bounds (min_expires=0) is refused
     with status 2, naming the key."""

@@ -10,6 +10,12 @@ at creation, and the id that stays the same when a delivery is retried
 (here: answered 500 twice, then 200).  Another tenant's subscription is
 never called, and cannot be read through the API (404).  A URL we could
 never POST to is refused at once, naming the field.
+
+The delivery test's daemon reads short retry settings (webhook.* keys)
+from a config file, as an operator would set them, so that a retried
+delivery arrives within the test; the counters an operator watches
+(`--ctl metrics`: webhook_delivered, webhook_retried ...) are checked
+after it.
 """
 import hashlib
 import hmac
@@ -80,6 +86,24 @@ class Receiver:
     def close(self):
         self.server.shutdown()
         self.server.server_close()
+
+
+# retries after 100, 200, 400, 400 ms instead of 1, 2, 4 ... 256 s
+FAST_RETRIES = """\
+webhook.max_attempts = 5
+webhook.first_retry_ms = 100
+webhook.max_retry_ms = 400
+webhook.timeout_ms = 2000
+webhook.queue_max = 100
+"""
+
+
+@pytest.fixture
+def fast_daemon(start_daemon, tmp_path):
+    """A demo daemon whose config file shortens webhook retries."""
+    conf = tmp_path / "webhooks.conf"
+    conf.write_text(FAST_RETRIES)
+    return start_daemon(config=str(conf))
 
 
 @pytest.fixture
@@ -196,17 +220,21 @@ def test_webhooks_api(centrexd, receiver):
 
 @pytest.mark.skipif(BARESIP is None or not os.path.isdir(MODULES),
                     reason="baresip not installed")
-def test_voicemail_reaches_the_webhooks(centrexd, phones, receiver):
+def test_voicemail_reaches_the_webhooks(fast_daemon, phones, receiver):
     """1001 leaves 1002 a message: acme's receiver gets voicemail.message,
     signed, naming the message the API lists; a receiver failing twice
-    gets the same id three times; globex's receiver gets nothing."""
+    gets the same id three times; one that always fails gets it
+    webhook.max_attempts (5) times, then no more; globex's receiver gets
+    nothing; the daemon's metrics count what happened."""
+    centrexd = fast_daemon
     rx = receiver({"/good": [200], "/flaky": [500, 500, 200],
-                   "/globex": [200]})
+                   "/dead": [500], "/globex": [200]})
     acme = login(centrexd, DEMO_ACME_ADMIN)
     globex = login(centrexd, DEMO_GLOBEX_ADMIN)
     good = subscribe(acme, ACME, rx.url("/good"))
     flaky = subscribe(acme, ACME, rx.url("/flaky"),
                       events=["voicemail.message"])
+    dead = subscribe(acme, ACME, rx.url("/dead"))
     other = subscribe(globex, GLOBEX, rx.url("/globex"))
     assert acme.get(GLOBEX + "/%d" % other["id"]).status == 404
     assert acme.patch(box(acme, "1002"), {"enabled": True}).status == 200
@@ -246,11 +274,26 @@ def test_voicemail_reaches_the_webhooks(centrexd, phones, receiver):
     assert {json.loads(t[2])["id"] for t in tries} == {env["id"]}
     assert all(verify(t[1], t[2], flaky["secret"]) for t in tries)
 
-    # the flaky receiver took it: nothing more comes, to anyone
+    # 500 every time: the attempts the config file allows, one id
+    tries = rx.wait("/dead", 5)
+    assert len(tries) == 5, tries
+    assert {t[1]["X-Centrex-Webhook-Id"] for t in tries} == {env["id"]}
+    assert all(verify(t[1], t[2], dead["secret"]) for t in tries)
+
+    # the flaky receiver took it, the dead one was given up on: nothing
+    # more comes, to anyone
     time.sleep(2)
     assert len(rx.requests("/flaky")) == 3
+    assert len(rx.requests("/dead")) == 5
     assert len(rx.requests("/good")) == 1
     assert rx.requests("/globex") == []
     counters = centrexd.ctl("webhooks")
-    assert "delivered 2\n" in counters and "retries 2\n" in counters, \
+    assert "delivered 2\n" in counters and "retries 6\n" in counters, \
         counters
+    assert "given_up 1\n" in counters, counters
+    # what an operator graphs: 2 delivered (good, flaky), 2 + 4 failed
+    # attempts tried again (flaky, dead), 1 given up (dead), none dropped
+    m = centrexd.metrics()
+    assert m["webhook_delivered"] == 2 and m["webhook_retried"] == 6, m
+    assert m["webhook_given_up"] == 1, m
+    assert m["webhook_dropped_queue_full"] == 0, m
