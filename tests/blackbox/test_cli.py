@@ -507,3 +507,54 @@ def test_cli_cdrs_export_on_a_server_without_them(cli):
     finally:
         srv.shutdown()
         srv.server_close()
+
+
+def test_cli_webhooks(cli):
+    """A tenant admin subscribes a URL with `webhooks create` (the signing
+    secret printed once, never by `show` or `list`), lists it, switches
+    it off, rotates the secret and deletes it; a URL the daemon could
+    never POST to is refused naming the field (exit 1); globex's admin
+    does not see acme's webhook."""
+    cli.login()
+    url = "http://127.0.0.1:9/centrex/events"
+    r = cli("webhooks", "create", "--endpoint", url)
+    assert "only time" in r.stdout, r.stdout
+    made = fields(r.stdout)
+    secret, wid = made["secret"], made["id"]
+    assert secret.startswith("whsec_"), r.stdout
+    assert made["url"] == url and made["enabled"] == "yes", made
+    assert made["events"] == "voicemail.message", made
+
+    rows = table(cli("webhooks", "list").stdout)
+    assert rows == [{"ID": wid, "URL": url, "EVENTS": "voicemail.message",
+                     "ENABLED": "yes", "CREATED": rows[0]["CREATED"]}]
+    shown = cli("webhooks", "show", wid).stdout
+    assert secret not in shown and fields(shown)["url"] == url
+    assert all("secret" not in w for w in cli.json("webhooks", "list"))
+
+    off = cli.json("webhooks", "update", wid, "--enabled", "no")
+    assert off["enabled"] is False and "secret" not in off, off
+    r = cli("webhooks", "update", wid, "--rotate-secret")
+    fresh = fields(r.stdout)["secret"]
+    assert fresh.startswith("whsec_") and fresh != secret, r.stdout
+
+    r = cli("webhooks", "create", "--endpoint", "ftp://127.0.0.1/x", rc=1)
+    assert "(field: url)" in r.stderr, r.stderr
+    r = cli("webhooks", "create", "--endpoint", url, "--events", "nope",
+            rc=1)
+    assert "(field: events)" in r.stderr, r.stderr
+    cli("webhooks", "create", rc=2)               # no --endpoint
+    cli("webhooks", "update", wid, rc=2)          # nothing to change
+
+    cli.login("admin@globex.example", "admin-demo")
+    assert cli.json("webhooks", "list") == []
+    r = cli("webhooks", "show", "--tenant", "1", wid, rc=1)
+    assert "not found" in r.stderr
+
+    cli.login()
+    assert "deleted" in cli("webhooks", "delete", wid).stdout
+    assert cli.json("webhooks", "list") == []
+    deleted = [e for e in cli.json("audit")
+               if e["resource"] == "webhooks/%s" % wid
+               and e["action"] == "delete"]
+    assert deleted, "no audit entry for the deletion"
