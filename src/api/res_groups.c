@@ -21,6 +21,7 @@
 #include "api/ctx.h"
 #include "api/handlers.h"
 #include "api/json.h"
+#include "api/resource.h"
 #include "api/roles.h"
 
 static const struct str_rule name_rule = {1, 63, NULL};
@@ -36,8 +37,9 @@ static const char *const group_fields[] = {"name", "extension", "strategy",
 
 enum { MEMBER_POSITION_MAX = 999 };
 
-static json_t *group_json(const struct store_group *g)
+static json_t *group_json(const void *obj)
 {
+	const struct store_group *g = obj;
 	json_t *o = json_pack("{s:I, s:s, s:s, s:i, s:i, s:s}", "id",
 			      (json_int_t)g->id, "name", g->name, "strategy",
 			      g->strategy, "member_timeout_s",
@@ -93,9 +95,9 @@ static bool extension_free(struct api_ctx *ctx, int64_t tid,
 }
 
 static bool read_group(struct api_ctx *ctx, int64_t tid, json_t *o,
-		       struct store_group *g, bool create,
-		       struct api_resp *resp)
+		       void *obj, bool create, struct api_resp *resp)
 {
+	struct store_group *g = obj;
 	struct features_problem pr = {0};
 
 	if (!api_get_str(o, "name", create, &name_rule, g->name,
@@ -136,164 +138,77 @@ static int add_group(const struct store_group *g, void *arg)
 	return 0;
 }
 
-void groups_list(struct api_ctx *ctx, struct api_req *req,
-		 struct api_resp *resp)
+static int group_list(struct store *st, int64_t tid, int64_t after_id,
+		      int limit, json_t *items)
 {
-	int64_t tid, after;
-	json_t *items;
-	int limit, err;
-
-	if (!api_path_id(req, 0, &tid, resp) ||
-	    !api_page(req, resp, &limit, &after))
-		return;
-	items = json_array();
-	err = store_group_list(ctx->st, tid, after, limit, add_group, items);
-	api_list_done(resp, err, items, limit);
+	return store_group_list(st, tid, after_id, limit, add_group, items);
 }
 
-/* EEXIST from the store: a name (or, in a race, an extension) taken */
-static void group_clash(struct api_resp *resp, const struct store_group *g)
+/* a group of a tenant that exists, with the defaults of a new one */
+static bool group_init(struct api_ctx *ctx, int64_t tid, void *obj,
+		       struct api_resp *resp)
 {
-	api_problem(resp, 409, "name", "a group named '%s' or with extension "
-		    "%s already exists", g->name,
-		    g->extension[0] ? g->extension : "(none)");
-}
-
-void groups_create(struct api_ctx *ctx, struct api_req *req,
-		   struct api_resp *resp)
-{
-	struct store_group g = {0};
+	struct store_group *g = obj;
 	struct store_tenant t;
-	char res[48], loc[96];
-	json_t *o, *after;
-	int64_t tid;
-	int err;
 
-	if (!api_path_id(req, 0, &tid, resp))
-		return;
 	if (store_tenant_get(ctx->st, tid, &t)) {
 		api_problem(resp, 404, NULL, "no such resource");
-		return;
-	}
-	if (!(o = api_body(req, resp, group_fields)))
-		return;
-	snprintf(g.strategy, sizeof(g.strategy), "ring_all");
-	g.member_timeout_s = 20;
-	g.group_timeout_s = 60;
-	if (!read_group(ctx, tid, o, &g, true, resp)) {
-		json_decref(o);
-		return;
-	}
-	json_decref(o);
-	err = store_group_create(ctx->st, tid, &g);
-	if (err == EEXIST) {
-		group_clash(resp, &g);
-		return;
-	}
-	if (err) {
-		api_store_error(resp, err);
-		return;
-	}
-	after = group_json(&g);
-	snprintf(res, sizeof(res), "groups/%lld", (long long)g.id);
-	audit_record(ctx, req, tid, "create", res, NULL, after);
-	snprintf(loc, sizeof(loc), "/api/v1/tenants/%lld/groups/%lld",
-		 (long long)tid, (long long)g.id);
-	api_json_etag(resp, 201, after);
-	api_resp_header(resp, "Location", loc);
-}
-
-static bool load_group(struct api_ctx *ctx, struct api_req *req,
-		       struct api_resp *resp, int64_t *tid,
-		       struct store_group *g)
-{
-	int64_t id;
-	int err;
-
-	if (!api_path_id(req, 0, tid, resp) || !api_path_id(req, 1, &id, resp))
-		return false;
-	err = store_group_get(ctx->st, *tid, id, g);
-	if (err) {
-		api_store_error(resp, err);
 		return false;
 	}
+	snprintf(g->strategy, sizeof(g->strategy), "ring_all");
+	g->member_timeout_s = 20;
+	g->group_timeout_s = 60;
 	return true;
 }
 
-void groups_get(struct api_ctx *ctx, struct api_req *req,
-		struct api_resp *resp)
+static int group_store(struct store *st, enum api_res_op op, int64_t tid,
+		       void *obj)
 {
-	struct store_group g;
-	int64_t tid;
+	struct store_group *g = obj;
 
-	if (load_group(ctx, req, resp, &tid, &g))
-		api_json_etag(resp, 200, group_json(&g));
+	switch (op) {
+	case API_RES_GET:    return store_group_get(st, tid, g->id, g);
+	case API_RES_CREATE: return store_group_create(st, tid, g);
+	case API_RES_UPDATE: return store_group_update(st, tid, g);
+	case API_RES_DELETE: return store_group_delete(st, tid, g->id);
+	}
+	return EINVAL;
 }
 
-void groups_update(struct api_ctx *ctx, struct api_req *req,
-		   struct api_resp *resp)
+/* EEXIST from the store: a name (or, in a race, an extension) taken */
+static void group_failed(struct api_ctx *ctx, int64_t tid,
+			 enum api_res_op op, void *obj, int err,
+			 struct api_resp *resp)
 {
-	struct store_group g;
-	json_t *o, *before, *after;
-	char res[48];
-	int64_t tid;
-	int err;
+	const struct store_group *g = obj;
 
-	if (!load_group(ctx, req, resp, &tid, &g))
-		return;
-	before = group_json(&g);
-	if (!api_if_match(req, resp, before) ||
-	    !(o = api_body(req, resp, group_fields))) {
-		json_decref(before);
-		return;
-	}
-	if (!read_group(ctx, tid, o, &g, false, resp)) {
-		json_decref(o);
-		json_decref(before);
-		return;
-	}
-	json_decref(o);
-	err = store_group_update(ctx->st, tid, &g);
-	if (err) {
-		json_decref(before);
-		if (err == EEXIST)
-			group_clash(resp, &g);
-		else
-			api_store_error(resp, err);
-		return;
-	}
-	after = group_json(&g);
-	snprintf(res, sizeof(res), "groups/%lld", (long long)g.id);
-	audit_record(ctx, req, tid, "update", res, before, after);
-	json_decref(before);
-	api_json_etag(resp, 200, after);
-}
-
-void groups_delete(struct api_ctx *ctx, struct api_req *req,
-		   struct api_resp *resp)
-{
-	struct store_group g;
-	json_t *before;
-	char res[48];
-	int64_t tid;
-
-	if (!load_group(ctx, req, resp, &tid, &g))
-		return;
-	before = group_json(&g);
-	if (!api_if_match(req, resp, before)) {
-		json_decref(before);
-		return;
-	}
-	if (store_group_delete(ctx->st, tid, g.id)) {
-		json_decref(before);
+	(void)ctx;
+	(void)tid;
+	if (op == API_RES_DELETE)
 		api_problem(resp, 503, NULL, "cannot delete the group");
-		return;
-	}
-	snprintf(res, sizeof(res), "groups/%lld", (long long)g.id);
-	audit_record(ctx, req, tid, "delete", res, before, NULL);
-	json_decref(before);
-	resp->status = 204;
+	else if (err == EEXIST)
+		api_problem(resp, 409, "name", "a group named '%s' or with "
+			    "extension %s already exists", g->name,
+			    g->extension[0] ? g->extension : "(none)");
+	else
+		api_store_error(resp, err);
 }
+
+static const struct api_resource group_res = {
+	.collection = "groups",
+	.size = sizeof(struct store_group),
+	.id_off = offsetof(struct store_group, id),
+	.create_fields = group_fields,
+	.update_fields = group_fields,
+	.to_json = group_json,
+	.init = group_init,
+	.read = read_group,
+	.store = group_store,
+	.list = group_list,
+	.failed = group_failed,
+};
+
+API_RES_HANDLERS(groups, group_res)
 
 /* ---- members ---------------------------------------------------------- */
 
@@ -325,7 +240,7 @@ void members_list(struct api_ctx *ctx, struct api_req *req,
 	int64_t tid;
 	int err;
 
-	if (!load_group(ctx, req, resp, &tid, &g))
+	if (!api_res_load(&group_res, ctx, req, resp, &tid, &g))
 		return;
 	items = json_array();
 	err = store_group_member_list(ctx->st, tid, g.id, add_member, items);
@@ -432,7 +347,7 @@ void members_create(struct api_ctx *ctx, struct api_req *req,
 	int64_t tid, uid = 0;
 	json_t *o;
 
-	if (!load_group(ctx, req, resp, &tid, &g) ||
+	if (!api_res_load(&group_res, ctx, req, resp, &tid, &g) ||
 	    !(o = api_body(req, resp, fields)))
 		return;
 	if (!api_get_id(o, "user_id", true, &uid, resp) ||
@@ -458,7 +373,7 @@ static bool member_path(struct api_ctx *ctx, struct api_req *req,
 			struct api_resp *resp, int64_t *tid,
 			struct store_group *g, int64_t *uid)
 {
-	return load_group(ctx, req, resp, tid, g) &&
+	return api_res_load(&group_res, ctx, req, resp, tid, g) &&
 	       api_path_id(req, 2, uid, resp);
 }
 

@@ -19,14 +19,16 @@
 #include "api/ctx.h"
 #include "api/handlers.h"
 #include "api/json.h"
+#include "api/resource.h"
 #include "api/roles.h"
 
 static const struct str_rule e164_rule = {8, 16, "+0123456789"};
 static const struct str_rule type_rule = {4, 15, "abcdefghijklmnopqrstuvwxyz_"};
 static const struct str_rule label_rule = {0, 127, NULL};
 
-static json_t *number_json(const struct store_number *n)
+static json_t *number_json(const void *obj)
 {
+	const struct store_number *n = obj;
 	json_t *o = json_pack("{s:I, s:s, s:s, s:{s:s}}", "id",
 			      (json_int_t)n->id, "e164", n->e164,
 			      "label", n->label, "target", "type",
@@ -104,52 +106,24 @@ static bool read_target(struct api_ctx *ctx, json_t *o, int64_t tid,
 	return true;
 }
 
-static int add_number(const struct store_number *n, void *arg)
-{
-	json_array_append_new(arg, number_json(n));
-	return 0;
-}
-
-void numbers_list(struct api_ctx *ctx, struct api_req *req,
-		  struct api_resp *resp)
-{
-	int64_t tid, after;
-	json_t *items;
-	int limit;
-
-	if (!api_path_id(req, 0, &tid, resp) ||
-	    !api_page(req, resp, &limit, &after))
-		return;
-	items = json_array();
-	int err = store_number_list(ctx->st, tid, after, limit, add_number,
-		items);
-	api_list_done(resp, err, items, limit);
-}
-
 enum { RANGE_MAX = 10000 };
 
 /* The body of a new number (field e164) or range (field first, and
    count): the number, label and target, checked; false once the
    problem is written. */
-static bool read_new(struct api_ctx *ctx, struct api_req *req,
-		     struct api_resp *resp, int64_t tid,
-		     const char *const *fields, const char *field,
-		     char *e164, size_t size, int *count,
-		     struct store_number *n)
+static bool read_new_body(struct api_ctx *ctx, json_t *o, int64_t tid,
+			  const char *field, char *e164, size_t size,
+			  int *count, struct store_number *n,
+			  struct api_resp *resp)
 {
-	json_t *o = api_body(req, resp, fields);
 	bool ok;
 
-	if (!o)
-		return false;
-	snprintf(n->target_type, sizeof(n->target_type), "none");
 	ok = api_get_str(o, field, true, &e164_rule, e164, size, resp) &&
 	     (!count ||
 	      api_get_int(o, "count", true, 1, RANGE_MAX, count, resp)) &&
 	     api_get_str(o, "label", false, &label_rule, n->label,
 			 sizeof(n->label), resp) &&
 	     read_target(ctx, o, tid, n, resp);
-	json_decref(o);
 	if (ok && !e164_ok(e164)) {
 		api_problem(resp, 400, field, "%s is + then 7 to 15 digits, "
 			    "e.g. +33145671234", field);
@@ -158,127 +132,100 @@ static bool read_new(struct api_ctx *ctx, struct api_req *req,
 	return ok;
 }
 
-void numbers_create(struct api_ctx *ctx, struct api_req *req,
-		    struct api_resp *resp)
+/* a new number: as read_new_body; a change: where it goes and its label
+   (the number itself never changes) */
+static bool read_number(struct api_ctx *ctx, int64_t tid, json_t *o,
+			void *obj, bool create, struct api_resp *resp)
 {
-	static const char *const fields[] = {"e164", "label", "target", NULL};
-	struct store_number n = {0};
-	char res[48], loc[96];
-	json_t *after;
-	int64_t tid;
-	int err;
+	struct store_number *n = obj;
 
-	if (!api_path_id(req, 0, &tid, resp))
-		return;
-	if (!read_new(ctx, req, resp, tid, fields, "e164", n.e164,
-		      sizeof(n.e164), NULL, &n))
-		return;
-	err = store_number_create(ctx->st, tid, &n);
-	if (err == EEXIST) {
-		api_problem(resp, 409, "e164", "%s is already assigned", n.e164);
-		return;
-	}
-	if (err) {
-		api_problem(resp, err == ENOENT ? 404 : 503, NULL,
-			    "cannot assign the number");
-		return;
-	}
-	after = number_json(&n);
-	snprintf(res, sizeof(res), "numbers/%lld", (long long)n.id);
-	audit_record(ctx, req, tid, "create", res, NULL, after);
-	snprintf(loc, sizeof(loc), "/api/v1/tenants/%lld/numbers/%lld",
-		 (long long)tid, (long long)n.id);
-	api_json_etag(resp, 201, after);
-	api_resp_header(resp, "Location", loc);
+	if (create)
+		return read_new_body(ctx, o, tid, "e164", n->e164,
+				     sizeof(n->e164), NULL, n, resp);
+	return api_get_str(o, "label", false, &label_rule, n->label,
+			   sizeof(n->label), resp) &&
+	       read_target(ctx, o, tid, n, resp);
 }
 
-static bool load(struct api_ctx *ctx, struct api_req *req,
-		 struct api_resp *resp, int64_t *tid, struct store_number *n)
+static void number_defaults(struct store_number *n)
 {
-	int64_t id;
-	int err;
+	snprintf(n->target_type, sizeof(n->target_type), "none");
+}
 
-	if (!api_path_id(req, 0, tid, resp) || !api_path_id(req, 1, &id, resp))
-		return false;
-	err = store_number_get(ctx->st, *tid, id, n);
-	if (err) {
-		api_store_error(resp, err);
-		return false;
-	}
+static bool number_init(struct api_ctx *ctx, int64_t tid, void *obj,
+			struct api_resp *resp)
+{
+	(void)ctx;
+	(void)tid;
+	(void)resp;
+	number_defaults(obj);
 	return true;
 }
 
-void numbers_get(struct api_ctx *ctx, struct api_req *req,
-		 struct api_resp *resp)
+static int add_number(const struct store_number *n, void *arg)
 {
-	struct store_number n;
-	int64_t tid;
-
-	if (load(ctx, req, resp, &tid, &n))
-		api_json_etag(resp, 200, number_json(&n));
+	json_array_append_new(arg, number_json(n));
+	return 0;
 }
 
-/* where it goes and its label; the number itself never changes */
-void numbers_update(struct api_ctx *ctx, struct api_req *req,
-		    struct api_resp *resp)
+static int number_list(struct store *st, int64_t tid, int64_t after_id,
+		       int limit, json_t *items)
 {
-	static const char *const fields[] = {"label", "target", NULL};
-	struct store_number n;
-	json_t *o, *before, *after;
-	char res[48];
-	int64_t tid;
-
-	if (!load(ctx, req, resp, &tid, &n))
-		return;
-	before = number_json(&n);
-	if (!api_if_match(req, resp, before) ||
-	    !(o = api_body(req, resp, fields))) {
-		json_decref(before);
-		return;
-	}
-	if (!api_get_str(o, "label", false, &label_rule, n.label,
-			 sizeof(n.label), resp) ||
-	    !read_target(ctx, o, tid, &n, resp)) {
-		json_decref(o);
-		json_decref(before);
-		return;
-	}
-	json_decref(o);
-	if (store_number_update(ctx->st, tid, &n)) {
-		json_decref(before);
-		api_problem(resp, 503, NULL, "cannot update the number");
-		return;
-	}
-	after = number_json(&n);
-	snprintf(res, sizeof(res), "numbers/%lld", (long long)n.id);
-	audit_record(ctx, req, tid, "update", res, before, after);
-	json_decref(before);
-	api_json_etag(resp, 200, after);
+	return store_number_list(st, tid, after_id, limit, add_number, items);
 }
 
-void numbers_delete(struct api_ctx *ctx, struct api_req *req,
-		    struct api_resp *resp)
+static int number_store(struct store *st, enum api_res_op op, int64_t tid,
+			void *obj)
 {
-	struct store_number n;
-	json_t *before;
-	char res[48];
-	int64_t tid;
+	struct store_number *n = obj;
 
-	if (!load(ctx, req, resp, &tid, &n))
-		return;
-	before = number_json(&n);
-	if (!api_if_match(req, resp, before) ||
-	    store_number_delete(ctx->st, tid, n.id)) {
-		if (!resp->status)
-			api_problem(resp, 503, NULL, "cannot release the number");
-		json_decref(before);
-		return;
+	switch (op) {
+	case API_RES_GET:    return store_number_get(st, tid, n->id, n);
+	case API_RES_CREATE: return store_number_create(st, tid, n);
+	case API_RES_UPDATE: return store_number_update(st, tid, n);
+	case API_RES_DELETE: return store_number_delete(st, tid, n->id);
 	}
-	snprintf(res, sizeof(res), "numbers/%lld", (long long)n.id);
-	audit_record(ctx, req, tid, "delete", res, before, NULL);
-	json_decref(before);
-	resp->status = 204;
+	return EINVAL;
 }
+
+static void number_failed(struct api_ctx *ctx, int64_t tid,
+			  enum api_res_op op, void *obj, int err,
+			  struct api_resp *resp)
+{
+	const struct store_number *n = obj;
+
+	(void)ctx;
+	(void)tid;
+	if (op == API_RES_CREATE && err == EEXIST)
+		api_problem(resp, 409, "e164", "%s is already assigned",
+			    n->e164);
+	else if (op == API_RES_CREATE)
+		api_problem(resp, err == ENOENT ? 404 : 503, NULL,
+			    "cannot assign the number");
+	else
+		api_problem(resp, 503, NULL, "cannot %s the number",
+			    op == API_RES_UPDATE ? "update" : "release");
+}
+
+static const char *const create_fields[] = {"e164", "label", "target",
+					    NULL};
+static const char *const update_fields[] = {"label", "target", NULL};
+
+static const struct api_resource number_res = {
+	.collection = "numbers",
+	.size = sizeof(struct store_number),
+	.id_off = offsetof(struct store_number, id),
+	.create_fields = create_fields,
+	.update_fields = update_fields,
+	.to_json = number_json,
+	.init = number_init,
+	.read = read_number,
+	.store = number_store,
+	.list = number_list,
+	.failed = number_failed,
+};
+
+API_RES_HANDLERS(numbers, number_res)
 
 /* The next number of a range: the digits counted up by one; false when
    that would need one more digit (the end of the numbering block). */
@@ -303,12 +250,17 @@ void numbers_range_create(struct api_ctx *ctx, struct api_req *req,
 	char first[20], res[64];
 	int64_t tid;
 	int count, made = 0, err = 0;
-	json_t *after;
+	json_t *o, *after;
+	bool ok;
 
-	if (!api_path_id(req, 0, &tid, resp))
+	if (!api_path_id(req, 0, &tid, resp) ||
+	    !(o = api_body(req, resp, fields)))
 		return;
-	if (!read_new(ctx, req, resp, tid, fields, "first", first,
-		      sizeof(first), &count, &n))
+	number_defaults(&n);
+	ok = read_new_body(ctx, o, tid, "first", first, sizeof(first), &count,
+			   &n, resp);
+	json_decref(o);
+	if (!ok)
 		return;
 	snprintf(n.e164, sizeof(n.e164), "%s", first);
 	if (store_begin(ctx->st)) {

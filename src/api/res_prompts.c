@@ -32,6 +32,8 @@
 #include "api/handlers.h"
 #include "api/json.h"
 #include "api/live.h"
+#include "api/resource.h"
+#include "api/upload.h"
 
 enum {
 	PROMPT_MAX_S = 300,
@@ -39,8 +41,10 @@ enum {
 	PROMPT_NAME_MAX = 120,
 };
 
-static json_t *prompt_json(const struct store_prompt *p)
+static json_t *prompt_json(const void *obj)
 {
+	const struct store_prompt *p = obj;
+
 	return json_pack("{s:I, s:s, s:s, s:I, s:I, s:I}",
 			 "id", (json_int_t)p->id, "name", p->name,
 			 "language", p->language,
@@ -73,46 +77,40 @@ static bool language_ok(const char *s)
 	       s[1] >= 'a' && s[1] <= 'z';
 }
 
+static int prompt_list(struct store *st, int64_t tid, int64_t after_id,
+		       int limit, json_t *items)
+{
+	return store_prompt_list(st, tid, after_id, limit, add_prompt, items);
+}
+
+/* reads only: an upload and a delete also mind the file */
+static int prompt_store(struct store *st, enum api_res_op op, int64_t tid,
+			void *obj)
+{
+	struct store_prompt *p = obj;
+
+	return op == API_RES_GET ? store_prompt_get(st, tid, p->id, p) : EINVAL;
+}
+
+static const struct api_resource prompt_res = {
+	.collection = "prompts",
+	.size = sizeof(struct store_prompt),
+	.id_off = offsetof(struct store_prompt, id),
+	.to_json = prompt_json,
+	.store = prompt_store,
+	.list = prompt_list,
+};
+
 void prompts_list(struct api_ctx *ctx, struct api_req *req,
 		  struct api_resp *resp)
 {
-	int64_t tid, after;
-	json_t *items;
-	int limit;
-
-	if (!api_path_id(req, 0, &tid, resp) ||
-	    !api_page(req, resp, &limit, &after))
-		return;
-	items = json_array();
-	api_list_done(resp, store_prompt_list(ctx->st, tid, after, limit,
-					      add_prompt, items),
-		      items, limit);
-}
-
-static bool load(struct api_ctx *ctx, struct api_req *req,
-		 struct api_resp *resp, int64_t *tid, struct store_prompt *p)
-{
-	int64_t id;
-	int err;
-
-	if (!api_path_id(req, 0, tid, resp) || !api_path_id(req, 1, &id, resp))
-		return false;
-	err = store_prompt_get(ctx->st, *tid, id, p);
-	if (err) {
-		api_store_error(resp, err);
-		return false;
-	}
-	return true;
+	api_res_list(&prompt_res, ctx, req, resp);
 }
 
 void prompts_get(struct api_ctx *ctx, struct api_req *req,
 		 struct api_resp *resp)
 {
-	struct store_prompt p;
-	int64_t tid;
-
-	if (load(ctx, req, resp, &tid, &p))
-		api_json_etag(resp, 200, prompt_json(&p));
+	api_res_get(&prompt_res, ctx, req, resp);
 }
 
 void prompts_audio(struct api_ctx *ctx, struct api_req *req,
@@ -122,7 +120,7 @@ void prompts_audio(struct api_ctx *ctx, struct api_req *req,
 	char path[600], dl[200];
 	int64_t tid;
 
-	if (!load(ctx, req, resp, &tid, &p))
+	if (!api_res_load(&prompt_res, ctx, req, resp, &tid, &p))
 		return;
 	if (!prompt_file(path, sizeof(path), ctx, tid, p.language, p.name)) {
 		api_problem(resp, 503, NULL, "the prompt's path is too long");
@@ -140,12 +138,12 @@ void prompts_delete(struct api_ctx *ctx, struct api_req *req,
 		    struct api_resp *resp)
 {
 	struct store_prompt p;
-	char path[600], res[48];
+	char path[600];
 	json_t *before;
 	int64_t tid;
 	int err;
 
-	if (!load(ctx, req, resp, &tid, &p))
+	if (!api_res_load(&prompt_res, ctx, req, resp, &tid, &p))
 		return;
 	before = prompt_json(&p);
 	if (!api_if_match(req, resp, before)) {
@@ -164,30 +162,13 @@ void prompts_delete(struct api_ctx *ctx, struct api_req *req,
 		api_store_error(resp, err);
 		return;
 	}
-	snprintf(res, sizeof(res), "prompts/%lld", (long long)p.id);
-	audit_record(ctx, req, tid, "delete", res, before, NULL);
+	api_res_done(ctx, req, resp, "prompts", tid, p.id, "delete", before,
+		     NULL);
 	json_decref(before);
 	live_prompt_changed(ctx, tid, p.language, p.name, true);
-	resp->status = 204;
 }
 
 /* ---- upload ------------------------------------------------------------- */
-
-static bool wav_type(const char *ct)
-{
-	static const char *const ok[] = {"audio/wav", "audio/x-wav",
-					 "audio/wave", "audio/vnd.wave"};
-
-	if (!ct)
-		return false;
-	for (size_t i = 0; i < sizeof(ok) / sizeof(ok[0]); i++) {
-		size_t n = strlen(ok[i]);
-		if (!strncasecmp(ct, ok[i], n) && (!ct[n] || ct[n] == ';' ||
-						   ct[n] == ' '))
-			return true;
-	}
-	return false;
-}
 
 /* name and language from the query, checked; language defaults to the
    tenant's */
@@ -232,82 +213,39 @@ static bool upload_names(struct api_ctx *ctx, struct api_req *req,
 	return true;
 }
 
-/* the converted audio as a WAV file in memory (little-endian samples) */
-static uint8_t *make_wav(const int16_t *pcm, size_t n, size_t *lenp)
-{
-	uint8_t *b = malloc(44 + n * 2);
-
-	if (!b)
-		return NULL;
-	wav_header(b, AUDIO_RATE, 1, (uint32_t)(n * 2));
-	for (size_t i = 0; i < n; i++) {
-		b[44 + 2 * i] = (uint8_t)((uint16_t)pcm[i] & 0xff);
-		b[45 + 2 * i] = (uint8_t)((uint16_t)pcm[i] >> 8);
-	}
-	*lenp = 44 + n * 2;
-	return b;
-}
-
 /* decode and convert; false after writing the problem */
 static bool convert(const struct api_req *req, struct api_resp *resp,
 		    uint8_t **wavp, size_t *lenp, int64_t *duration_ms)
 {
-	const char *why = NULL;
-	int16_t *pcm = NULL;
-	size_t n = 0;
-	int err;
+	const char *why;
+	int err = api_wav_convert(req, PROMPT_MAX_S, wavp, lenp, duration_ms,
+				  &why);
+	bool big = err == E2BIG || err == EFBIG || err == ERANGE;
 
-	err = wav_to_audio((const uint8_t *)req->body, req->body_len,
-			   PROMPT_MAX_S, &pcm, &n, &why);
-	if (err == ENOMEM) {
+	if (err == ENOMEM)
 		api_problem(resp, 503, NULL, "out of memory");
-		return false;
-	}
-	if (err) {
-		bool big = err == E2BIG || err == EFBIG || err == ERANGE;
+	else if (err == ENODATA)
+		api_problem(resp, 400, "body", "the file holds no audio");
+	else if (err)
 		api_problem(resp, big ? 413 : 400, "body", "%s",
 			    why ? why : "not a WAV file we can read");
-		return false;
-	}
-	if (!n) {
-		free(pcm);
-		api_problem(resp, 400, "body", "the file holds no audio");
-		return false;
-	}
-	*duration_ms = (int64_t)(n * 1000 / AUDIO_RATE);
-	*wavp = make_wav(pcm, n, lenp);
-	free(pcm);
-	if (!*wavp) {
-		api_problem(resp, 503, NULL, "out of memory");
-		return false;
-	}
-	return true;
+	return !err;
 }
 
 void prompts_upload(struct api_ctx *ctx, struct api_req *req,
 		    struct api_resp *resp)
 {
 	struct store_prompt p = {0};
-	char path[600], res[48], loc[96];
+	char path[600];
 	uint8_t *wav = NULL;
-	json_t *after;
 	size_t len = 0;
 	int64_t tid;
 	int err;
 
 	if (!api_path_id(req, 0, &tid, resp))
 		return;
-	if (req->body_too_large) {
-		api_problem(resp, 413, "body", "the file is larger than %d MB",
-			    API_PROMPT_MAX_BYTES / (1024 * 1024));
-		return;
-	}
-	if (!wav_type(api_req_header(req, "Content-Type"))) {
-		api_problem(resp, 415, "Content-Type", "Content-Type must be "
-			    "audio/wav (the file itself as the body)");
-		return;
-	}
-	if (!upload_names(ctx, req, resp, tid, &p) ||
+	if (!api_wav_request_ok(req, resp) ||
+	    !upload_names(ctx, req, resp, tid, &p) ||
 	    !convert(req, resp, &wav, &len, &p.duration_ms))
 		return;
 	p.bytes = (int64_t)len;
@@ -328,12 +266,7 @@ void prompts_upload(struct api_ctx *ctx, struct api_req *req,
 		api_store_error(resp, err);
 		return;
 	}
-	snprintf(res, sizeof(res), "prompts/%lld", (long long)p.id);
-	after = prompt_json(&p);
-	audit_record(ctx, req, tid, "create", res, NULL, after);
 	live_prompt_changed(ctx, tid, p.language, p.name, false);
-	api_json_etag(resp, 201, after);
-	snprintf(loc, sizeof(loc), "/api/v1/tenants/%lld/prompts/%lld",
-		 (long long)tid, (long long)p.id);
-	api_resp_header(resp, "Location", loc);
+	api_res_done(ctx, req, resp, "prompts", tid, p.id, "create", NULL,
+		     prompt_json(&p));
 }

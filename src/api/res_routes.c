@@ -17,10 +17,10 @@
 #include <stdio.h>
 #include <string.h>
 #include "store/store.h"
-#include "api/audit.h"
 #include "api/ctx.h"
 #include "api/handlers.h"
 #include "api/json.h"
+#include "api/resource.h"
 
 enum { MAX_TRUNKS = 4 };
 
@@ -29,8 +29,9 @@ static const struct str_rule prefix_rule = {1, 16, "+0123456789"};
 
 static const char *const fields[] = {"name", "prefix", "trunks", NULL};
 
-static json_t *route_json(const struct store_route *r)
+static json_t *route_json(const void *obj)
 {
+	const struct store_route *r = obj;
 	json_t *o = json_pack("{s:I, s:s, s:s, s:[]}", "id", (json_int_t)r->id,
 			      "name", r->name, "prefix", r->prefix, "trunks");
 	json_t *a = json_object_get(o, "trunks");
@@ -103,10 +104,11 @@ static bool read_trunks(struct api_ctx *ctx, json_t *o, int64_t tid,
 	return true;
 }
 
-static bool read_route(struct api_ctx *ctx, json_t *o, int64_t tid,
-		       struct store_route *r, bool create,
-		       struct api_resp *resp)
+static bool read_route(struct api_ctx *ctx, int64_t tid, json_t *o,
+		       void *obj, bool create, struct api_resp *resp)
 {
+	struct store_route *r = obj;
+
 	if (!api_get_str(o, "name", create, &name_rule, r->name,
 			 sizeof(r->name), resp) ||
 	    !api_get_str(o, "prefix", create, &prefix_rule, r->prefix,
@@ -167,150 +169,52 @@ static int add_route(const struct store_route *r, void *arg)
 	return 0;
 }
 
-void routes_list(struct api_ctx *ctx, struct api_req *req,
-		 struct api_resp *resp)
+static int route_list(struct store *st, int64_t tid, int64_t after_id,
+		      int limit, json_t *items)
 {
-	int64_t tid, after;
-	json_t *items;
-	int limit;
-
-	if (!api_path_id(req, 0, &tid, resp) ||
-	    !api_page(req, resp, &limit, &after))
-		return;
-	items = json_array();
-	int err = store_route_list(ctx->st, tid, after, limit, add_route,
-				   items);
-	api_list_done(resp, err, items, limit);
+	return store_route_list(st, tid, after_id, limit, add_route, items);
 }
 
-void routes_create(struct api_ctx *ctx, struct api_req *req,
-		   struct api_resp *resp)
+static int route_store(struct store *st, enum api_res_op op, int64_t tid,
+		       void *obj)
 {
-	struct store_route r = {0};
-	char res[48], loc[96];
-	json_t *o, *after;
-	int64_t tid;
-	int err;
+	struct store_route *r = obj;
 
-	if (!api_path_id(req, 0, &tid, resp))
-		return;
-	o = api_body(req, resp, fields);
-	if (!o)
-		return;
-	if (!read_route(ctx, o, tid, &r, true, resp)) {
-		json_decref(o);
-		return;
+	switch (op) {
+	case API_RES_GET:    return store_route_get(st, tid, r->id, r);
+	case API_RES_CREATE: return store_route_create(st, tid, r);
+	case API_RES_UPDATE: return store_route_update(st, tid, r);
+	case API_RES_DELETE: return store_route_delete(st, tid, r->id);
 	}
-	json_decref(o);
-	err = store_route_create(ctx->st, tid, &r);
-	if (err == EEXIST) {
-		r.id = 0;
-		conflict(ctx, tid, &r, resp);
-		return;
-	}
-	if (err) {
-		api_problem(resp, err == ENOENT ? 404 : 503, NULL,
-			    "cannot create the route");
-		return;
-	}
-	after = route_json(&r);
-	snprintf(res, sizeof(res), "routes/%lld", (long long)r.id);
-	audit_record(ctx, req, tid, "create", res, NULL, after);
-	snprintf(loc, sizeof(loc), "/api/v1/tenants/%lld/routes/%lld",
-		 (long long)tid, (long long)r.id);
-	api_json_etag(resp, 201, after);
-	api_resp_header(resp, "Location", loc);
+	return EINVAL;
 }
 
-static bool load(struct api_ctx *ctx, struct api_req *req,
-		 struct api_resp *resp, int64_t *tid, struct store_route *r)
+static void route_failed(struct api_ctx *ctx, int64_t tid, enum api_res_op op,
+			 void *obj, int err, struct api_resp *resp)
 {
-	int64_t id;
-	int err;
+	struct store_route *r = obj;
 
-	if (!api_path_id(req, 0, tid, resp) || !api_path_id(req, 1, &id, resp))
-		return false;
-	err = store_route_get(ctx->st, *tid, id, r);
-	if (err) {
+	if (err == EEXIST && op == API_RES_CREATE)
+		r->id = 0;   /* no route of its own to skip in the clash */
+	if (err == EEXIST && op != API_RES_DELETE)
+		conflict(ctx, tid, r, resp);
+	else if (op == API_RES_CREATE)
+		api_res_cannot(resp, op, err, "route");
+	else
 		api_store_error(resp, err);
-		return false;
-	}
-	return true;
 }
 
-void routes_get(struct api_ctx *ctx, struct api_req *req,
-		struct api_resp *resp)
-{
-	struct store_route r;
-	int64_t tid;
+static const struct api_resource route_res = {
+	.collection = "routes",
+	.size = sizeof(struct store_route),
+	.id_off = offsetof(struct store_route, id),
+	.create_fields = fields,
+	.update_fields = fields,
+	.to_json = route_json,
+	.read = read_route,
+	.store = route_store,
+	.list = route_list,
+	.failed = route_failed,
+};
 
-	if (load(ctx, req, resp, &tid, &r))
-		api_json_etag(resp, 200, route_json(&r));
-}
-
-void routes_update(struct api_ctx *ctx, struct api_req *req,
-		   struct api_resp *resp)
-{
-	struct store_route r;
-	json_t *o, *before, *after;
-	char res[48];
-	int64_t tid;
-	int err;
-
-	if (!load(ctx, req, resp, &tid, &r))
-		return;
-	before = route_json(&r);
-	if (!api_if_match(req, resp, before) ||
-	    !(o = api_body(req, resp, fields))) {
-		json_decref(before);
-		return;
-	}
-	if (!read_route(ctx, o, tid, &r, false, resp)) {
-		json_decref(o);
-		json_decref(before);
-		return;
-	}
-	json_decref(o);
-	err = store_route_update(ctx->st, tid, &r);
-	if (err) {
-		json_decref(before);
-		if (err == EEXIST)
-			conflict(ctx, tid, &r, resp);
-		else
-			api_store_error(resp, err);
-		return;
-	}
-	after = route_json(&r);
-	snprintf(res, sizeof(res), "routes/%lld", (long long)r.id);
-	audit_record(ctx, req, tid, "update", res, before, after);
-	json_decref(before);
-	api_json_etag(resp, 200, after);
-}
-
-void routes_delete(struct api_ctx *ctx, struct api_req *req,
-		   struct api_resp *resp)
-{
-	struct store_route r;
-	json_t *before;
-	char res[48];
-	int64_t tid;
-	int err;
-
-	if (!load(ctx, req, resp, &tid, &r))
-		return;
-	before = route_json(&r);
-	if (!api_if_match(req, resp, before)) {
-		json_decref(before);
-		return;
-	}
-	err = store_route_delete(ctx->st, tid, r.id);
-	if (err) {
-		json_decref(before);
-		api_store_error(resp, err);
-		return;
-	}
-	snprintf(res, sizeof(res), "routes/%lld", (long long)r.id);
-	audit_record(ctx, req, tid, "delete", res, before, NULL);
-	json_decref(before);
-	resp->status = 204;
-}
+API_RES_HANDLERS(routes, route_res)

@@ -26,6 +26,7 @@
 #include "api/ctx.h"
 #include "api/handlers.h"
 #include "api/json.h"
+#include "api/resource.h"
 #include "api/live.h"
 
 enum { MAX_INBOUND = 16 };
@@ -63,8 +64,9 @@ static json_t *addr_list(const char *csv)
 }
 
 /* the representation: everything but the password */
-static json_t *trunk_json(const struct store_trunk *t)
+static json_t *trunk_json(const void *obj)
 {
+	const struct store_trunk *t = obj;
 	json_t *o = json_pack("{s:I, s:s, s:s, s:s, s:s, s:s, s:s, s:i, s:i, "
 			      "s:b}", "id", (json_int_t)t->id, "name", t->name,
 			      "kind", t->kind, "proxy", t->proxy,
@@ -370,20 +372,35 @@ static int add_trunk(const struct store_trunk *t, void *arg)
 	return 0;
 }
 
+static int trunk_list(struct store *st, int64_t tid, int64_t after_id,
+		      int limit, json_t *items)
+{
+	return store_trunk_list(st, tid, after_id, limit, add_trunk, items);
+}
+
+/* reads only: a change also minds the password (never logged) and the
+   routes that use the trunk, and tells the call layer, below */
+static int trunk_store(struct store *st, enum api_res_op op, int64_t tid,
+		       void *obj)
+{
+	struct store_trunk *t = obj;
+
+	return op == API_RES_GET ? store_trunk_get(st, tid, t->id, t) : EINVAL;
+}
+
+static const struct api_resource trunk_res = {
+	.collection = "trunks",
+	.size = sizeof(struct store_trunk),
+	.id_off = offsetof(struct store_trunk, id),
+	.to_json = trunk_json,
+	.store = trunk_store,
+	.list = trunk_list,
+};
+
 void trunks_list(struct api_ctx *ctx, struct api_req *req,
 		 struct api_resp *resp)
 {
-	int64_t tid, after;
-	json_t *items;
-	int limit;
-
-	if (!api_path_id(req, 0, &tid, resp) ||
-	    !api_page(req, resp, &limit, &after))
-		return;
-	items = json_array();
-	int err = store_trunk_list(ctx->st, tid, after, limit, add_trunk,
-				   items);
-	api_list_done(resp, err, items, limit);
+	api_res_list(&trunk_res, ctx, req, resp);
 }
 
 /* audit, answer, and tell the call layer */
@@ -445,30 +462,10 @@ void trunks_create(struct api_ctx *ctx, struct api_req *req,
 	saved(ctx, req, resp, tid, &t, NULL, pw_set);
 }
 
-static bool load(struct api_ctx *ctx, struct api_req *req,
-		 struct api_resp *resp, int64_t *tid, struct store_trunk *t)
-{
-	int64_t id;
-	int err;
-
-	if (!api_path_id(req, 0, tid, resp) || !api_path_id(req, 1, &id, resp))
-		return false;
-	err = store_trunk_get(ctx->st, *tid, id, t);
-	if (err) {
-		api_store_error(resp, err);
-		return false;
-	}
-	return true;
-}
-
 void trunks_get(struct api_ctx *ctx, struct api_req *req,
 		struct api_resp *resp)
 {
-	struct store_trunk t;
-	int64_t tid;
-
-	if (load(ctx, req, resp, &tid, &t))
-		api_json_etag(resp, 200, trunk_json(&t));
+	api_res_get(&trunk_res, ctx, req, resp);
 }
 
 void trunks_update(struct api_ctx *ctx, struct api_req *req,
@@ -480,7 +477,7 @@ void trunks_update(struct api_ctx *ctx, struct api_req *req,
 	int64_t tid;
 	int err;
 
-	if (!load(ctx, req, resp, &tid, &t))
+	if (!api_res_load(&trunk_res, ctx, req, resp, &tid, &t))
 		return;
 	before = trunk_json(&t);
 	if (!api_if_match(req, resp, before) ||
@@ -519,7 +516,7 @@ void trunks_delete(struct api_ctx *ctx, struct api_req *req,
 	int64_t tid;
 	int err;
 
-	if (!load(ctx, req, resp, &tid, &t))
+	if (!api_res_load(&trunk_res, ctx, req, resp, &tid, &t))
 		return;
 	memset(t.password, 0, sizeof(t.password));
 	before = trunk_json(&t);

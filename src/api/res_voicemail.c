@@ -40,6 +40,7 @@
 #include "api/handlers.h"
 #include "api/json.h"
 #include "api/router.h"
+#include "api/upload.h"
 
 enum { GREETING_MAX_S = 60 };
 
@@ -307,23 +308,6 @@ void greetings_delete(struct api_ctx *ctx, struct api_req *req,
 	resp->status = 204;
 }
 
-/* what an upload may be labelled as */
-static bool is_wav_type(const char *ct)
-{
-	static const char *const names[] = {"audio/wav", "audio/x-wav",
-					    "audio/wave", "audio/vnd.wave"};
-	size_t n;
-
-	if (!ct)
-		return false;
-	n = strcspn(ct, "; ");
-	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
-		if (n == strlen(names[i]) && !strncasecmp(ct, names[i], n))
-			return true;
-	}
-	return false;
-}
-
 /* The body decoded to the engine's format and laid out as a WAV file
  * (malloc'd *wavp of *lenp bytes); false after writing the problem:
  * 400 for what is no WAV file, 422 for one we cannot use (too long, an
@@ -331,44 +315,18 @@ static bool is_wav_type(const char *ct)
 static bool greeting_audio(const struct api_req *req, struct api_resp *resp,
 			   uint8_t **wavp, size_t *lenp, int64_t *duration_ms)
 {
-	const char *why = NULL;
-	int16_t *pcm = NULL;
-	size_t n = 0;
-	uint8_t *w;
-	int err;
+	const char *why;
+	int err = api_wav_convert(req, GREETING_MAX_S, wavp, lenp,
+				  duration_ms, &why);
+	bool unusable = err == EFBIG || err == ENOTSUP || err == ENODATA;
 
-	err = wav_to_audio((const uint8_t *)req->body, req->body_len,
-			   GREETING_MAX_S, &pcm, &n, &why);
-	if (err == ENOMEM) {
+	if (err == ENOMEM)
 		api_problem(resp, 503, NULL, "out of memory");
-		return false;
-	}
-	if (err || !n) {
-		bool unusable = err == EFBIG || err == ENOTSUP || !err;
-		free(pcm);
+	else if (err)
 		api_problem(resp, unusable ? 422 : 400, "body", "%s",
-			    !err ? "the file holds no audio" :
+			    err == ENODATA ? "the file holds no audio" :
 			    why ? why : "not a WAV file we can read");
-		return false;
-	}
-	w = malloc(44 + 2 * n);
-	if (!w) {
-		free(pcm);
-		api_problem(resp, 503, NULL, "out of memory");
-		return false;
-	}
-	/* little-endian on disk, whatever this machine is */
-	wav_header(w, AUDIO_RATE, 1, (uint32_t)(2 * n));
-	for (size_t i = 0; i < n; i++) {
-		uint16_t s = (uint16_t)pcm[i];
-		w[44 + 2 * i] = (uint8_t)s;
-		w[45 + 2 * i] = (uint8_t)(s >> 8);
-	}
-	free(pcm);
-	*wavp = w;
-	*lenp = 44 + 2 * n;
-	*duration_ms = (int64_t)n * 1000 / AUDIO_RATE;
-	return true;
+	return !err;
 }
 
 void greetings_put(struct api_ctx *ctx, struct api_req *req,
@@ -384,17 +342,8 @@ void greetings_put(struct api_ctx *ctx, struct api_req *req,
 
 	if (!load_greeting(ctx, req, resp, &g))
 		return;
-	if (req->body_too_large) {
-		api_problem(resp, 413, "body", "the file is larger than %d MB",
-			    API_PROMPT_MAX_BYTES / (1024 * 1024));
-		return;
-	}
-	if (!is_wav_type(api_req_header(req, "Content-Type"))) {
-		api_problem(resp, 415, "Content-Type", "Content-Type must be "
-			    "audio/wav (the file itself as the body)");
-		return;
-	}
-	if (!greeting_audio(req, resp, &wav, &len, &duration_ms))
+	if (!api_wav_request_ok(req, resp) ||
+	    !greeting_audio(req, resp, &wav, &len, &duration_ms))
 		return;
 	err = files_replace(g.path, wav, len);
 	free(wav);
