@@ -496,6 +496,26 @@ static int leg_sdp_alloc(struct call *c, struct leg *leg)
 			    a ? &c->ra_rtcp : &c->rb_rtcp);
 }
 
+/* What we send a phone that called us and that we answer ourselves (a
+   service, a pickup): our answer to its offer, or our own offer when its
+   INVITE had none. */
+static int local_desc(struct leg *leg, struct mbuf **descp)
+{
+	return leg->late ? legsdp_offer_ours(leg->sdp, descp)
+			 : legsdp_answer_local(leg->sdp, descp);
+}
+
+/* The offer of an INVITE that came to us, if it has one (a late offer
+   is made by us, in the 200). */
+static int take_offer(struct leg *leg, const struct sip_msg *invite)
+{
+	if (!mbuf_get_left(invite->mb)) {
+		leg->late = true;
+		return 0;
+	}
+	return legsdp_decode(leg->sdp, invite->mb, true);
+}
+
 static void register_leg(struct call *c, struct leg *leg)
 {
 	const char *id = sip_dialog_callid(sipsess_dialog(leg->sess));
@@ -844,9 +864,11 @@ static void out_progress_h(const struct sip_msg *msg, void *arg)
 		return;
 	}
 
-	/* early media: this branch's answer is what the caller hears */
+	/* early media: this branch's answer is what the caller hears (not a
+	   caller that made no offer: an unreliable 18x cannot carry ours) */
 	if (mbuf_get_left(msg->mb) && !legsdp_decode(leg->sdp, msg->mb,
-						      false)) {
+						      false) &&
+	    !c->a->late) {
 		relay_peer(c, leg, &msg->src);
 		err = legsdp_answer_from(c->a->sdp, leg->sdp, &desc);
 		if (!err)
@@ -856,6 +878,8 @@ static void out_progress_h(const struct sip_msg *msg, void *arg)
 		mem_deref(desc);
 		return;
 	}
+	else if (mbuf_get_left(msg->mb))
+		relay_peer(c, leg, &msg->src);
 	if (msg->scode == 180 || msg->scode == 183)
 		(void)accept_a(c, 180, "Ringing", NULL);
 }
@@ -866,9 +890,13 @@ static int leg_answer_h(const struct sip_msg *msg, void *arg)
 	struct call *c = leg->call;
 	int err;
 
-	/* a 2xx with no body repeats the answer of a reliable 18x */
-	if (!mbuf_get_left(msg->mb))
-		return 0;
+	/* a 2xx with no body repeats the answer of a reliable 18x; an ACK
+	   with none, to our offer, leaves the call without media */
+	if (!mbuf_get_left(msg->mb)) {
+		struct media_codec mc;
+
+		return leg->late && !legsdp_agreed(leg->sdp, &mc) ? EPROTO : 0;
+	}
 	err = legsdp_decode(leg->sdp, msg->mb, false);
 	if (err) {
 		tlog_info("pbx/call", c->slug, "unusable answer from %s: %m",
@@ -924,6 +952,11 @@ static void win(struct call *c, struct leg *leg)
 		err = 0;
 		(void)media_relay_hear(c->relay, c->a->side, MEDIA_HEAR_PEER);
 		(void)media_relay_hear(c->relay, leg->side, MEDIA_HEAR_PEER);
+	}
+	else if (c->a->late) {
+		/* our offer, led by the codec this branch chose: the caller's
+		   answer (in its ACK) then needs no transcoding if it can */
+		err = legsdp_offer_from(c->a->sdp, leg->sdp, &desc);
 	}
 	else {
 		err = legsdp_answer_from(c->a->sdp, leg->sdp, &desc);
@@ -1077,6 +1110,10 @@ static int leg_offer_h(struct mbuf **descp, const struct sip_msg *msg,
 	struct mbuf *offer = NULL;
 	int err;
 
+	/* a re-INVITE with no offer (a session refresh, some phones): our
+	   session as it stands, answered in the ACK (leg_answer_h) */
+	if (!mbuf_get_left(msg->mb))
+		return legsdp_reoffer(leg->sdp, descp);
 	if (c->app_answered) {
 		/* our own service: we are the far end */
 		err = legsdp_decode(leg->sdp, msg->mb, true);
@@ -1722,7 +1759,7 @@ static int start_app(struct call *c)
 	struct mbuf *desc = NULL;
 	int err;
 
-	err = legsdp_answer_local(c->a->sdp, &desc);
+	err = local_desc(c->a, &desc);
 	if (err) {
 		tlog_info("pbx/call", c->slug, "%s: no codec of the caller's "
 			  "we can play to: %m", app_name(c->r.app), err);
@@ -1768,7 +1805,7 @@ int call_start(struct pbx *p, const struct sip_msg *invite,
 	struct sockaddr_storage s1, s2;
 	int err;
 
-	err = offer_check(invite);
+	err = mbuf_get_left(invite->mb) ? offer_check(invite) : 0;
 	if (err && err != ENOMEM) {
 		tlog_info("pbx/call", o->tenant_slug, "INVITE from %J: offer "
 			  "refused: %m", &invite->src, err);
@@ -1869,7 +1906,7 @@ int call_start(struct pbx *p, const struct sip_msg *invite,
 		leg_dtmf_mode(c, a, o->device_id);
 	if (err)
 		goto fail;
-	err = legsdp_decode(a->sdp, invite->mb, true);
+	err = take_offer(a, invite);
 	if (err == ENOMEM)
 		goto fail;
 	if (err) {
@@ -2087,13 +2124,13 @@ int call_adopt(struct call *c, const struct sip_msg *invite,
 	if (!err)
 		leg_dtmf_mode(c, leg, o->device_id);
 	if (!err)
-		err = legsdp_decode(leg->sdp, invite->mb, true);
+		err = take_offer(leg, invite);
 	/* each phone is answered with a codec of its own offer; the relay
 	   bridges the two when they differ */
 	if (!err)
-		err = legsdp_answer_local(leg->sdp, &desc);
+		err = local_desc(leg, &desc);
 	if (!err && ringing)
-		err = legsdp_answer_local(c->a->sdp, &adesc);
+		err = local_desc(c->a, &adesc);
 	if (!err)
 		err = sipsess_accept(&leg->sess, c->p->sock, invite, 200, "OK",
 				     c->p->contact_user, "application/sdp",

@@ -48,6 +48,8 @@ struct leg {
 	uint16_t status;
 	enum media_side side;         /**< where its media is on the relay */
 	bool in;                      /**< its INVITE came to us (UAS) */
+	bool late;                    /**< ... with no offer: we offer in
+					   our 200, it answers in its ACK */
 	bool replied;                 /**< any response (trunk silence) */
 	bool closed;
 	enum leg_dtmf dtmf;           /**< how its phone takes digits */

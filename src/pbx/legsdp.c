@@ -443,6 +443,19 @@ int legsdp_offer_from(struct legsdp *l, const struct legsdp *from,
 	return sdp_encode(mbp, l->sess, true);
 }
 
+int legsdp_offer_ours(struct legsdp *l, struct mbuf **mbp)
+{
+	int err;
+
+	clear_local_formats(l);
+	err = add_ours(l);
+	if (err)
+		return err;
+	drop_events(l);
+	sdp_media_set_ldir(l->audio, SDP_SENDRECV);
+	return sdp_encode(mbp, l->sess, true);
+}
+
 int legsdp_answer_from(struct legsdp *l, const struct legsdp *from,
 		       struct mbuf **mbp)
 {

@@ -35,6 +35,9 @@ int  legsdp_answer_from(struct legsdp *l, const struct legsdp *from,
 /* answer this leg's pending offer ourselves (we are the far end: echo
    test, prompts), with the offer's codecs we handle; EPROTO if none */
 int  legsdp_answer_local(struct legsdp *l, struct mbuf **mbp);
+/* our own offer, for a phone whose INVITE had none (RFC 3261 13.2.1:
+   it answers in the ACK): every codec we handle, sending and receiving */
+int  legsdp_offer_ours(struct legsdp *l, struct mbuf **mbp);
 /* whether telephone-event may be offered or answered on this leg (the
    phone's DTMF mode); on by default */
 void legsdp_set_events(struct legsdp *l, bool on);

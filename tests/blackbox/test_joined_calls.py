@@ -62,12 +62,12 @@ class DialogPhone(RawPhone):
                 "a=rtpmap:8 PCMA/8000\r\na=sendrecv\r\n"
                 % self.rtp.getsockname()[1]).encode()
 
-    def call(self, target, timeout=15):
-        """INVITE target (answering the 407), ACK its 200: the dialog."""
+    def invite(self, target, sdp, timeout=15):
+        """INVITE target with sdp (b"" for none), answering the 407:
+        (final answer, Request-URI, Call-ID, From tag)."""
         ruri = "sip:%s@%s" % (target, self.domain)
         call_id = random_token(10) + "@phone"
         from_tag = random_token(4)
-        sdp = self._sdp()
         auth = None
         for _ in range(2):
             self.cseq += 1
@@ -79,8 +79,9 @@ class DialogPhone(RawPhone):
                      "CSeq: %d INVITE" % self.cseq,
                      "Contact: <sip:%s@%s:%d>" % (
                          self.user, self.client.local_ip,
-                         self.client.local_port),
-                     "Content-Type: application/sdp"]
+                         self.client.local_port)]
+            if sdp:
+                lines.append("Content-Type: application/sdp")
             if auth:
                 lines.append("Proxy-Authorization: %s" % auth)
             self._send(lines, sdp)
@@ -93,6 +94,12 @@ class DialogPhone(RawPhone):
                 break
             auth = authorization(parse_digest(r.get("proxy-authenticate")),
                                  self.user, self.password, "INVITE", ruri)
+        return r, ruri, call_id, from_tag
+
+    def call(self, target, timeout=15):
+        """INVITE target (answering the 407), ACK its 200: the dialog."""
+        r, ruri, call_id, from_tag = self.invite(target, self._sdp(),
+                                                 timeout)
         assert r.status == 200, r
         remote = r.contacts()[0][0]
         to = r.get("to")
