@@ -30,6 +30,8 @@ typedef int (store_cols_h)(int ncols, const char *const *cols, void *arg);
 struct store_backend {
 	const char *scheme;       /**< URL prefix, e.g. "sqlite:" */
 	const char *id_column;    /**< primary key DDL for migrations */
+	const char *strpos;       /**< SQL function: where a text is in
+				       another, 0 if not (haystack, needle) */
 	int  (*open)(void **dbp, const char *arg, char *errbuf, size_t errsz);
 	void (*close)(void *db);
 	const char *(*errmsg)(void *db);
@@ -37,58 +39,10 @@ struct store_backend {
 	int  (*version)(void *db, int *versionp);
 	int  (*set_version)(void *db, int version);
 
-	int  (*count_tenants_all)(void *db, int64_t *countp);
-	int  (*operator_create)(void *db, const char *email, const char *name,
-				const char *password_hash, int64_t *idp);
-	int  (*tenant_create)(void *db, struct store_tenant *t);
-	int  (*tenant_foreach_all)(void *db, store_tenant_h *h, void *arg);
-	int  (*tenant_find_domain_all)(void *db, const char *domain,
-				       struct store_tenant *t);
-	int  (*user_create)(void *db, int64_t tenant_id, struct store_user *u);
-	int  (*device_create)(void *db, int64_t tenant_id,
-			      struct store_device *d);
-	int  (*device_foreach)(void *db, int64_t tenant_id, store_device_h *h,
-			       void *arg);
-	int  (*operator_find_email_all)(void *db, const char *email,
-					struct store_operator *o);
-	int  (*user_find_email_all)(void *db, const char *email,
-				    struct store_user *u, int *matchesp);
-	int  (*tenant_get)(void *db, int64_t tenant_id, struct store_tenant *t);
-	int  (*tenant_list_all)(void *db, int64_t after_id, int limit,
-				store_tenant_h *h, void *arg);
-	int  (*tenant_update)(void *db, int64_t tenant_id,
-			      const struct store_tenant *t);
-	int  (*tenant_delete)(void *db, int64_t tenant_id);
-	int  (*user_get)(void *db, int64_t tenant_id, int64_t id,
-			 struct store_user *u);
-	int  (*user_list)(void *db, int64_t tenant_id, int64_t after_id,
-			  int limit, store_user_h *h, void *arg);
-	int  (*user_update)(void *db, int64_t tenant_id,
-			    const struct store_user *u);
-	int  (*user_delete)(void *db, int64_t tenant_id, int64_t id);
-	int  (*user_count)(void *db, int64_t tenant_id, int64_t *countp);
-	int  (*user_search)(void *db, int64_t tenant_id,
-			    const struct store_user_filter *f,
-			    int64_t after_id, int limit, store_user_h *h,
-			    void *arg);
-	int  (*user_find_clash)(void *db, int64_t tenant_id,
-				int64_t exclude_id, const char *extension,
-				const char *email, struct store_user *u);
-	int  (*device_get)(void *db, int64_t tenant_id, int64_t id,
-			   struct store_device *d);
-	int  (*device_list)(void *db, int64_t tenant_id, int64_t user_id,
-			    int64_t after_id, int limit, store_device_h *h,
-			    void *arg);
-	int  (*device_update)(void *db, int64_t tenant_id,
-			      const struct store_device *d);
-	int  (*device_delete)(void *db, int64_t tenant_id, int64_t id);
 	int  (*audit_add)(void *db, int64_t tenant_id,
 			  const struct store_audit *a);
 	int  (*audit_list)(void *db, int64_t tenant_id, int64_t after_id,
 			   int limit, store_audit_h *h, void *arg);
-	int  (*user_find_extension)(void *db, int64_t tenant_id,
-				    const char *extension,
-				    struct store_user *u);
 	int  (*route_create)(void *db, int64_t tenant_id,
 			     struct store_route *r);
 	int  (*route_get)(void *db, int64_t tenant_id, int64_t id,
@@ -120,7 +74,6 @@ struct store_backend {
 
 extern const struct store_backend store_backend_sqlite;
 
-const char *store_user_sort_key(enum store_user_sort sort);
 extern const struct store_backend store_backend_pg;
 extern const struct store_backend store_backend_pg_alias;  /* postgres:// */
 
@@ -149,6 +102,8 @@ int  store_run_one(struct store *st, const char *sql,
    touched none (no such row, or an INSERT ... SELECT found nothing) */
 int  store_run_change(struct store *st, const char *sql,
 		      const struct store_arg *args, int nargs);
+/* the backend's name of the SQL function strpos (backend.strpos) */
+const char *store_sql_strpos(struct store *st);
 /* like store_run_one, for an INSERT ... RETURNING id: *idp gets the id;
    ENOENT when nothing was inserted (an INSERT ... SELECT found nothing) */
 int  store_run_insert(struct store *st, const char *sql,

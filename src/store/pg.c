@@ -381,90 +381,6 @@ static int be_set_version(void *p, int version)
 		     &q, NULL);
 }
 
-static int be_count_tenants_all(void *p, int64_t *countp)
-{
-	PGresult *r = NULL;
-	int err = query(p, "SELECT COUNT(*) FROM tenants", NULL, &r);
-
-	if (err)
-		return err;
-	*countp = get_int(r, 0, 0);
-	PQclear(r);
-	return 0;
-}
-
-static int be_operator_create(void *p, const char *email, const char *name,
-			      const char *password_hash, int64_t *idp)
-{
-	struct params q = {0};
-
-	p_text(&q, email);
-	p_text(&q, name);
-	p_text(&q, password_hash);
-	p_int(&q, (int64_t)time(NULL));
-	return insert(p, "INSERT INTO operators (email, name, password_hash,"
-		      " created_at) VALUES ($1, $2, $3, $4) RETURNING id",
-		      &q, idp);
-}
-
-static int be_tenant_create(void *p, struct store_tenant *t)
-{
-	struct params q = {0};
-
-	p_text(&q, t->slug);
-	p_text(&q, t->name);
-	p_text(&q, t->sip_domain);
-	p_text(&q, t->digest_algorithms);
-	p_int(&q, (int64_t)time(NULL));
-	p_int(&q, t->max_users);
-	p_int(&q, t->max_calls);
-	p_text(&q, t->language[0] ? t->language : "en");
-	p_int(&q, t->recording_retention_days);
-	return insert(p, "INSERT INTO tenants (slug, name, sip_domain,"
-		      " digest_algorithms, created_at, max_users, max_calls, "
-		      "language, recording_retention_days) VALUES ($1, $2, "
-		      "$3, $4, $5, $6, $7, $8, $9) RETURNING id",
-		      &q, &t->id);
-}
-
-#define TENANT_COLUMNS "id, slug, name, sip_domain, digest_algorithms, " \
-	"max_users, max_calls, language, recording_retention_days"
-
-static void tenant_row(const PGresult *r, int i, void *out)
-{
-	struct store_tenant *t = out;
-
-	t->id = get_int(r, i, 0);
-	get_text(r, i, 1, t->slug, sizeof(t->slug));
-	get_text(r, i, 2, t->name, sizeof(t->name));
-	get_text(r, i, 3, t->sip_domain, sizeof(t->sip_domain));
-	get_text(r, i, 4, t->digest_algorithms, sizeof(t->digest_algorithms));
-	t->max_users = (int)get_int(r, i, 5);
-	t->max_calls = (int)get_int(r, i, 6);
-	get_text(r, i, 7, t->language, sizeof(t->language));
-	t->recording_retention_days = (int)get_int(r, i, 8);
-}
-
-static int be_tenant_find_domain_all(void *p, const char *domain,
-				     struct store_tenant *t)
-{
-	struct params q = {0};
-	PGresult *r = NULL;
-	int err;
-
-	p_text(&q, domain);
-	err = query(p, "SELECT " TENANT_COLUMNS " FROM tenants "
-		    "WHERE sip_domain = lower($1)", &q, &r);
-	if (err)
-		return err;
-	if (PQntuples(r) > 0)
-		tenant_row(r, 0, t);
-	else
-		err = ENOENT;
-	PQclear(r);
-	return err;
-}
-
 /*
  * The loop of every list query: each row read by ROW into a TYPE and
  * given to h while err stays 0; the result is cleared and err returned
@@ -480,81 +396,6 @@ static int be_tenant_find_domain_all(void *p, const char *domain,
 		PQclear(r);                                            \
 		return (err);                                          \
 	} while (0)
-
-static int be_tenant_foreach_all(void *p, store_tenant_h *h, void *arg)
-{
-	PGresult *r = NULL;
-	int err = query(p, "SELECT " TENANT_COLUMNS " FROM tenants "
-			"ORDER BY id", NULL, &r);
-
-	RETURN_EACH_ROW(r, err, struct store_tenant, tenant_row, h, arg);
-}
-
-static int be_user_create(void *p, int64_t tenant_id, struct store_user *u)
-{
-	struct params q = {0};
-
-	p_int(&q, tenant_id);
-	p_ref(&q, u->site_id);
-	p_text(&q, u->name);
-	p_opt(&q, u->email);
-	p_text(&q, u->role[0] ? u->role : "user");
-	p_opt(&q, u->extension);
-	p_opt(&q, u->password_hash);
-	p_text(&q, u->language);
-	p_opt(&q, u->fixed_number);
-	p_opt(&q, u->mobile_number);
-	u->tenant_id = tenant_id;
-	return insert(p, "INSERT INTO users (tenant_id, site_id, name, email,"
-		      " role, extension, password_hash, language, fixed_number,"
-		      " mobile_number) VALUES ($1, $2, $3, $4, $5, $6, $7, $8,"
-		      " $9, $10) RETURNING id", &q, &u->id);
-}
-
-/* ENOENT when the user is not in this tenant */
-static int be_device_create(void *p, int64_t tenant_id,
-			    struct store_device *dv)
-{
-	struct params q = {0};
-
-	p_int(&q, tenant_id);
-	p_int(&q, dv->user_id);
-	p_text(&q, dv->sip_username);
-	p_text(&q, dv->ha1_md5);
-	p_text(&q, dv->ha1_sha256);
-	p_text(&q, store_device_dtmf_mode(dv));
-	dv->tenant_id = tenant_id;
-	return insert(p, "INSERT INTO devices (tenant_id, user_id,"
-		      " sip_username, ha1_md5, ha1_sha256, dtmf_mode) "
-		      "SELECT tenant_id, id, $3, $4, $5, $6 FROM users "
-		      "WHERE tenant_id = $1 AND id = $2 RETURNING id",
-		      &q, &dv->id);
-}
-
-static int be_device_foreach(void *p, int64_t tenant_id, store_device_h *h,
-			     void *arg)
-{
-	struct params q = {0};
-	PGresult *r = NULL;
-	int err;
-
-	p_int(&q, tenant_id);
-	err = query(p, "SELECT id, user_id, sip_username, ha1_md5, ha1_sha256"
-		    " FROM devices WHERE tenant_id = $1 ORDER BY id", &q, &r);
-	for (int i = 0; !err && i < PQntuples(r); i++) {
-		struct store_device dv = {
-			.id = get_int(r, i, 0),
-			.tenant_id = tenant_id,
-			.user_id = get_int(r, i, 1),
-		};
-		get_text(r, i, 2, dv.sip_username, sizeof(dv.sip_username));
-		get_text(r, i, 3, dv.ha1_md5, sizeof(dv.ha1_md5));
-		get_text(r, i, 4, dv.ha1_sha256, sizeof(dv.ha1_sha256));
-		err = h(&dv, arg);
-	}
-	PQclear(r);
-	return err;
-}
 
 /* ---- API resources ---------------------------------------------------- */
 
@@ -601,310 +442,6 @@ static int delete_scoped(struct pg_db *d, const char *sql, int64_t tenant_id,
 	p_int(&q, tenant_id);
 	p_int(&q, id);
 	return change_one(d, sql, &q);
-}
-
-static void operator_row(const PGresult *r, int i, void *out)
-{
-	struct store_operator *o = out;
-
-	o->id = get_int(r, i, 0);
-	get_text(r, i, 1, o->email, sizeof(o->email));
-	get_text(r, i, 2, o->name, sizeof(o->name));
-	get_text(r, i, 3, o->password_hash, sizeof(o->password_hash));
-}
-
-static int be_operator_find_email_all(void *p, const char *email,
-				      struct store_operator *o)
-{
-	struct params q = {0};
-
-	p_text(&q, email);
-	return get_one(p, "SELECT id, email, name, password_hash FROM "
-		       "operators WHERE lower(email) = lower($1)", &q,
-		       operator_row, o);
-}
-
-#define USER_COLUMNS "id, tenant_id, COALESCE(site_id, 0), name, " \
-	"COALESCE(email, ''), role, COALESCE(extension, ''), " \
-	"COALESCE(password_hash, ''), language, COALESCE(fixed_number, ''), " \
-	"COALESCE(mobile_number, '')"
-
-static void user_row(const PGresult *r, int i, void *out)
-{
-	struct store_user *u = out;
-
-	u->id = get_int(r, i, 0);
-	u->tenant_id = get_int(r, i, 1);
-	u->site_id = get_int(r, i, 2);
-	get_text(r, i, 3, u->name, sizeof(u->name));
-	get_text(r, i, 4, u->email, sizeof(u->email));
-	get_text(r, i, 5, u->role, sizeof(u->role));
-	get_text(r, i, 6, u->extension, sizeof(u->extension));
-	get_text(r, i, 7, u->password_hash, sizeof(u->password_hash));
-	get_text(r, i, 8, u->language, sizeof(u->language));
-	get_text(r, i, 9, u->fixed_number, sizeof(u->fixed_number));
-	get_text(r, i, 10, u->mobile_number, sizeof(u->mobile_number));
-}
-
-/* the first match (lowest id), and how many there are (at most 2) */
-static int be_user_find_email_all(void *p, const char *email,
-				  struct store_user *u, int *matchesp)
-{
-	struct params q = {0};
-	PGresult *r = NULL;
-	int err, n;
-
-	p_text(&q, email);
-	err = query(p, "SELECT " USER_COLUMNS " FROM users "
-		    "WHERE lower(email) = lower($1) ORDER BY id LIMIT 2",
-		    &q, &r);
-	if (err)
-		return err;
-	n = PQntuples(r);
-	if (n)
-		user_row(r, 0, u);
-	PQclear(r);
-	if (matchesp)
-		*matchesp = n;
-	return n ? 0 : ENOENT;
-}
-
-static int be_tenant_get(void *p, int64_t tenant_id, struct store_tenant *t)
-{
-	struct params q = {0};
-
-	p_int(&q, tenant_id);
-	return get_one(p, "SELECT " TENANT_COLUMNS " FROM tenants "
-		       "WHERE id = $1", &q, tenant_row, t);
-}
-
-static int be_tenant_list_all(void *p, int64_t after_id, int limit,
-			      store_tenant_h *h, void *arg)
-{
-	struct params q = {0};
-	PGresult *r = NULL;
-	int err;
-
-	p_int(&q, after_id);
-	p_int(&q, limit);
-	err = query(p, "SELECT " TENANT_COLUMNS " FROM tenants "
-		    "WHERE id > $1 ORDER BY id LIMIT $2", &q, &r);
-	RETURN_EACH_ROW(r, err, struct store_tenant, tenant_row, h, arg);
-}
-
-static int be_tenant_update(void *p, int64_t tenant_id,
-			    const struct store_tenant *t)
-{
-	struct params q = {0};
-
-	p_text(&q, t->slug);
-	p_text(&q, t->name);
-	p_text(&q, t->sip_domain);
-	p_text(&q, t->digest_algorithms);
-	p_int(&q, t->max_users);
-	p_int(&q, t->max_calls);
-	p_text(&q, t->language[0] ? t->language : "en");
-	p_int(&q, t->recording_retention_days);
-	p_int(&q, tenant_id);
-	return change_one(p, "UPDATE tenants SET slug = $1, name = $2, "
-			  "sip_domain = $3, digest_algorithms = $4, "
-			  "max_users = $5, max_calls = $6, language = $7, "
-			  "recording_retention_days = $8 WHERE id = $9", &q);
-}
-
-static int be_tenant_delete(void *p, int64_t tenant_id)
-{
-	struct params q = {0};
-
-	p_int(&q, tenant_id);
-	return change_one(p, "DELETE FROM tenants WHERE id = $1", &q);
-}
-
-static int be_user_get(void *p, int64_t tenant_id, int64_t id,
-		       struct store_user *u)
-{
-	struct params q = {0};
-
-	p_int(&q, tenant_id);
-	p_int(&q, id);
-	return get_one(p, "SELECT " USER_COLUMNS " FROM users "
-		       "WHERE tenant_id = $1 AND id = $2", &q, user_row, u);
-}
-
-static int be_user_list(void *p, int64_t tenant_id, int64_t after_id,
-			int limit, store_user_h *h, void *arg)
-{
-	PGresult *r = NULL;
-	int err = query_page(p, tenant_id, after_id, limit,
-		"SELECT " USER_COLUMNS " FROM users WHERE "
-		"tenant_id = $1 AND id > $2 ORDER BY id LIMIT $3", &r);
-	RETURN_EACH_ROW(r, err, struct store_user, user_row, h, arg);
-}
-
-static int be_user_update(void *p, int64_t tenant_id,
-			  const struct store_user *u)
-{
-	struct params q = {0};
-
-	p_ref(&q, u->site_id);
-	p_text(&q, u->name);
-	p_opt(&q, u->email);
-	p_text(&q, u->role);
-	p_opt(&q, u->extension);
-	p_opt(&q, u->password_hash);
-	p_text(&q, u->language);
-	p_opt(&q, u->fixed_number);
-	p_opt(&q, u->mobile_number);
-	p_int(&q, tenant_id);
-	p_int(&q, u->id);
-	return change_one(p, "UPDATE users SET site_id = $1, name = $2, "
-			  "email = $3, role = $4, extension = $5, "
-			  "password_hash = $6, language = $7, fixed_number = $8,"
-			  " mobile_number = $9 WHERE tenant_id = $10 AND id = $11",
-			  &q);
-}
-
-static int be_user_delete(void *p, int64_t tenant_id, int64_t id)
-{
-	return delete_scoped(p, "DELETE FROM users WHERE tenant_id = $1 AND "
-			     "id = $2", tenant_id, id);
-}
-
-#define DEVICE_COLUMNS "id, tenant_id, user_id, sip_username, ha1_md5, " \
-	"ha1_sha256, dtmf_mode"
-
-static int be_user_search(void *p, int64_t tenant_id,
-			  const struct store_user_filter *f, int64_t after_id,
-			  int limit, store_user_h *h, void *arg)
-{
-	const char *key = store_user_sort_key(f->sort);
-	const char *cmp = f->desc ? "<" : ">";
-	const char *dir = f->desc ? "DESC" : "ASC";
-	struct params q = {0};
-	PGresult *r = NULL;
-	char sql[1400];
-	int err;
-
-	snprintf(sql, sizeof(sql), "SELECT " USER_COLUMNS " FROM users WHERE "
-		 "tenant_id = $1::bigint AND ($2::text = '' OR role = $2) AND "
-		 "($3::bigint = 0 OR site_id = $3::bigint) AND "
-		 "($4::text = '' OR extension = $4) AND "
-		 "($5::text = '' OR strpos(lower(name), lower($5)) > 0 OR "
-		 "strpos(lower(COALESCE(email, '')), lower($5)) > 0) AND "
-		 "($6::bigint = 0 OR %s%s%s %s %s) "
-		 "ORDER BY %s %s, id %s LIMIT $7::bigint",
-		 f->sort == USER_SORT_ID ? "" : "(", key,
-		 f->sort == USER_SORT_ID ? "" : ", id)", cmp,
-		 f->sort == USER_SORT_ID ? "$6::bigint"
-					 : "($8::text, $6::bigint)",
-		 key, dir, dir);
-	p_int(&q, tenant_id);
-	p_text(&q, f->role ? f->role : "");
-	p_int(&q, f->site_id);
-	p_text(&q, f->extension ? f->extension : "");
-	p_text(&q, f->q ? f->q : "");
-	p_int(&q, after_id);
-	p_int(&q, limit);
-	if (f->sort != USER_SORT_ID)
-		p_text(&q, f->after_key ? f->after_key : "");
-	err = query(p, sql, &q, &r);
-	RETURN_EACH_ROW(r, err, struct store_user, user_row, h, arg);
-}
-
-static void count_row(const PGresult *r, int i, void *out)
-{
-	*(int64_t *)out = get_int(r, i, 0);
-}
-
-static int be_user_count(void *p, int64_t tenant_id, int64_t *countp)
-{
-	struct params q = {0};
-
-	p_int(&q, tenant_id);
-	return get_one(p, "SELECT COUNT(*) FROM users WHERE tenant_id = $1",
-		       &q, count_row, countp);
-}
-
-static int be_user_find_clash(void *p, int64_t tenant_id, int64_t exclude_id,
-			      const char *extension, const char *email,
-			      struct store_user *u)
-{
-	struct params q = {0};
-
-	p_int(&q, tenant_id);
-	p_int(&q, exclude_id);
-	p_text(&q, extension);
-	p_text(&q, email);
-	return get_one(p, "SELECT " USER_COLUMNS " FROM users WHERE "
-		       "tenant_id = $1 AND id <> $2 AND (($3 <> '' AND "
-		       "extension = $3) OR ($4 <> '' AND lower(email) = "
-		       "lower($4))) ORDER BY id LIMIT 1", &q, user_row, u);
-}
-
-static void device_row(const PGresult *r, int i, void *out)
-{
-	struct store_device *dv = out;
-
-	dv->id = get_int(r, i, 0);
-	dv->tenant_id = get_int(r, i, 1);
-	dv->user_id = get_int(r, i, 2);
-	get_text(r, i, 3, dv->sip_username, sizeof(dv->sip_username));
-	get_text(r, i, 4, dv->ha1_md5, sizeof(dv->ha1_md5));
-	get_text(r, i, 5, dv->ha1_sha256, sizeof(dv->ha1_sha256));
-	get_text(r, i, 6, dv->dtmf_mode, sizeof(dv->dtmf_mode));
-}
-
-static int be_device_get(void *p, int64_t tenant_id, int64_t id,
-			 struct store_device *dv)
-{
-	struct params q = {0};
-
-	p_int(&q, tenant_id);
-	p_int(&q, id);
-	return get_one(p, "SELECT " DEVICE_COLUMNS " FROM devices "
-		       "WHERE tenant_id = $1 AND id = $2", &q, device_row, dv);
-}
-
-/* user_id 0: every device of the tenant */
-static int be_device_list(void *p, int64_t tenant_id, int64_t user_id,
-			  int64_t after_id, int limit, store_device_h *h,
-			  void *arg)
-{
-	struct params q = {0};
-	PGresult *r = NULL;
-	int err;
-
-	p_int(&q, tenant_id);
-	p_int(&q, user_id);
-	p_int(&q, after_id);
-	p_int(&q, limit);
-	/* the cast: "$2 = 0" alone would make $2 a 32-bit integer */
-	err = query(p, "SELECT " DEVICE_COLUMNS " FROM devices WHERE "
-		    "tenant_id = $1 AND ($2::bigint = 0 OR user_id = $2) AND "
-		    "id > $3 ORDER BY id LIMIT $4", &q, &r);
-	RETURN_EACH_ROW(r, err, struct store_device, device_row, h, arg);
-}
-
-static int be_device_update(void *p, int64_t tenant_id,
-			    const struct store_device *dv)
-{
-	struct params q = {0};
-
-	p_text(&q, dv->sip_username);
-	p_text(&q, dv->ha1_md5);
-	p_text(&q, dv->ha1_sha256);
-	p_text(&q, store_device_dtmf_mode(dv));
-	p_int(&q, tenant_id);
-	p_int(&q, dv->id);
-	return change_one(p, "UPDATE devices SET sip_username = $1, "
-			  "ha1_md5 = $2, ha1_sha256 = $3, dtmf_mode = $4 "
-			  "WHERE tenant_id = $5 AND id = $6", &q);
-}
-
-static int be_device_delete(void *p, int64_t tenant_id, int64_t id)
-{
-	return delete_scoped(p, "DELETE FROM devices WHERE tenant_id = $1 AND "
-			     "id = $2", tenant_id, id);
 }
 
 /* tenant_id 0: an operator-level entry (NULL tenant) */
@@ -1197,40 +734,15 @@ static int be_binding_purge_expired_all(void *p, int64_t now)
 /* both URL schemes share every function */
 #define PG_BACKEND_FUNCTIONS                                          \
 	.id_column = "BIGSERIAL PRIMARY KEY",                        \
+	.strpos = "strpos",                                           \
 	.open = be_open,                                              \
 	.close = be_close,                                            \
 	.errmsg = be_errmsg,                                          \
 	.exec = be_exec,                                              \
 	.version = be_version,                                        \
 	.set_version = be_set_version,                                \
-	.count_tenants_all = be_count_tenants_all,                    \
-	.operator_create = be_operator_create,                        \
-	.tenant_create = be_tenant_create,                            \
-	.tenant_foreach_all = be_tenant_foreach_all,                  \
-	.tenant_find_domain_all = be_tenant_find_domain_all,          \
-	.user_create = be_user_create,                                \
-	.device_create = be_device_create,                            \
-	.device_foreach = be_device_foreach,                          \
-	.operator_find_email_all = be_operator_find_email_all,        \
-	.user_find_email_all = be_user_find_email_all,                \
-	.tenant_get = be_tenant_get,                                  \
-	.tenant_list_all = be_tenant_list_all,                        \
-	.tenant_update = be_tenant_update,                            \
-	.tenant_delete = be_tenant_delete,                            \
-	.user_get = be_user_get,                                      \
-	.user_list = be_user_list,                                    \
-	.user_update = be_user_update,                                \
-	.user_delete = be_user_delete,                                \
-	.user_find_clash = be_user_find_clash,                        \
-	.user_count = be_user_count,                                  \
-	.user_search = be_user_search,                                \
-	.device_get = be_device_get,                                  \
-	.device_list = be_device_list,                                \
-	.device_update = be_device_update,                            \
-	.device_delete = be_device_delete,                            \
 	.audit_add = be_audit_add,                                    \
 	.audit_list = be_audit_list,                                  \
-	.user_find_extension = be_user_find_extension,                \
 	.route_create = be_route_create,                              \
 	.route_get = be_route_get,                                    \
 	.route_list = be_route_list,                                  \
@@ -1246,17 +758,6 @@ static int be_binding_purge_expired_all(void *p, int64_t now)
 	.run = be_run
 
 /* ---- calls: users by extension, numbers, trunks, routes, CDRs --------- */
-
-static int be_user_find_extension(void *p, int64_t tenant_id,
-				  const char *extension, struct store_user *u)
-{
-	struct params q = {0};
-
-	p_int(&q, tenant_id);
-	p_text(&q, extension);
-	return get_one(p, "SELECT " USER_COLUMNS " FROM users WHERE "
-		       "tenant_id = $1 AND extension = $2", &q, user_row, u);
-}
 
 /*
  * Work of several statements as one: a transaction of our own when none
@@ -1377,6 +878,11 @@ static int be_route_foreach(void *p, int64_t tenant_id, store_route_h *h,
 		    "r.tenant_id = $1 ORDER BY length(r.prefix) DESC, "
 		    "r.prefix, r.id, rt.position", &q, &r);
 	return route_rows(r, err, h, arg);
+}
+
+static void count_row(const PGresult *r, int i, void *out)
+{
+	*(int64_t *)out = get_int(r, i, 0);
 }
 
 static int be_route_find_trunk(void *p, int64_t tenant_id, int64_t trunk_id,

@@ -165,6 +165,11 @@ int store_run(struct store *st, const char *sql,
 	return st->be->run(st->db, sql, args, nargs, row, arg, changesp);
 }
 
+const char *store_sql_strpos(struct store *st)
+{
+	return st->be->strpos;
+}
+
 struct one_row {
 	store_cols_h *row;
 	void *arg;
@@ -260,210 +265,12 @@ int64_t store_col_int(const char *v)
 	return v ? strtoll(v, NULL, 10) : 0;
 }
 
-int store_count_tenants_all(struct store *st, int64_t *countp)
-{
-	return st->be->count_tenants_all(st->db, countp);
-}
-
-int store_operator_create(struct store *st, const char *email,
-			  const char *name, const char *password_hash,
-			  int64_t *idp)
-{
-	if (!email || !name || !password_hash)
-		return EINVAL;
-	return st->be->operator_create(st->db, email, name, password_hash, idp);
-}
-
-int store_tenant_create(struct store *st, struct store_tenant *t)
-{
-	if (!t || !t->slug[0] || !t->sip_domain[0])
-		return EINVAL;
-	return st->be->tenant_create(st->db, t);
-}
-
-int store_tenant_foreach_all(struct store *st, store_tenant_h *h, void *arg)
-{
-	return st->be->tenant_foreach_all(st->db, h, arg);
-}
-
-/* ENOENT when no tenant has that SIP domain (compared case-insensitively) */
-int store_tenant_find_domain_all(struct store *st, const char *domain,
-				 struct store_tenant *t)
-{
-	if (!domain || !t)
-		return EINVAL;
-	return st->be->tenant_find_domain_all(st->db, domain, t);
-}
-
-/* an extension is one thing of the tenant: a user's or a ring group's
-   (the table keeps users unique among themselves, this the rest) */
-static bool group_has_extension(struct store *st, int64_t tenant_id,
-				const char *extension)
-{
-	struct store_group g;
-
-	return extension[0] &&
-	       !store_group_find_extension(st, tenant_id, extension, &g);
-}
-
-int store_user_create(struct store *st, int64_t tenant_id,
-		      struct store_user *u)
-{
-	if (tenant_id <= 0 || !u)
-		return EINVAL;
-	if (group_has_extension(st, tenant_id, u->extension))
-		return EEXIST;
-	return st->be->user_create(st->db, tenant_id, u);
-}
-
-int store_device_create(struct store *st, int64_t tenant_id,
-			struct store_device *d)
-{
-	if (tenant_id <= 0 || !d || !d->sip_username[0])
-		return EINVAL;
-	return st->be->device_create(st->db, tenant_id, d);
-}
-
-int store_device_foreach(struct store *st, int64_t tenant_id,
-			 store_device_h *h, void *arg)
-{
-	if (tenant_id <= 0)
-		return EINVAL;
-	return st->be->device_foreach(st->db, tenant_id, h, arg);
-}
-
-int store_operator_find_email_all(struct store *st, const char *email,
-				  struct store_operator *o)
-{
-	if (!email || !o)
-		return EINVAL;
-	return st->be->operator_find_email_all(st->db, email, o);
-}
-
-int store_user_find_email_all(struct store *st, const char *email,
-			      struct store_user *u, int *matchesp)
-{
-	if (!email || !u)
-		return EINVAL;
-	return st->be->user_find_email_all(st->db, email, u, matchesp);
-}
-
-int store_tenant_get(struct store *st, int64_t tenant_id,
-		     struct store_tenant *t)
-{
-	if (tenant_id <= 0 || !t)
-		return tenant_id <= 0 ? ENOENT : EINVAL;
-	return st->be->tenant_get(st->db, tenant_id, t);
-}
-
-int store_tenant_list_all(struct store *st, int64_t after_id, int limit,
-			  store_tenant_h *h, void *arg)
-{
-	return st->be->tenant_list_all(st->db, after_id, limit, h, arg);
-}
-
-int store_tenant_update(struct store *st, int64_t tenant_id,
-			const struct store_tenant *t)
-{
-	if (tenant_id <= 0 || !t)
-		return EINVAL;
-	return st->be->tenant_update(st->db, tenant_id, t);
-}
-
-int store_tenant_delete(struct store *st, int64_t tenant_id)
-{
-	return tenant_id > 0 ? st->be->tenant_delete(st->db, tenant_id)
-			     : ENOENT;
-}
-
 #define TENANT_SCOPED(name, ...)                                      \
 	do {                                                          \
 		if (tenant_id <= 0)                                   \
 			return ENOENT;                                \
 		return st->be->name(st->db, tenant_id, __VA_ARGS__);  \
 	} while (0)
-
-int store_user_get(struct store *st, int64_t tenant_id, int64_t id,
-		   struct store_user *u)
-{
-	TENANT_SCOPED(user_get, id, u);
-}
-
-int store_user_list(struct store *st, int64_t tenant_id, int64_t after_id,
-		    int limit, store_user_h *h, void *arg)
-{
-	TENANT_SCOPED(user_list, after_id, limit, h, arg);
-}
-
-int store_user_update(struct store *st, int64_t tenant_id,
-		      const struct store_user *u)
-{
-	if (u && tenant_id > 0 &&
-	    group_has_extension(st, tenant_id, u->extension))
-		return EEXIST;
-	TENANT_SCOPED(user_update, u);
-}
-
-int store_user_delete(struct store *st, int64_t tenant_id, int64_t id)
-{
-	TENANT_SCOPED(user_delete, id);
-}
-
-int store_user_search(struct store *st, int64_t tenant_id,
-		      const struct store_user_filter *f, int64_t after_id,
-		      int limit, store_user_h *h, void *arg)
-{
-	if (!f || (unsigned)f->sort > USER_SORT_EXTENSION)
-		return EINVAL;
-	TENANT_SCOPED(user_search, f, after_id, limit, h, arg);
-}
-
-/* the ORDER BY key of a sort, from a fixed list (never from input) */
-const char *store_user_sort_key(enum store_user_sort sort)
-{
-	switch (sort) {
-	case USER_SORT_NAME:      return "name";
-	case USER_SORT_EXTENSION: return "COALESCE(extension, '')";
-	default:                  return "id";
-	}
-}
-
-int store_user_count(struct store *st, int64_t tenant_id, int64_t *countp)
-{
-	TENANT_SCOPED(user_count, countp);
-}
-
-int store_user_find_clash(struct store *st, int64_t tenant_id,
-			  int64_t exclude_id, const char *extension,
-			  const char *email, struct store_user *u)
-{
-	TENANT_SCOPED(user_find_clash, exclude_id, extension ? extension : "",
-		      email ? email : "", u);
-}
-
-int store_device_get(struct store *st, int64_t tenant_id, int64_t id,
-		     struct store_device *d)
-{
-	TENANT_SCOPED(device_get, id, d);
-}
-
-int store_device_list(struct store *st, int64_t tenant_id, int64_t user_id,
-		      int64_t after_id, int limit, store_device_h *h,
-		      void *arg)
-{
-	TENANT_SCOPED(device_list, user_id, after_id, limit, h, arg);
-}
-
-int store_device_update(struct store *st, int64_t tenant_id,
-			const struct store_device *d)
-{
-	TENANT_SCOPED(device_update, d);
-}
-
-int store_device_delete(struct store *st, int64_t tenant_id, int64_t id)
-{
-	TENANT_SCOPED(device_delete, id);
-}
 
 int store_audit_add(struct store *st, int64_t tenant_id,
 		    const struct store_audit *a)
@@ -497,16 +304,6 @@ int store_binding_purge_expired_all(struct store *st, int64_t now)
 }
 
 /* ---- calls: users by extension, numbers, trunks, routes, CDRs --------- */
-
-int store_user_find_extension(struct store *st, int64_t tenant_id,
-			      const char *extension, struct store_user *u)
-{
-	if (!extension || !u)
-		return EINVAL;
-	if (!extension[0])
-		return ENOENT;
-	TENANT_SCOPED(user_find_extension, extension, u);
-}
 
 static bool route_ok(const struct store_route *r)
 {
