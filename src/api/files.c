@@ -5,6 +5,7 @@
  * the store (a recording's file); both are checked here so that none can
  * climb out of the data directory.
  */
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -68,6 +69,32 @@ bool files_path(char *out, size_t size, const char *data_dir,
 {
 	int n = snprintf(out, size, "%s/%s", data_dir, rel);
 	return n > 0 && (size_t)n < size;
+}
+
+int files_remove_dir(const char *data_dir, const char *rel)
+{
+	char dir[1024], path[1400];
+	struct dirent *de;
+	int err = 0;
+	DIR *d;
+
+	if (!files_relpath_ok(rel) || !files_path(dir, sizeof(dir), data_dir,
+						  rel))
+		return EINVAL;
+	d = opendir(dir);
+	if (!d)
+		return errno == ENOENT ? 0 : errno;
+	while ((de = readdir(d))) {
+		if (de->d_name[0] == '.')
+			continue;
+		snprintf(path, sizeof(path), "%s/%s", dir, de->d_name);
+		if (unlink(path) && errno != ENOENT)
+			err = errno;
+	}
+	closedir(d);
+	if (!err && rmdir(dir) && errno != ENOENT)
+		err = errno;
+	return err;
 }
 
 int files_mkdirs(const char *dir)

@@ -19,6 +19,10 @@ bool files_relpath_ok(const char *path);
 /* <data_dir>/<rel> into out; false when it does not fit */
 bool files_path(char *out, size_t size, const char *data_dir,
 		const char *rel);
+/* Removes the files of the directory rel under data_dir, then the
+   directory (one level: what a user's voicemail box holds); a directory
+   that does not exist is fine.  0 or errno. */
+int  files_remove_dir(const char *data_dir, const char *rel);
 /* mkdir -p (0750) of dir and everything above it */
 int  files_mkdirs(const char *dir);
 /* path's directories created, then the bytes written to a temp file in

@@ -11,10 +11,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include "core/conf.h"
+#include "core/log.h"
 #include "core/strutil.h"
 #include "store/store.h"
 #include "api/audit.h"
 #include "api/authworker.h"
+#include "api/files.h"
 #include "api/ctx.h"
 #include "api/handlers.h"
 #include "api/json.h"
@@ -581,6 +584,7 @@ void users_delete(struct api_ctx *ctx, struct api_req *req,
 	struct store_user u;
 	json_t *before;
 	char res[64];
+	int err;
 
 	if (!load(ctx, req, resp, &u))
 		return;
@@ -597,6 +601,13 @@ void users_delete(struct api_ctx *ctx, struct api_req *req,
 		return;
 	}
 	live_user_removed(ctx, u.tenant_id, u.id);
+	/* the rows of its voicemail went with the user; the audio too */
+	snprintf(res, sizeof(res), "voicemail/%lld/%lld",
+		 (long long)u.tenant_id, (long long)u.id);
+	err = files_remove_dir(ctx->conf->media_data_dir, res);
+	if (err)
+		log_warn("api", "user %lld deleted, its voicemail files in "
+			 "%s stay: %m", (long long)u.id, res, err);
 	before = user_json(&u);
 	snprintf(res, sizeof(res), "users/%lld", (long long)u.id);
 	audit_record(ctx, req, u.tenant_id, "delete", res, before, NULL);
