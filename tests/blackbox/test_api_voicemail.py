@@ -461,16 +461,17 @@ def test_deleting_a_user_takes_its_voicemail_files(daemon, acme):
     keep = acme.ok("POST", "/tenants/1/users", {
         "name": "vmkeep", "email": "vmkeep@acme.example", "role": "user",
         "extension": "7308", "password": "vmkeep-password"})
-    leave_message(daemon, u["id"], "vm-gone", T0)
+    leave_message(daemon, u["id"], "vm-user-gone", T0)
     kept, _ = leave_message(daemon, keep["id"], "vm-kept", T0)
     gp = "/tenants/1/users/%d/voicemail/greetings/busy" % u["id"]
     r = acme.request("PUT", gp, raw=tone_wav(8000, 1, 1.0),
                      content_type="audio/wav")
     assert r.status in (200, 201), r
     box = media_path(daemon, "voicemail/1/%d" % u["id"])
-    assert sorted(os.listdir(box)) == ["greeting-busy.wav", "vm-gone.wav"]
+    assert sorted(os.listdir(box)) == ["greeting-busy.wav",
+                                       "vm-user-gone.wav"]
     assert acme.delete("/tenants/1/users/%d" % u["id"]).status == 204
     assert not os.path.exists(box)
     assert os.path.exists(media_path(daemon, kept))
     assert daemon.sql("SELECT COUNT(*) FROM voicemail_messages "
-                      "WHERE uuid = 'vm-gone'", query=True) == [["0"]]
+                      "WHERE uuid = 'vm-user-gone'", query=True) == [["0"]]
