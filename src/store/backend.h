@@ -38,24 +38,17 @@ struct store_backend {
 	int  (*exec)(void *db, const char *sql);
 	int  (*version)(void *db, int *versionp);
 	int  (*set_version)(void *db, int version);
+	/* work of several statements as one: a transaction of its own when
+	   none is open (*outer), else a savepoint in the caller's; tx_end
+	   commits or releases it, or rolls it back when err != 0, and
+	   returns err or the commit's error */
+	int  (*tx_begin)(void *db, bool *outer);
+	int  (*tx_end)(void *db, bool outer, int err);
 
 	int  (*audit_add)(void *db, int64_t tenant_id,
 			  const struct store_audit *a);
 	int  (*audit_list)(void *db, int64_t tenant_id, int64_t after_id,
 			   int limit, store_audit_h *h, void *arg);
-	int  (*route_create)(void *db, int64_t tenant_id,
-			     struct store_route *r);
-	int  (*route_get)(void *db, int64_t tenant_id, int64_t id,
-			  struct store_route *r);
-	int  (*route_list)(void *db, int64_t tenant_id, int64_t after_id,
-			   int limit, store_route_h *h, void *arg);
-	int  (*route_update)(void *db, int64_t tenant_id,
-			     const struct store_route *r);
-	int  (*route_delete)(void *db, int64_t tenant_id, int64_t id);
-	int  (*route_foreach)(void *db, int64_t tenant_id, store_route_h *h,
-			      void *arg);
-	int  (*route_find_trunk)(void *db, int64_t tenant_id,
-				 int64_t trunk_id, struct store_route *r);
 	int  (*cdr_insert)(void *db, const struct cdr *c);
 	/* user_id 0: every call of the tenant */
 	int  (*cdr_list)(void *db, int64_t tenant_id, int64_t user_id,
@@ -102,6 +95,9 @@ int  store_run_one(struct store *st, const char *sql,
    touched none (no such row, or an INSERT ... SELECT found nothing) */
 int  store_run_change(struct store *st, const char *sql,
 		      const struct store_arg *args, int nargs);
+/* the backend's tx_begin and tx_end */
+int  store_tx_begin(struct store *st, bool *outer);
+int  store_tx_end(struct store *st, bool outer, int err);
 /* the backend's name of the SQL function strpos (backend.strpos) */
 const char *store_sql_strpos(struct store *st);
 /* like store_run_one, for an INSERT ... RETURNING id: *idp gets the id;

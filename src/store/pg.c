@@ -3,10 +3,13 @@
  * embedded SQLite one.
  *
  * The URL (postgresql://... or postgres://...) goes to libpq whole, so
- * every libpq URL parameter works (sslmode, connect_timeout, ...).  The
- * SQL mirrors sqlite.c query for query: parameters are always bound ($1..)
- * and sent as text, and results are read as text, which keeps the code
- * free of type OIDs.  Errors map to the same errno values as sqlite.c:
+ * every libpq URL parameter works (sslmode, connect_timeout, ...).  Most
+ * queries are written once for both backends in the object files of
+ * store/ and reach this one through run(); what stays here is the
+ * schema version, the batched registration writes, the audit log and
+ * call records.  Parameters are always bound ($1..) and sent as text,
+ * and results are read as text, which keeps the code free of type
+ * OIDs.  Errors map to the same errno values as sqlite.c:
  * any integrity violation (class 23) is EEXIST, lock and serialisation
  * conflicts are EBUSY.
  *
@@ -381,68 +384,9 @@ static int be_set_version(void *p, int version)
 		     &q, NULL);
 }
 
-/*
- * The loop of every list query: each row read by ROW into a TYPE and
- * given to h while err stays 0; the result is cleared and err returned
- * (a macro: row and handler types differ per resource).
- */
-#define RETURN_EACH_ROW(r, err, TYPE, ROW, h, arg)                     \
-	do {                                                           \
-		for (int i_ = 0; !(err) && i_ < PQntuples(r); i_++) {  \
-			TYPE it_;                                      \
-			ROW(r, i_, &it_);                              \
-			(err) = (h)(&it_, (arg));                      \
-		}                                                      \
-		PQclear(r);                                            \
-		return (err);                                          \
-	} while (0)
-
-/* ---- API resources ---------------------------------------------------- */
+/* ---- audit log -------------------------------------------------------- */
 
 typedef void (row_fn)(const PGresult *r, int i, void *out);
-
-/* a single-row SELECT: ENOENT when there is none */
-static int get_one(struct pg_db *d, const char *sql, const struct params *q,
-		   row_fn *row, void *out)
-{
-	PGresult *r = NULL;
-	int err = query(d, sql, q, &r);
-
-	if (err)
-		return err;
-	if (PQntuples(r) > 0)
-		row(r, 0, out);
-	else
-		err = ENOENT;
-	PQclear(r);
-	return err;
-}
-
-/* an UPDATE or DELETE of one row: ENOENT when nothing matched */
-static int change_one(struct pg_db *d, const char *sql,
-		      const struct params *q)
-{
-	PGresult *r = NULL;
-	int err = query(d, sql, q, &r);
-
-	if (err)
-		return err;
-	if (strtol(PQcmdTuples(r), NULL, 10) == 0)
-		err = ENOENT;
-	PQclear(r);
-	return err;
-}
-
-/* DELETE ... WHERE tenant_id = $1 AND id = $2 */
-static int delete_scoped(struct pg_db *d, const char *sql, int64_t tenant_id,
-			 int64_t id)
-{
-	struct params q = {0};
-
-	p_int(&q, tenant_id);
-	p_int(&q, id);
-	return change_one(d, sql, &q);
-}
 
 /* tenant_id 0: an operator-level entry (NULL tenant) */
 static int be_audit_add(void *p, int64_t tenant_id,
@@ -735,6 +679,8 @@ static int be_binding_purge_expired_all(void *p, int64_t now)
 #define PG_BACKEND_FUNCTIONS                                          \
 	.id_column = "BIGSERIAL PRIMARY KEY",                        \
 	.strpos = "strpos",                                           \
+	.tx_begin = tx_begin,                                         \
+	.tx_end = tx_end,                                             \
 	.open = be_open,                                              \
 	.close = be_close,                                            \
 	.errmsg = be_errmsg,                                          \
@@ -743,13 +689,6 @@ static int be_binding_purge_expired_all(void *p, int64_t now)
 	.set_version = be_set_version,                                \
 	.audit_add = be_audit_add,                                    \
 	.audit_list = be_audit_list,                                  \
-	.route_create = be_route_create,                              \
-	.route_get = be_route_get,                                    \
-	.route_list = be_route_list,                                  \
-	.route_update = be_route_update,                              \
-	.route_delete = be_route_delete,                              \
-	.route_foreach = be_route_foreach,                            \
-	.route_find_trunk = be_route_find_trunk,                      \
 	.cdr_insert = be_cdr_insert,                                  \
 	.cdr_list = be_cdr_list,                                      \
 	.binding_foreach_all = be_binding_foreach_all,                \
@@ -757,22 +696,24 @@ static int be_binding_purge_expired_all(void *p, int64_t now)
 	.binding_purge_expired_all = be_binding_purge_expired_all,   \
 	.run = be_run
 
-/* ---- calls: users by extension, numbers, trunks, routes, CDRs --------- */
-
 /*
  * Work of several statements as one: a transaction of our own when none
  * is open, else a savepoint inside the caller's.  A failed COMMIT (a
  * deferred foreign key) has already ended the transaction on the server;
  * the ROLLBACK after it only warns.
  */
-static int tx_begin(struct pg_db *d, bool *outer)
+static int tx_begin(void *p, bool *outer)
 {
+	struct pg_db *d = p;
+
 	*outer = !d->in_tx;
 	return be_exec(d, *outer ? "BEGIN" : "SAVEPOINT store_tx");
 }
 
-static int tx_end(struct pg_db *d, bool outer, int err)
+static int tx_end(void *p, bool outer, int err)
 {
+	struct pg_db *d = p;
+
 	if (!err) {
 		err = be_exec(d, outer ? "COMMIT"
 				       : "RELEASE SAVEPOINT store_tx");
@@ -794,187 +735,6 @@ static int tx_end(struct pg_db *d, bool outer, int err)
 	}
 	note_tx(d);
 	return err;
-}
-
-/*
- * Routes are read joined with their trunks, one row per trunk in
- * position order, the rows of a route next to each other; route_rows()
- * folds them back into one struct store_route per route.  Columns:
- * r.id, r.tenant_id, r.name, r.prefix, rt.trunk_id.
- */
-#define ROUTE_SELECT "SELECT r.id, r.tenant_id, r.name, r.prefix, " \
-	"rt.trunk_id FROM "
-#define ROUTE_JOIN " LEFT JOIN route_trunks rt ON rt.route_id = r.id "
-
-static int route_rows(PGresult *r, int err, store_route_h *h, void *arg)
-{
-	struct store_route rt = {0};
-
-	for (int i = 0; !err && i < PQntuples(r); i++) {
-		int64_t id = get_int(r, i, 0);
-
-		if (id != rt.id) {
-			if (rt.id && (err = h(&rt, arg)))
-				break;
-			memset(&rt, 0, sizeof(rt));
-			rt.id = id;
-			rt.tenant_id = get_int(r, i, 1);
-			get_text(r, i, 2, rt.name, sizeof(rt.name));
-			get_text(r, i, 3, rt.prefix, sizeof(rt.prefix));
-		}
-		if (!PQgetisnull(r, i, 4) &&
-		    rt.trunkc < sizeof(rt.trunk_ids) / sizeof(rt.trunk_ids[0]))
-			rt.trunk_ids[rt.trunkc++] = get_int(r, i, 4);
-	}
-	if (!err && rt.id)
-		err = h(&rt, arg);
-	PQclear(r);
-	return err;
-}
-
-static int copy_route(const struct store_route *r, void *arg)
-{
-	*(struct store_route *)arg = *r;
-	return 0;
-}
-
-static int be_route_get(void *p, int64_t tenant_id, int64_t id,
-			struct store_route *rt)
-{
-	struct params q = {0};
-	PGresult *r = NULL;
-	int err;
-
-	p_int(&q, tenant_id);
-	p_int(&q, id);
-	err = query(p, ROUTE_SELECT "routes r" ROUTE_JOIN "WHERE "
-		    "r.tenant_id = $1 AND r.id = $2 ORDER BY rt.position",
-		    &q, &r);
-	rt->id = 0;
-	err = route_rows(r, err, copy_route, rt);
-	return err ? err : rt->id ? 0 : ENOENT;
-}
-
-static int be_route_list(void *p, int64_t tenant_id, int64_t after_id,
-			 int limit, store_route_h *h, void *arg)
-{
-	PGresult *r = NULL;
-	int err = query_page(p, tenant_id, after_id, limit,
-		ROUTE_SELECT "(SELECT id, tenant_id, name, prefix FROM "
-		"routes WHERE tenant_id = $1 AND id > $2 ORDER BY id "
-		"LIMIT $3) r" ROUTE_JOIN "ORDER BY r.id, rt.position", &r);
-	return route_rows(r, err, h, arg);
-}
-
-static int be_route_foreach(void *p, int64_t tenant_id, store_route_h *h,
-			    void *arg)
-{
-	struct params q = {0};
-	PGresult *r = NULL;
-	int err;
-
-	p_int(&q, tenant_id);
-	err = query(p, ROUTE_SELECT "routes r" ROUTE_JOIN "WHERE "
-		    "r.tenant_id = $1 ORDER BY length(r.prefix) DESC, "
-		    "r.prefix, r.id, rt.position", &q, &r);
-	return route_rows(r, err, h, arg);
-}
-
-static void count_row(const PGresult *r, int i, void *out)
-{
-	*(int64_t *)out = get_int(r, i, 0);
-}
-
-static int be_route_find_trunk(void *p, int64_t tenant_id, int64_t trunk_id,
-			       struct store_route *rt)
-{
-	struct params q = {0};
-	int64_t id = 0;
-	int err;
-
-	p_int(&q, tenant_id);
-	p_int(&q, trunk_id);
-	err = get_one(p, "SELECT COALESCE(MIN(route_id), 0) FROM "
-		      "route_trunks WHERE tenant_id = $1 AND trunk_id = $2",
-		      &q, count_row, &id);
-	if (err)
-		return err;
-	return id ? be_route_get(p, tenant_id, id, rt) : ENOENT;
-}
-
-static int route_trunks_put(struct pg_db *d, int64_t tenant_id,
-			    const struct store_route *rt)
-{
-	int err = 0;
-
-	for (size_t i = 0; !err && i < rt->trunkc; i++) {
-		struct params q = {0};
-
-		p_int(&q, tenant_id);
-		p_int(&q, rt->id);
-		p_int(&q, (int64_t)i);
-		p_int(&q, rt->trunk_ids[i]);
-		err = query(d, "INSERT INTO route_trunks (tenant_id, route_id, "
-			    "position, trunk_id) VALUES ($1, $2, $3, $4)",
-			    &q, NULL);
-	}
-	return err;
-}
-
-static int be_route_create(void *p, int64_t tenant_id,
-			   struct store_route *rt)
-{
-	struct pg_db *d = p;
-	struct params q = {0};
-	bool outer;
-	int err = tx_begin(d, &outer);
-
-	p_int(&q, tenant_id);
-	p_text(&q, rt->name);
-	p_text(&q, rt->prefix);
-	p_int(&q, (int64_t)time(NULL));
-	if (!err)
-		err = insert(d, "INSERT INTO routes (tenant_id, name, prefix, "
-			     "created_at) VALUES ($1, $2, $3, $4) RETURNING id",
-			     &q, &rt->id);
-	if (!err)
-		err = route_trunks_put(d, tenant_id, rt);
-	rt->tenant_id = tenant_id;
-	return tx_end(d, outer, err);
-}
-
-static int be_route_update(void *p, int64_t tenant_id,
-			   const struct store_route *rt)
-{
-	struct pg_db *d = p;
-	struct params q = {0};
-	bool outer;
-	int err = tx_begin(d, &outer);
-
-	p_text(&q, rt->name);
-	p_text(&q, rt->prefix);
-	p_int(&q, tenant_id);
-	p_int(&q, rt->id);
-	if (!err)
-		err = change_one(d, "UPDATE routes SET name = $1, prefix = $2 "
-				 "WHERE tenant_id = $3 AND id = $4", &q);
-	if (!err) {
-		struct params k = {0};
-
-		p_int(&k, tenant_id);
-		p_int(&k, rt->id);
-		err = query(d, "DELETE FROM route_trunks WHERE tenant_id = $1 "
-			    "AND route_id = $2", &k, NULL);
-	}
-	if (!err)
-		err = route_trunks_put(d, tenant_id, rt);
-	return tx_end(d, outer, err);
-}
-
-static int be_route_delete(void *p, int64_t tenant_id, int64_t id)
-{
-	return delete_scoped(p, "DELETE FROM routes WHERE tenant_id = $1 AND "
-			     "id = $2", tenant_id, id);
 }
 
 /* ---- call detail records ---------------------------------------------- */
@@ -1203,8 +963,6 @@ static int be_cdr_list(void *p, int64_t tenant_id, int64_t user_id,
 	free(c);
 	return err;
 }
-
-/* ---- prompts and recordings ------------------------------------------- */
 
 /* ---- statements written once for both backends (backend.h) ---------- */
 

@@ -284,68 +284,7 @@ static int be_binding_purge_expired_all(void *p, int64_t now)
 	return err;
 }
 
-/* ---- API resources ---------------------------------------------------- */
-
-/* an UPDATE or DELETE of one row: ENOENT when nothing matched */
-static int change_one(struct sqlite_db *s, sqlite3_stmt *st)
-{
-	int err = map_rc(s->db, sqlite3_step(st));
-	sqlite3_finalize(st);
-	if (!err && sqlite3_changes(s->db) == 0)
-		err = ENOENT;
-	return err;
-}
-
-/*
- * The loop of every list query: each row read by ROW into a TYPE and
- * given to h, stopping at the first non-zero answer; the statement is
- * finalized and the result returned.  A macro because the row types and
- * handler types differ (calling them through one cast type would be
- * undefined behaviour).
- */
-/* a page of a tenant's rows: the statement's three parameters are the
-   tenant, the last id seen and the page size */
-static int prepare_page(struct sqlite_db *s, sqlite3_stmt **stp,
-			const char *sql, int64_t tenant_id, int64_t after_id,
-			int limit)
-{
-	int err = prepare(s, stp, sql);
-
-	if (err)
-		return err;
-	sqlite3_bind_int64(*stp, 1, tenant_id);
-	sqlite3_bind_int64(*stp, 2, after_id);
-	sqlite3_bind_int(*stp, 3, limit);
-	return 0;
-}
-
-#define RETURN_EACH_ROW(s, st, TYPE, ROW, h, arg)                      \
-	do {                                                           \
-		int rc_, err_ = 0;                                     \
-		while ((rc_ = sqlite3_step(st)) == SQLITE_ROW) {       \
-			TYPE it_;                                      \
-			ROW(st, &it_);                                 \
-			if ((err_ = (h)(&it_, (arg))))                 \
-				break;                                 \
-		}                                                      \
-		if (!err_)                                             \
-			err_ = map_rc((s)->db, rc_);                   \
-		sqlite3_finalize(st);                                  \
-		return err_;                                           \
-	} while (0)
-
-/* DELETE ... WHERE tenant_id = ? AND id = ? */
-static int delete_scoped(struct sqlite_db *s, const char *sql,
-			 int64_t tenant_id, int64_t id)
-{
-	sqlite3_stmt *st = NULL;
-	int err = prepare(s, &st, sql);
-	if (err)
-		return err;
-	sqlite3_bind_int64(st, 1, tenant_id);
-	sqlite3_bind_int64(st, 2, id);
-	return change_one(s, st);
-}
+/* ---- audit log -------------------------------------------------------- */
 
 static int be_audit_add(void *p, int64_t tenant_id,
 			const struct store_audit *a)
@@ -418,21 +357,23 @@ static int be_audit_list(void *p, int64_t tenant_id, int64_t after_id,
 	return err;
 }
 
-/* ---- calls: users by extension, numbers, trunks, routes, CDRs --------- */
-
 /*
  * Work of several statements as one: a transaction of our own when none
  * is open, else a savepoint inside the caller's.  A failed commit (a
  * deferred foreign key) leaves SQLite's transaction open: roll it back.
  */
-static int tx_begin(struct sqlite_db *s, bool *outer)
+static int tx_begin(void *p, bool *outer)
 {
+	struct sqlite_db *s = p;
+
 	*outer = sqlite3_get_autocommit(s->db) != 0;
 	return be_exec(s, *outer ? "BEGIN" : "SAVEPOINT store_tx");
 }
 
-static int tx_end(struct sqlite_db *s, bool outer, int err)
+static int tx_end(void *p, bool outer, int err)
 {
+	struct sqlite_db *s = p;
+
 	if (!err) {
 		err = be_exec(s, outer ? "COMMIT" : "RELEASE store_tx");
 		if (!err)
@@ -447,205 +388,6 @@ static int tx_end(struct sqlite_db *s, bool outer, int err)
 		(void)be_exec(s, "RELEASE store_tx");
 	}
 	return err;
-}
-
-/*
- * Routes are read joined with their trunks, one row per trunk in
- * position order, the rows of a route next to each other; route_rows()
- * folds them back into one struct store_route per route.  Columns:
- * r.id, r.tenant_id, r.name, r.prefix, rt.trunk_id.
- */
-#define ROUTE_SELECT "SELECT r.id, r.tenant_id, r.name, r.prefix, " \
-	"rt.trunk_id FROM "
-#define ROUTE_JOIN " LEFT JOIN route_trunks rt ON rt.route_id = r.id "
-
-static int route_rows(struct sqlite_db *s, sqlite3_stmt *st,
-		      store_route_h *h, void *arg)
-{
-	struct store_route r = {0};
-	int rc, err = 0;
-
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		int64_t id = sqlite3_column_int64(st, 0);
-
-		if (id != r.id) {
-			if (r.id && (err = h(&r, arg)))
-				break;
-			memset(&r, 0, sizeof(r));
-			r.id = id;
-			r.tenant_id = sqlite3_column_int64(st, 1);
-			col_text(st, 2, r.name, sizeof(r.name));
-			col_text(st, 3, r.prefix, sizeof(r.prefix));
-		}
-		if (sqlite3_column_type(st, 4) != SQLITE_NULL &&
-		    r.trunkc < sizeof(r.trunk_ids) / sizeof(r.trunk_ids[0]))
-			r.trunk_ids[r.trunkc++] = sqlite3_column_int64(st, 4);
-	}
-	if (!err)
-		err = map_rc(s->db, rc);
-	if (!err && r.id)
-		err = h(&r, arg);
-	sqlite3_finalize(st);
-	return err;
-}
-
-static int copy_route(const struct store_route *r, void *arg)
-{
-	*(struct store_route *)arg = *r;
-	return 0;
-}
-
-static int be_route_get(void *p, int64_t tenant_id, int64_t id,
-			struct store_route *r)
-{
-	struct sqlite_db *s = p;
-	sqlite3_stmt *st = NULL;
-	int err = prepare(s, &st, ROUTE_SELECT "routes r" ROUTE_JOIN
-			  "WHERE r.tenant_id = ? AND r.id = ? "
-			  "ORDER BY rt.position");
-	if (err)
-		return err;
-	sqlite3_bind_int64(st, 1, tenant_id);
-	sqlite3_bind_int64(st, 2, id);
-	r->id = 0;
-	err = route_rows(s, st, copy_route, r);
-	return err ? err : r->id ? 0 : ENOENT;
-}
-
-static int be_route_list(void *p, int64_t tenant_id, int64_t after_id,
-			 int limit, store_route_h *h, void *arg)
-{
-	struct sqlite_db *s = p;
-	sqlite3_stmt *st = NULL;
-	int err = prepare_page(s, &st,
-		ROUTE_SELECT "(SELECT id, tenant_id, name, "
-		"prefix FROM routes WHERE tenant_id = ? AND id > ? "
-		"ORDER BY id LIMIT ?) r" ROUTE_JOIN
-		"ORDER BY r.id, rt.position",
-		tenant_id, after_id, limit);
-	if (err)
-		return err;
-	return route_rows(s, st, h, arg);
-}
-
-static int be_route_foreach(void *p, int64_t tenant_id, store_route_h *h,
-			    void *arg)
-{
-	struct sqlite_db *s = p;
-	sqlite3_stmt *st = NULL;
-	int err = prepare(s, &st, ROUTE_SELECT "routes r" ROUTE_JOIN
-			  "WHERE r.tenant_id = ? ORDER BY length(r.prefix) "
-			  "DESC, r.prefix, r.id, rt.position");
-	if (err)
-		return err;
-	sqlite3_bind_int64(st, 1, tenant_id);
-	return route_rows(s, st, h, arg);
-}
-
-static int be_route_find_trunk(void *p, int64_t tenant_id, int64_t trunk_id,
-			       struct store_route *r)
-{
-	struct sqlite_db *s = p;
-	sqlite3_stmt *st = NULL;
-	int64_t id = 0;
-	int err, rc;
-
-	err = prepare(s, &st, "SELECT MIN(route_id) FROM route_trunks "
-		      "WHERE tenant_id = ? AND trunk_id = ?");
-	if (err)
-		return err;
-	sqlite3_bind_int64(st, 1, tenant_id);
-	sqlite3_bind_int64(st, 2, trunk_id);
-	rc = sqlite3_step(st);
-	if (rc == SQLITE_ROW)
-		id = sqlite3_column_int64(st, 0);
-	else
-		err = map_rc(s->db, rc);
-	sqlite3_finalize(st);
-	if (err)
-		return err;
-	return id ? be_route_get(s, tenant_id, id, r) : ENOENT;
-}
-
-static int route_trunks_put(struct sqlite_db *s, int64_t tenant_id,
-			    const struct store_route *r)
-{
-	sqlite3_stmt *st = NULL;
-	int err = prepare(s, &st, "INSERT INTO route_trunks (tenant_id, "
-			  "route_id, position, trunk_id) VALUES (?, ?, ?, ?)");
-
-	for (size_t i = 0; !err && i < r->trunkc; i++) {
-		sqlite3_bind_int64(st, 1, tenant_id);
-		sqlite3_bind_int64(st, 2, r->id);
-		sqlite3_bind_int(st, 3, (int)i);
-		sqlite3_bind_int64(st, 4, r->trunk_ids[i]);
-		err = map_rc(s->db, sqlite3_step(st));
-		sqlite3_reset(st);
-	}
-	sqlite3_finalize(st);
-	return err;
-}
-
-static int be_route_create(void *p, int64_t tenant_id,
-			   struct store_route *r)
-{
-	struct sqlite_db *s = p;
-	sqlite3_stmt *st = NULL;
-	bool outer;
-	int err = tx_begin(s, &outer);
-
-	if (!err)
-		err = prepare(s, &st, "INSERT INTO routes (tenant_id, name, "
-			      "prefix, created_at) VALUES (?, ?, ?, ?)");
-	if (!err) {
-		sqlite3_bind_int64(st, 1, tenant_id);
-		bind_text(st, 2, r->name);
-		bind_text(st, 3, r->prefix);
-		sqlite3_bind_int64(st, 4, (int64_t)time(NULL));
-		err = insert(s, st, &r->id);
-	}
-	if (!err)
-		err = route_trunks_put(s, tenant_id, r);
-	r->tenant_id = tenant_id;
-	return tx_end(s, outer, err);
-}
-
-static int be_route_update(void *p, int64_t tenant_id,
-			   const struct store_route *r)
-{
-	struct sqlite_db *s = p;
-	sqlite3_stmt *st = NULL;
-	bool outer;
-	int err = tx_begin(s, &outer);
-
-	if (!err)
-		err = prepare(s, &st, "UPDATE routes SET name = ?, prefix = ? "
-			      "WHERE tenant_id = ? AND id = ?");
-	if (!err) {
-		bind_text(st, 1, r->name);
-		bind_text(st, 2, r->prefix);
-		sqlite3_bind_int64(st, 3, tenant_id);
-		sqlite3_bind_int64(st, 4, r->id);
-		err = change_one(s, st);
-	}
-	if (!err)
-		err = prepare(s, &st, "DELETE FROM route_trunks WHERE "
-			      "tenant_id = ? AND route_id = ?");
-	if (!err) {
-		sqlite3_bind_int64(st, 1, tenant_id);
-		sqlite3_bind_int64(st, 2, r->id);
-		err = map_rc(s->db, sqlite3_step(st));
-		sqlite3_finalize(st);
-	}
-	if (!err)
-		err = route_trunks_put(s, tenant_id, r);
-	return tx_end(s, outer, err);
-}
-
-static int be_route_delete(void *p, int64_t tenant_id, int64_t id)
-{
-	return delete_scoped(p, "DELETE FROM routes WHERE tenant_id = ? AND "
-			     "id = ?", tenant_id, id);
 }
 
 /* ---- call detail records ---------------------------------------------- */
@@ -887,8 +629,6 @@ static int be_cdr_list(void *p, int64_t tenant_id, int64_t user_id,
 	return err;
 }
 
-/* ---- prompts and recordings ------------------------------------------- */
-
 /* ---- statements written once for both backends (backend.h) ---------- */
 
 /* $1..$n are named parameters to SQLite: each is bound by its name, so
@@ -949,6 +689,8 @@ const struct store_backend store_backend_sqlite = {
 	.scheme = "sqlite:",
 	.id_column = "INTEGER PRIMARY KEY AUTOINCREMENT",
 	.strpos = "instr",
+	.tx_begin = tx_begin,
+	.tx_end = tx_end,
 	.open = be_open,
 	.close = be_close,
 	.errmsg = be_errmsg,
@@ -957,13 +699,6 @@ const struct store_backend store_backend_sqlite = {
 	.set_version = be_set_version,
 	.audit_add = be_audit_add,
 	.audit_list = be_audit_list,
-	.route_create = be_route_create,
-	.route_get = be_route_get,
-	.route_list = be_route_list,
-	.route_update = be_route_update,
-	.route_delete = be_route_delete,
-	.route_foreach = be_route_foreach,
-	.route_find_trunk = be_route_find_trunk,
 	.cdr_insert = be_cdr_insert,
 	.cdr_list = be_cdr_list,
 	.binding_foreach_all = be_binding_foreach_all,

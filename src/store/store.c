@@ -165,6 +165,16 @@ int store_run(struct store *st, const char *sql,
 	return st->be->run(st->db, sql, args, nargs, row, arg, changesp);
 }
 
+int store_tx_begin(struct store *st, bool *outer)
+{
+	return st->be->tx_begin(st->db, outer);
+}
+
+int store_tx_end(struct store *st, bool outer, int err)
+{
+	return st->be->tx_end(st->db, outer, err);
+}
+
 const char *store_sql_strpos(struct store *st)
 {
 	return st->be->strpos;
@@ -304,71 +314,6 @@ int store_binding_purge_expired_all(struct store *st, int64_t now)
 }
 
 /* ---- calls: users by extension, numbers, trunks, routes, CDRs --------- */
-
-static bool route_ok(const struct store_route *r)
-{
-	if (!r || !r->name[0] || r->prefix[0] != '+' || r->trunkc < 1 ||
-	    r->trunkc > sizeof(r->trunk_ids) / sizeof(r->trunk_ids[0]))
-		return false;
-	for (size_t i = 0; i < r->trunkc; i++) {
-		if (r->trunk_ids[i] <= 0)
-			return false;
-	}
-	return true;
-}
-
-int store_route_create(struct store *st, int64_t tenant_id,
-		       struct store_route *r)
-{
-	if (!route_ok(r))
-		return EINVAL;
-	TENANT_SCOPED(route_create, r);
-}
-
-int store_route_get(struct store *st, int64_t tenant_id, int64_t id,
-		    struct store_route *r)
-{
-	if (!r)
-		return EINVAL;
-	TENANT_SCOPED(route_get, id, r);
-}
-
-int store_route_list(struct store *st, int64_t tenant_id, int64_t after_id,
-		     int limit, store_route_h *h, void *arg)
-{
-	if (!h || limit <= 0)
-		return EINVAL;
-	TENANT_SCOPED(route_list, after_id, limit, h, arg);
-}
-
-int store_route_update(struct store *st, int64_t tenant_id,
-		       const struct store_route *r)
-{
-	if (!route_ok(r))
-		return EINVAL;
-	TENANT_SCOPED(route_update, r);
-}
-
-int store_route_delete(struct store *st, int64_t tenant_id, int64_t id)
-{
-	TENANT_SCOPED(route_delete, id);
-}
-
-int store_route_foreach(struct store *st, int64_t tenant_id,
-			store_route_h *h, void *arg)
-{
-	if (!h)
-		return EINVAL;
-	TENANT_SCOPED(route_foreach, h, arg);
-}
-
-int store_route_find_trunk(struct store *st, int64_t tenant_id,
-			   int64_t trunk_id, struct store_route *r)
-{
-	if (!r)
-		return EINVAL;
-	TENANT_SCOPED(route_find_trunk, trunk_id, r);
-}
 
 /* Kept as words in the tables, in the order of the enums of cdr.h. */
 static const char *const disposition_words[] = {
