@@ -14,7 +14,7 @@ import wave
 
 import pytest
 
-from apiclient import ApiClient
+from apiclient import ApiClient, DEMO_ACME_ADMIN, client_for
 from audio import (contains, dominant, goertzel_power, read_samples,
                    write_tone)
 from test_baresip import BARESIP, MODULES, Baresip, _account, _reginfo_ok
@@ -100,9 +100,7 @@ def phones(tmp_path):
 
 
 def admin(daemon):
-    api = ApiClient(daemon.http_port)
-    api.login("admin@acme.example", "admin-demo")
-    return api
+    return client_for(daemon, DEMO_ACME_ADMIN)
 
 
 def cdrs(daemon, tenant_id=1, **params):

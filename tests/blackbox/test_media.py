@@ -19,6 +19,7 @@ from audio import (contains, dominant, goertzel_power, read_samples,
 from test_calls import TONES, Phone, admin, phones, wait_cdrs  # noqa: F401
 from apiclient import ApiClient
 from test_baresip import BARESIP, MODULES
+from test_features_calls import connect as establish
 
 pytestmark = pytest.mark.skipif(
     BARESIP is None or not os.path.isdir(MODULES),
@@ -304,11 +305,8 @@ def set_dtmf_mode(api, ext, mode):
 
 
 def connect(a, b):
-    a.dial(b.user)
-    b.wait_event("CALL_INCOMING")
-    b.cmd("accept")
-    a.wait_event("CALL_ESTABLISHED")
-    b.wait_event("CALL_ESTABLISHED")
+    """a calls b, b answers, and the media flows for a moment."""
+    establish(a, b)
     time.sleep(0.5)
 
 

@@ -14,7 +14,7 @@ import time
 
 import pytest
 
-from apiclient import ApiClient
+from apiclient import DEMO_OPERATOR, client_for
 from conftest import free_port
 from test_baresip import BARESIP, MODULES
 from test_calls import phones, wait_cdrs  # noqa: F401 (fixture)
@@ -99,9 +99,7 @@ def carriers(tmp_path):
 
 
 def operator(daemon):
-    api = ApiClient(daemon.http_port)
-    api.login("operator@centrex.example", "operator-demo")
-    return api
+    return client_for(daemon, DEMO_OPERATOR)
 
 
 def user_id(api, ext, tid=1):
