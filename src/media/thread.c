@@ -942,11 +942,8 @@ static void ring_open(struct media_thread *mt)
 	mt->br = br;
 	/* before 6.1 the flags are refused: epoll and recvmmsg then */
 	err = -io_uring_queue_init_params(RING_BATCH, mt->ring, &p);
-	if (err) {
-		free(mt->ring);
-		mt->ring = calloc(1, sizeof(*mt->ring));
+	if (err)
 		goto fail;
-	}
 	reg.ring_addr = (uintptr_t)br;
 	err = -io_uring_register_buf_ring(mt->ring, &reg, 0);
 	if (err) {
