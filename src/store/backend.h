@@ -22,7 +22,7 @@ struct store_arg {
 };
 #define STORE_TEXT(s) ((struct store_arg){.text = (s)})
 #define STORE_NUM(n)  ((struct store_arg){.text = NULL, .num = (n)})
-enum { STORE_RUN_MAX_ARGS = 16 };
+enum { STORE_RUN_MAX_ARGS = 32 };   /* a call record has 25 */
 
 /* one row of run(): ncols texts; non-zero stops the walk and is returned */
 typedef int (store_cols_h)(int ncols, const char *const *cols, void *arg);
@@ -49,11 +49,6 @@ struct store_backend {
 			  const struct store_audit *a);
 	int  (*audit_list)(void *db, int64_t tenant_id, int64_t after_id,
 			   int limit, store_audit_h *h, void *arg);
-	int  (*cdr_insert)(void *db, const struct cdr *c);
-	/* user_id 0: every call of the tenant */
-	int  (*cdr_list)(void *db, int64_t tenant_id, int64_t user_id,
-			 int64_t from_ms, int64_t to_ms, int64_t after_id,
-			 int limit, store_cdr_h *h, void *arg);
 	int  (*binding_foreach_all)(void *db, store_binding_h *h, void *arg);
 	int  (*binding_apply)(void *db, const struct store_binding *v,
 			      size_t n);
@@ -152,6 +147,13 @@ struct store_walk {
 		READ(c_, &it_);                                       \
 		return h_(&it_, w_->arg);                             \
 	}
+
+/* cdrs.c: a record store_cdr_insert has cleaned, and a page of records
+   (user_id 0: every call of the tenant) */
+int  store_cdr_write(struct store *st, const struct cdr *c);
+int  store_cdr_page(struct store *st, int64_t tenant_id, int64_t user_id,
+		    int64_t from_ms, int64_t to_ms, int64_t after_id,
+		    int limit, store_cdr_h *h, void *arg);
 
 /* migrations.c */
 struct store_migration {

@@ -275,13 +275,6 @@ int64_t store_col_int(const char *v)
 	return v ? strtoll(v, NULL, 10) : 0;
 }
 
-#define TENANT_SCOPED(name, ...)                                      \
-	do {                                                          \
-		if (tenant_id <= 0)                                   \
-			return ENOENT;                                \
-		return st->be->name(st->db, tenant_id, __VA_ARGS__);  \
-	} while (0)
-
 int store_audit_add(struct store *st, int64_t tenant_id,
 		    const struct store_audit *a)
 {
@@ -437,7 +430,7 @@ int store_cdr_insert(struct store *st, const struct cdr *c)
 		CLEAN(v->legs[i].sip_call_id);
 		CLEAN(v->legs[i].codec);
 	}
-	err = st->be->cdr_insert(st->db, v);
+	err = store_cdr_write(st, v);
 	free(v);
 	return err;
 }
@@ -448,7 +441,8 @@ int store_cdr_list(struct store *st, int64_t tenant_id, int64_t from_ms,
 {
 	if (!h || limit <= 0 || after_id < 0)
 		return EINVAL;
-	TENANT_SCOPED(cdr_list, 0, from_ms, to_ms, after_id, limit, h, arg);
+	return store_cdr_page(st, tenant_id, 0, from_ms, to_ms, after_id,
+			      limit, h, arg);
 }
 
 int store_cdr_list_user(struct store *st, int64_t tenant_id,
@@ -458,7 +452,7 @@ int store_cdr_list_user(struct store *st, int64_t tenant_id,
 {
 	if (!h || limit <= 0 || after_id < 0 || user_id <= 0)
 		return EINVAL;
-	TENANT_SCOPED(cdr_list, user_id, from_ms, to_ms, after_id, limit, h,
-		      arg);
+	return store_cdr_page(st, tenant_id, user_id, from_ms, to_ms,
+			      after_id, limit, h, arg);
 }
 
