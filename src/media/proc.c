@@ -202,6 +202,14 @@ bool proc_pass(const struct media_rrelay *rr, unsigned si)
 	       !inband_pending(&pr->s[si ^ 1]);
 }
 
+uint32_t proc_sent_ssrc(const struct media_rrelay *rr, unsigned si,
+			uint32_t relayed)
+{
+	const struct pside *s = &rr->proc->s[si];
+
+	return s->started ? s->ssrc : relayed;
+}
+
 static void digit_event(struct media_thread *mt, struct media_rrelay *rr,
 			unsigned si, char d, enum media_dtmf_via via)
 {

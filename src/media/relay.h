@@ -195,6 +195,11 @@ bool proc_rx(struct media_thread *mt, struct media_rrelay *rr, unsigned si,
 /* May side si's packets go to the other side as they are?  False while
    the other side hears something else or the two sides' codecs differ. */
 bool proc_pass(const struct media_rrelay *rr, unsigned si);
+/* The SSRC side si's phone receives (what its RTCP reports are about):
+   ours once we have made frames for it (proc.c keeps one stream per
+   phone), else `relayed`, the other side's own. */
+uint32_t proc_sent_ssrc(const struct media_rrelay *rr, unsigned si,
+			uint32_t relayed);
 /* One 20 ms frame of every active relay of the thread. */
 void proc_tick(struct media_thread *mt, struct media_rrelay *rr);
 /* Orders about audio work; false if m is not one of them.  Replies and

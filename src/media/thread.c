@@ -180,7 +180,9 @@ static bool relay_one(struct media_thread *mt, struct media_rrelay *rr,
 	    (ei == END_RTCP || !media_rtp_parse(p, len, &h)))
 		kind = MEDIA_PKT_BAD;
 	else if (kind == MEDIA_PKT_RTCP &&
-		 !media_rtcp_parse(p, len, o->rx.ssrc, &rep))
+		 !media_rtcp_parse(p, len, rr->proc ?
+				   proc_sent_ssrc(rr, si, o->rx.ssrc) :
+				   o->rx.ssrc, &rep))
 		kind = MEDIA_PKT_BAD;
 	if (kind == MEDIA_PKT_BAD) {
 		s->dropped_other++;
