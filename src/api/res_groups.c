@@ -132,17 +132,7 @@ static bool read_group(struct api_ctx *ctx, int64_t tid, json_t *o,
 	return true;
 }
 
-static int add_group(const struct store_group *g, void *arg)
-{
-	json_array_append_new(arg, group_json(g));
-	return 0;
-}
-
-static int group_list(struct store *st, int64_t tid, int64_t after_id,
-		      int limit, json_t *items)
-{
-	return store_group_list(st, tid, after_id, limit, add_group, items);
-}
+API_RES_LIST_FN(group, struct store_group, store_group_list, group_json)
 
 /* a group of a tenant that exists, with the defaults of a new one */
 static bool group_init(struct api_ctx *ctx, int64_t tid, void *obj,
@@ -161,19 +151,9 @@ static bool group_init(struct api_ctx *ctx, int64_t tid, void *obj,
 	return true;
 }
 
-static int group_store(struct store *st, enum api_res_op op, int64_t tid,
-		       void *obj)
-{
-	struct store_group *g = obj;
-
-	switch (op) {
-	case API_RES_GET:    return store_group_get(st, tid, g->id, g);
-	case API_RES_CREATE: return store_group_create(st, tid, g);
-	case API_RES_UPDATE: return store_group_update(st, tid, g);
-	case API_RES_DELETE: return store_group_delete(st, tid, g->id);
-	}
-	return EINVAL;
-}
+API_RES_STORE_FN(group, struct store_group, store_group_get,
+		 store_group_create, store_group_update,
+		 store_group_delete)
 
 /* EEXIST from the store: a name (or, in a race, an extension) taken */
 static void group_failed(struct api_ctx *ctx, int64_t tid,

@@ -162,31 +162,11 @@ static bool number_init(struct api_ctx *ctx, int64_t tid, void *obj,
 	return true;
 }
 
-static int add_number(const struct store_number *n, void *arg)
-{
-	json_array_append_new(arg, number_json(n));
-	return 0;
-}
+API_RES_LIST_FN(number, struct store_number, store_number_list, number_json)
 
-static int number_list(struct store *st, int64_t tid, int64_t after_id,
-		       int limit, json_t *items)
-{
-	return store_number_list(st, tid, after_id, limit, add_number, items);
-}
-
-static int number_store(struct store *st, enum api_res_op op, int64_t tid,
-			void *obj)
-{
-	struct store_number *n = obj;
-
-	switch (op) {
-	case API_RES_GET:    return store_number_get(st, tid, n->id, n);
-	case API_RES_CREATE: return store_number_create(st, tid, n);
-	case API_RES_UPDATE: return store_number_update(st, tid, n);
-	case API_RES_DELETE: return store_number_delete(st, tid, n->id);
-	}
-	return EINVAL;
-}
+API_RES_STORE_FN(number, struct store_number, store_number_get,
+		 store_number_create, store_number_update,
+		 store_number_delete)
 
 static void number_failed(struct api_ctx *ctx, int64_t tid,
 			  enum api_res_op op, void *obj, int err,

@@ -53,12 +53,6 @@ static json_t *prompt_json(const void *obj)
 			 "created_at", (json_int_t)p->created_at);
 }
 
-static int add_prompt(const struct store_prompt *p, void *arg)
-{
-	json_array_append_new(arg, prompt_json(p));
-	return 0;
-}
-
 /* prompts/<tenant>/<language>/<name>.wav, relative to the data dir */
 static bool prompt_file(char *out, size_t size, const struct api_ctx *ctx,
 			int64_t tid, const char *lang, const char *name)
@@ -77,11 +71,7 @@ static bool language_ok(const char *s)
 	       s[1] >= 'a' && s[1] <= 'z';
 }
 
-static int prompt_list(struct store *st, int64_t tid, int64_t after_id,
-		       int limit, json_t *items)
-{
-	return store_prompt_list(st, tid, after_id, limit, add_prompt, items);
-}
+API_RES_LIST_FN(prompt, struct store_prompt, store_prompt_list, prompt_json)
 
 /* reads only: an upload and a delete also mind the file */
 static int prompt_store(struct store *st, enum api_res_op op, int64_t tid,

@@ -163,31 +163,11 @@ static void conflict(struct api_ctx *ctx, int64_t tid,
 			    "gone: read the trunks again");
 }
 
-static int add_route(const struct store_route *r, void *arg)
-{
-	json_array_append_new(arg, route_json(r));
-	return 0;
-}
+API_RES_LIST_FN(route, struct store_route, store_route_list, route_json)
 
-static int route_list(struct store *st, int64_t tid, int64_t after_id,
-		      int limit, json_t *items)
-{
-	return store_route_list(st, tid, after_id, limit, add_route, items);
-}
-
-static int route_store(struct store *st, enum api_res_op op, int64_t tid,
-		       void *obj)
-{
-	struct store_route *r = obj;
-
-	switch (op) {
-	case API_RES_GET:    return store_route_get(st, tid, r->id, r);
-	case API_RES_CREATE: return store_route_create(st, tid, r);
-	case API_RES_UPDATE: return store_route_update(st, tid, r);
-	case API_RES_DELETE: return store_route_delete(st, tid, r->id);
-	}
-	return EINVAL;
-}
+API_RES_STORE_FN(route, struct store_route, store_route_get,
+		 store_route_create, store_route_update,
+		 store_route_delete)
 
 static void route_failed(struct api_ctx *ctx, int64_t tid, enum api_res_op op,
 			 void *obj, int err, struct api_resp *resp)

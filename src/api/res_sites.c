@@ -95,31 +95,11 @@ static bool site_init(struct api_ctx *ctx, int64_t tid, void *obj,
 	return true;
 }
 
-static int site_store(struct store *st, enum api_res_op op, int64_t tid,
-		      void *obj)
-{
-	struct store_site *s = obj;
+API_RES_STORE_FN(site, struct store_site, store_site_get,
+		 store_site_create, store_site_update,
+		 store_site_delete)
 
-	switch (op) {
-	case API_RES_GET:    return store_site_get(st, tid, s->id, s);
-	case API_RES_CREATE: return store_site_create(st, tid, s);
-	case API_RES_UPDATE: return store_site_update(st, tid, s);
-	case API_RES_DELETE: return store_site_delete(st, tid, s->id);
-	}
-	return EINVAL;
-}
-
-static int add_site(const struct store_site *s, void *arg)
-{
-	json_array_append_new(arg, site_json(s));
-	return 0;
-}
-
-static int site_list(struct store *st, int64_t tid, int64_t after_id,
-		     int limit, json_t *items)
-{
-	return store_site_list(st, tid, after_id, limit, add_site, items);
-}
+API_RES_LIST_FN(site, struct store_site, store_site_list, site_json)
 
 static void site_failed(struct api_ctx *ctx, int64_t tid, enum api_res_op op,
 			void *obj, int err, struct api_resp *resp)

@@ -366,17 +366,7 @@ static bool read_trunk(json_t *o, struct store_trunk *t, bool create,
 	return true;
 }
 
-static int add_trunk(const struct store_trunk *t, void *arg)
-{
-	json_array_append_new(arg, trunk_json(t));
-	return 0;
-}
-
-static int trunk_list(struct store *st, int64_t tid, int64_t after_id,
-		      int limit, json_t *items)
-{
-	return store_trunk_list(st, tid, after_id, limit, add_trunk, items);
-}
+API_RES_LIST_FN(trunk, struct store_trunk, store_trunk_list, trunk_json)
 
 /* reads only: a change also minds the password (never logged) and the
    routes that use the trunk, and tells the call layer, below */

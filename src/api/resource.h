@@ -84,6 +84,37 @@ void api_res_done(struct api_ctx *ctx, const struct api_req *req,
 void api_res_cannot(struct api_resp *resp, enum api_res_op op, int err,
 		    const char *what);
 
+/*
+ * The store side of a resource from its typed store calls: NAME_list
+ * (struct api_resource.list) appends each object as TO_JSON makes it;
+ * NAME_store (.store) runs GET, CREATE, UPDATE and DELETE.  Macros
+ * because each object has its own struct and handler types.
+ */
+#define API_RES_LIST_FN(NAME, TYPE, LIST, TO_JSON)                      \
+	static int NAME##_add(const TYPE *o_, void *items_)             \
+	{                                                                \
+		json_array_append_new(items_, TO_JSON(o_));              \
+		return 0;                                                \
+	}                                                                \
+	static int NAME##_list(struct store *st_, int64_t tid_,          \
+			       int64_t after_, int limit_, json_t *items_) \
+	{                                                                \
+		return LIST(st_, tid_, after_, limit_, NAME##_add, items_); \
+	}
+#define API_RES_STORE_FN(NAME, TYPE, GET, CREATE, UPDATE, DELETE)       \
+	static int NAME##_store(struct store *st_, enum api_res_op op_,  \
+				int64_t tid_, void *obj_)                \
+	{                                                                \
+		TYPE *o_ = obj_;                                         \
+		switch (op_) {                                           \
+		case API_RES_GET:    return GET(st_, tid_, o_->id, o_);  \
+		case API_RES_CREATE: return CREATE(st_, tid_, o_);       \
+		case API_RES_UPDATE: return UPDATE(st_, tid_, o_);       \
+		case API_RES_DELETE: return DELETE(st_, tid_, o_->id);   \
+		}                                                        \
+		return EINVAL;                                           \
+	}
+
 /* the five handlers of routes.c for a resource */
 #define API_RES_HANDLERS(prefix, res)                                   \
 	void prefix##_list(struct api_ctx *ctx, struct api_req *req,    \
