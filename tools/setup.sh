@@ -9,7 +9,8 @@ build_pkgs=(gcc make meson ninja-build pkg-config libre-dev libsodium-dev
 	libspandsp-dev libopus-dev liburing-dev espeak-ng asterisk-core-sounds-en-wav
 	asterisk-core-sounds-fr-wav asterisk-moh-opsound-wav)
 test_pkgs=(libcmocka-dev clang libclang-rt-14-dev python3 python3-pytest
-	sip-tester baresip-core util-linux iproute2 postgresql)
+	python3-pytest-xdist sip-tester baresip-core util-linux iproute2
+	postgresql)
 bench_pkgs=(kamailio kamailio-sqlite-modules sip-tester sqlite3 python3 wrk curl
 	postgresql rtpengine-daemon)
 

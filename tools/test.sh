@@ -12,7 +12,8 @@
 #
 # Environment: SUITES="unit blackbox fuzz" to run a subset,
 # FUZZ_SECONDS (default 20), PYTEST_ARGS (e.g. "-k register"; both
-# black-box runs), BLACKBOX_PG=no to skip the black-box run on PostgreSQL.
+# black-box runs), BLACKBOX_PG=no to skip the black-box run on PostgreSQL,
+# BLACKBOX_JOBS (default 2) pytest processes for each black-box run.
 set -uo pipefail
 cd "$(dirname "$0")/.."
 top=$PWD
@@ -110,12 +111,26 @@ PY
 	fi
 }
 
+# Black-box runs in BLACKBOX_JOBS processes (pytest-xdist).  The groups
+# are tests/blackbox/conftest.py's: the tests with real-time audio one
+# after the other in one process, as without xdist, and each other module
+# as a whole in any process, its shared daemon started once.  Processes
+# do not collide: every daemon, phone and carrier takes free ports and a
+# directory (and PostgreSQL database) of its own.
+parallel=()
+jobs=${BLACKBOX_JOBS:-2}
+if [ "$jobs" != 1 ] && /usr/bin/python3 -c 'import xdist' 2>/dev/null; then
+	parallel=(-n "$jobs" --dist loadgroup)
+fi
+
 if [[ " $suites " == *" blackbox "* ]]; then
 	note "black-box tests (real daemon, real peers, loopback-only namespace)"
 	rm -f "$out/blackbox.xml"
 	CENTREXD=$top/build-asan/centrexd unshare -n -- bash -c '
+		xml=$1; shift
 		ip link set lo up && exec /usr/bin/python3 -m pytest tests/blackbox \
-			-p no:cacheprovider -q -rfE --junitxml="$1" ${PYTEST_ARGS:-}' _ "$out/blackbox.xml"
+			-p no:cacheprovider -q -rfE --junitxml="$xml" "$@" ${PYTEST_ARGS:-}
+	' _ "$out/blackbox.xml" "${parallel[@]}"
 	junit_count "$out/blackbox.xml" "black-box (sqlite)" $?
 
 	# The REST API and CLI tests once more, each daemon on a database of
@@ -141,8 +156,9 @@ if [[ " $suites " == *" blackbox "* ]]; then
 				-p no:cacheprovider -q -rfE --junitxml="$xml" \
 				-o junit_suite_name=blackbox-postgresql ${PYTEST_ARGS:-}
 		' _ "$bbpg" "$out/blackbox-pg.xml" "$out/pg-blackbox-start.log" \
-			tests/blackbox/test_api_*.py tests/blackbox/test_cli.py \
-			tests/blackbox/test_calls.py tests/blackbox/test_trunk_calls.py
+			"${parallel[@]}" tests/blackbox/test_api_*.py \
+			tests/blackbox/test_cli.py tests/blackbox/test_calls.py \
+			tests/blackbox/test_trunk_calls.py
 		junit_count "$out/blackbox-pg.xml" "black-box API+calls (pg)" $?
 		# the server's log, for failures that only PostgreSQL shows
 		cp "$bbpg/log/server.log" "$out/pg-blackbox-server.log" 2>/dev/null

@@ -5,7 +5,11 @@ UDP+TCP port.  A test asks for `centrexd` (one demo daemon, started) or
 `start_daemon` (a factory, for several daemons, restarts and special
 options).  At teardown each daemon still running gets SIGTERM (then
 SIGKILL after a bound), and a daemon that exited with a non-zero status
-or left a sanitizer report fails the test.
+or left a sanitizer report fails the test.  The REST API modules share
+one demo daemon a module (`daemon`, from `module_daemons`) and its
+logged-in clients `op`, `acme` and `globex`.
+
+Under pytest-xdist, run with --dist loadgroup: see REAL_TIME_FIXTURES.
 
 The binary is $CENTREXD, else <repo>/build/centrexd.
 
@@ -427,6 +431,31 @@ def parse_registrations(text):
 
 
 # --- pytest plumbing ----------------------------------------------------
+
+# Tests whose phones play and record audio in real time, that load the
+# daemon on purpose, or that count seconds across restarts: under
+# pytest-xdist (--dist loadgroup) they run one after the other in one
+# process, as without xdist, because two of them at once on a small
+# machine starve each other of processor time (audio arrives late or
+# short, a restart outlasts a 3 s binding).  Every other test module is
+# a group of its own, so that a module's shared daemon is started once.
+REAL_TIME_FIXTURES = {"phones", "carriers"}
+REAL_TIME_MODULES = {"test_call_load", "test_sipp", "test_baresip",
+                     "test_persistence", "test_ban"}
+
+
+def pytest_collection_modifyitems(config, items):
+    if not config.pluginmanager.hasplugin("xdist"):
+        return
+    for item in items:
+        module = item.module.__name__.rpartition(".")[2]
+        if module in REAL_TIME_MODULES or \
+                REAL_TIME_FIXTURES & set(item.fixturenames):
+            group = "real-time"
+        else:
+            group = module
+        item.add_marker(pytest.mark.xdist_group(group))
+
 
 @pytest.hookimpl(hookwrapper=True)
 def pytest_runtest_makereport(item, call):
