@@ -129,6 +129,23 @@ static void saved(struct api_ctx *ctx, struct api_req *req,
 	}
 }
 
+/* after the store call of a create or update: the directory learns the
+   device, or the problem is written (false) */
+static bool stored(struct api_ctx *ctx, struct api_resp *resp, int err,
+		   const struct store_device *d, const char *verb)
+{
+	if (err == EEXIST) {
+		api_problem(resp, 409, "sip_username", "sip_username %s is "
+			    "already used in this tenant", d->sip_username);
+		return false;
+	}
+	if (err || live_device_put(ctx, d)) {
+		api_problem(resp, 503, NULL, "cannot %s the device", verb);
+		return false;
+	}
+	return true;
+}
+
 void devices_create(struct api_ctx *ctx, struct api_req *req,
 		    struct api_resp *resp)
 {
@@ -157,15 +174,8 @@ void devices_create(struct api_ctx *ctx, struct api_req *req,
 		return;
 	memset(pw, 0, sizeof(pw));
 	err = store_device_create(ctx->st, tid, &d);
-	if (err == EEXIST) {
-		api_problem(resp, 409, "sip_username", "sip_username %s is "
-			    "already used in this tenant", d.sip_username);
+	if (!stored(ctx, resp, err, &d, "create"))
 		return;
-	}
-	if (err || live_device_put(ctx, &d)) {
-		api_problem(resp, 503, NULL, "cannot create the device");
-		return;
-	}
 	saved(ctx, req, resp, tid, &d, "create", NULL, true);
 }
 
@@ -237,15 +247,8 @@ void devices_update(struct api_ctx *ctx, struct api_req *req,
 		return;
 	memset(pw, 0, sizeof(pw));
 	err = store_device_update(ctx->st, tid, &d);
-	if (err == EEXIST) {
-		api_problem(resp, 409, "sip_username", "sip_username %s is "
-			    "already used in this tenant", d.sip_username);
+	if (!stored(ctx, resp, err, &d, "update"))
 		return;
-	}
-	if (err || live_device_put(ctx, &d)) {
-		api_problem(resp, 503, NULL, "cannot update the device");
-		return;
-	}
 	before = json_pack("{s:I, s:I, s:s, s:s}", "id", (json_int_t)d.id,
 			   "user_id", (json_int_t)d.user_id, "sip_username",
 			   old_name, "dtmf_mode", old_mode);

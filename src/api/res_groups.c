@@ -375,6 +375,21 @@ static bool load_member(struct api_ctx *ctx, struct api_req *req,
 	return true;
 }
 
+/* the body of a PUT or PATCH of a member, then save and answer; takes
+   before (NULL for a new member) */
+static void member_body(struct api_ctx *ctx, struct api_req *req,
+			struct api_resp *resp, int64_t tid,
+			struct store_group_member *m, json_t *before,
+			const char *const *fields)
+{
+	json_t *o = api_body(req, resp, fields);
+
+	if (o && read_member(o, m, resp))
+		member_save(ctx, req, resp, tid, m, before, 200);
+	json_decref(o);
+	json_decref(before);
+}
+
 /* add the user to the group, or change their place: idempotent */
 void members_put(struct api_ctx *ctx, struct api_req *req,
 		 struct api_resp *resp)
@@ -382,7 +397,7 @@ void members_put(struct api_ctx *ctx, struct api_req *req,
 	static const char *const fields[] = {"position", "logged_in", NULL};
 	struct store_group_member m;
 	struct store_group g;
-	json_t *o, *before = NULL;
+	json_t *before = NULL;
 	int64_t tid, uid;
 
 	struct store_user u;
@@ -398,14 +413,7 @@ void members_put(struct api_ctx *ctx, struct api_req *req,
 		before = member_json(&m);
 	else if (!new_member(ctx, tid, &g, uid, &m, resp))
 		return;
-	if (!(o = api_body(req, resp, fields))) {
-		json_decref(before);
-		return;
-	}
-	if (read_member(o, &m, resp))
-		member_save(ctx, req, resp, tid, &m, before, 200);
-	json_decref(o);
-	json_decref(before);
+	member_body(ctx, req, resp, tid, &m, before, fields);
 }
 
 void members_get(struct api_ctx *ctx, struct api_req *req,
@@ -427,21 +435,18 @@ void members_update(struct api_ctx *ctx, struct api_req *req,
 	static const char *const self_fields[] = {"logged_in", NULL};
 	bool admin = req->who.role >= ROLE_TENANT_ADMIN;
 	struct store_group_member m;
-	json_t *o, *before;
+	json_t *before;
 	int64_t tid;
 
 	if (!load_member(ctx, req, resp, &tid, &m))
 		return;
 	before = member_json(&m);
-	if (!api_if_match(req, resp, before) ||
-	    !(o = api_body(req, resp, admin ? admin_fields : self_fields))) {
+	if (!api_if_match(req, resp, before)) {
 		json_decref(before);
 		return;
 	}
-	if (read_member(o, &m, resp))
-		member_save(ctx, req, resp, tid, &m, before, 200);
-	json_decref(o);
-	json_decref(before);
+	member_body(ctx, req, resp, tid, &m, before,
+		    admin ? admin_fields : self_fields);
 }
 
 void members_delete(struct api_ctx *ctx, struct api_req *req,

@@ -179,6 +179,22 @@ void tenants_get(struct api_ctx *ctx, struct api_req *req,
 		api_json_etag(resp, 200, tenant_json(&t));
 }
 
+/* the tenant of the path and its representation, when If-Match (if
+   given) names it; false once the problem is written */
+static bool load_matching(struct api_ctx *ctx, struct api_req *req,
+			  struct api_resp *resp, struct store_tenant *t,
+			  json_t **beforep)
+{
+	if (!load(ctx, req, resp, t))
+		return false;
+	*beforep = tenant_json(t);
+	if (!api_if_match(req, resp, *beforep)) {
+		json_decref(*beforep);
+		return false;
+	}
+	return true;
+}
+
 void tenants_update(struct api_ctx *ctx, struct api_req *req,
 		    struct api_resp *resp)
 {
@@ -190,13 +206,8 @@ void tenants_update(struct api_ctx *ctx, struct api_req *req,
 	json_t *o, *before, *after;
 	int err;
 
-	if (!load(ctx, req, resp, &t))
+	if (!load_matching(ctx, req, resp, &t, &before))
 		return;
-	before = tenant_json(&t);
-	if (!api_if_match(req, resp, before)) {
-		json_decref(before);
-		return;
-	}
 	o = api_body(req, resp, fields);
 	if (!o || !read_tenant(o, &t, false, resp)) {
 		json_decref(o);
@@ -231,13 +242,8 @@ void tenants_delete(struct api_ctx *ctx, struct api_req *req,
 	char res[32];
 	json_t *before;
 
-	if (!load(ctx, req, resp, &t))
+	if (!load_matching(ctx, req, resp, &t, &before))
 		return;
-	before = tenant_json(&t);
-	if (!api_if_match(req, resp, before)) {
-		json_decref(before);
-		return;
-	}
 	json_decref(before);
 	if (store_tenant_delete(ctx->st, t.id)) {
 		api_problem(resp, 503, NULL, "cannot delete the tenant");

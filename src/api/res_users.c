@@ -476,11 +476,27 @@ static bool below_limit(struct api_ctx *ctx, int64_t tid,
 	return true;
 }
 
+/* the body into w (and a new password, wiped after use), then the
+   write; takes w and o */
+static void read_then_write(struct api_ctx *ctx, struct api_req *req,
+			    struct api_resp *resp, struct user_write *w,
+			    json_t *o)
+{
+	char pw[129] = "";
+	bool ok = read_user(ctx, o, &w->u, w->create, pw, sizeof(pw), resp);
+
+	json_decref(o);
+	if (ok)
+		write_user(ctx, req, resp, w, pw);
+	else
+		free_write(w);
+	memset(pw, 0, sizeof(pw));
+}
+
 void users_create(struct api_ctx *ctx, struct api_req *req,
 		  struct api_resp *resp)
 {
 	struct user_write *w;
-	char pw[129] = "";
 	json_t *o;
 	int64_t tid;
 
@@ -503,14 +519,7 @@ void users_create(struct api_ctx *ctx, struct api_req *req,
 		return;
 	}
 	snprintf(w->u.role, sizeof(w->u.role), "user");
-	if (!read_user(ctx, o, &w->u, true, pw, sizeof(pw), resp)) {
-		json_decref(o);
-		free_write(w);
-		return;
-	}
-	json_decref(o);
-	write_user(ctx, req, resp, w, pw);
-	memset(pw, 0, sizeof(pw));
+	read_then_write(ctx, req, resp, w, o);
 }
 
 static bool load(struct api_ctx *ctx, struct api_req *req,
@@ -543,7 +552,6 @@ void users_update(struct api_ctx *ctx, struct api_req *req,
 {
 	bool admin = req->who.role >= ROLE_TENANT_ADMIN;
 	struct user_write *w;
-	char pw[129] = "";
 	json_t *o;
 
 	w = calloc(1, sizeof(*w));
@@ -568,14 +576,7 @@ void users_update(struct api_ctx *ctx, struct api_req *req,
 		free_write(w);
 		return;
 	}
-	if (!read_user(ctx, o, &w->u, false, pw, sizeof(pw), resp)) {
-		json_decref(o);
-		free_write(w);
-		return;
-	}
-	json_decref(o);
-	write_user(ctx, req, resp, w, pw);
-	memset(pw, 0, sizeof(pw));
+	read_then_write(ctx, req, resp, w, o);
 }
 
 void users_delete(struct api_ctx *ctx, struct api_req *req,
