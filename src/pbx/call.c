@@ -948,10 +948,12 @@ static void win(struct call *c, struct leg *leg)
 	if (c->a_up) {
 		/* a transfer or park's new party: the one waiting was
 		   answered long ago, it now hears the newcomer (the relay
-		   bridges their codecs if they differ) */
+		   bridges their codecs if they differ), and its phone shows
+		   who that is */
 		err = 0;
 		(void)media_relay_hear(c->relay, c->a->side, MEDIA_HEAR_PEER);
 		(void)media_relay_hear(c->relay, leg->side, MEDIA_HEAR_PEER);
+		call_tell_connected(c, c->a, c, leg);
 	}
 	else if (c->a->late) {
 		/* our offer, led by the codec this branch chose: the caller's
@@ -2227,6 +2229,51 @@ void call_party_origin(struct call *c, struct leg *leg, struct call_origin *o)
 			str_ncpy(o->caller, u.extension, sizeof(o->caller));
 		str_ncpy(o->caller_name, u.name, sizeof(o->caller_name));
 	}
+}
+
+static void connected_resp(int err, const struct sip_msg *msg, void *arg)
+{
+	/* a phone that refuses the UPDATE (405, 501) just shows no name */
+	(void)err;
+	(void)msg;
+	mem_deref(arg);
+}
+
+/* a display name fit for a quoted string: no quote, backslash or
+   control character */
+static void quotable(char *out, size_t size, const char *in)
+{
+	size_t n = 0;
+
+	for (; *in && n + 1 < size; in++)
+		if ((unsigned char)*in >= 0x20 && *in != '"' && *in != '\\' &&
+		    *in != 0x7f)
+			out[n++] = *in;
+	out[n] = '\0';
+}
+
+void call_tell_connected(struct call *c, struct leg *to, struct call *wc,
+			 struct leg *who)
+{
+	struct call_origin o;
+	struct sip_dialog *dlg;
+	char name[64];
+	bool phone = to->t.device_id ||
+		     (to == c->a && to->in && c->o.device_id);
+
+	if (!phone || to->trunk || !to->sess || to->closed || !who)
+		return;
+	dlg = sipsess_dialog(to->sess);
+	if (!dlg || !sip_dialog_established(dlg))
+		return;
+	call_party_origin(wc, who, &o);
+	quotable(name, sizeof(name), o.caller_name);
+	if (sip_drequestf(NULL, c->p->d.sip, true, "UPDATE", dlg, 0, NULL,
+			  NULL, connected_resp, mem_ref(to),
+			  "P-Asserted-Identity: \"%s\" <sip:%s@%s>\r\n"
+			  "Content-Length: 0\r\n\r\n",
+			  name, o.caller, c->o.domain))
+		mem_deref(to);
 }
 
 void call_notify_refer(struct call *c, struct leg *leg, uint16_t scode,

@@ -141,6 +141,12 @@ struct call *call_by_callid(struct pbx *p, int64_t tenant_id,
    its user's device */
 void call_party_origin(struct call *c, struct leg *leg,
 		       struct call_origin *o);
+/* Tells the phone of leg `to` (of call c) who it now talks to, the
+   party of leg `who` (of call wc), after a transfer, a pickup or a park:
+   an UPDATE with P-Asserted-Identity, as phones show a connected party
+   (RFC 3325, RFC 4916).  Legs to carriers are told nothing. */
+void call_tell_connected(struct call *c, struct leg *to, struct call *wc,
+			 struct leg *who);
 /* an in-dialog NOTIFY of the refer package with a sipfrag status line */
 void call_notify_refer(struct call *c, struct leg *leg, uint16_t scode,
 		       const char *reason, bool final);

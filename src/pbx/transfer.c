@@ -138,6 +138,11 @@ int transfer_attended(struct call *c, struct leg *transferor,
 	if (incall_join(c, c2, transferor, other_leg))
 		return EIO;
 	call_notify_refer(c, transferor, 200, "OK", true);
+	/* each phone shows the party it now talks to */
+	call_tell_connected(c, call_other(transferor), c2,
+			    call_other(other_leg));
+	call_tell_connected(c2, call_other(other_leg), c,
+			    call_other(transferor));
 	call_drop_leg(c, transferor);
 	call_drop_leg(c2, other_leg);
 	return 0;

@@ -5,18 +5,21 @@ Attended: baresip cannot send a REFER with Replaces, so the transferor
 is a raw SIP phone of the test (sipua.Phone plus INVITE dialogs) that
 registers as 1001, calls 1002 and 1003 (baresip phones), or is called
 by them, then asks, in its call with 1002, that 1002 be connected to
-1003 in place of its own call with 1003.  Three-way: a baresip phone
+1003 in place of its own call with 1003; as a transferred party, it is
+told who it talks to.  Three-way: a baresip phone
 holds one call, makes another and types *3.  Each baresip phone sends a
 tone of its own; what each heard says who talks to whom.
 """
 import os
 import re
 import socket
+import threading
 import time
 import urllib.parse
 
 import pytest
 
+from apiclient import ApiClient
 from audio import goertzel_power, read_samples
 from sipclient import authorization, parse_digest, random_token
 from sipua import Phone as RawPhone
@@ -309,3 +312,40 @@ def test_three_way_with_star3(centrexd, phones):
                     (me, powers)
     got = wait_cdrs(centrexd, 2)
     assert all(c["feature"] == "three_way" for c in got), got
+
+
+def test_transferred_phone_is_told_who_it_talks_to(centrexd, phones,
+                                                  transferor):
+    """1001 (a raw phone) calls 1002, which transfers it to 1003 with its
+    transfer key: when 1003 answers, 1001's phone gets an UPDATE whose
+    P-Asserted-Identity names 1003 (extension and name), and nothing
+    about the call changes."""
+    b, c3 = phones(centrexd, "1002", "1003")
+    dlg = {}
+    t = threading.Thread(target=lambda: dlg.update(transferor.call("1002")))
+    t.start()
+    b.wait_event("CALL_INCOMING")
+    b.cmd("accept")
+    t.join(20)
+    assert dlg, "1001's call was not answered"
+    b.wait_event("CALL_ESTABLISHED")
+    time.sleep(0.5)
+    b.cmd("transfer", "sip:1003@acme.example")
+    b.wait_event("CALL_CLOSED")
+    c3.wait_event("CALL_INCOMING")
+    c3.cmd("accept")
+    c3.wait_event("CALL_ESTABLISHED")
+    upd = transferor.wait_request("UPDATE", 10, match=lambda m:
+                                  m.get("call-id") == dlg["call_id"])
+    assert upd is not None, "1001 was not told"
+    pai = upd.get("p-asserted-identity") or ""
+    assert re.search(r"<sip:1003@acme\.example>", pai), pai
+    api = ApiClient(centrexd.http_port)
+    api.login("admin@acme.example", "admin-demo")
+    name = [u["name"] for u in api.get("/api/v1/tenants/1/users").json()
+            ["items"] if u["extension"] == "1003"][0]
+    assert pai.startswith('"%s"' % name), (pai, name)
+    assert not upd.body
+    assert bye_for(transferor, dlg, timeout=1) is None
+    c3.cmd("hangup")
+    assert bye_for(transferor, dlg) is not None
