@@ -195,6 +195,23 @@ static bool load(struct api_ctx *ctx, struct api_req *req,
 	return true;
 }
 
+/* load, and If-Match (if given) names the device; false once the
+   problem is written */
+static bool load_matching(struct api_ctx *ctx, struct api_req *req,
+			  struct api_resp *resp, int64_t *tid,
+			  struct store_device *d)
+{
+	json_t *current;
+	bool ok;
+
+	if (!load(ctx, req, resp, tid, d))
+		return false;
+	current = device_json(d);
+	ok = api_if_match(req, resp, current);
+	json_decref(current);
+	return ok;
+}
+
 void devices_get(struct api_ctx *ctx, struct api_req *req,
 		 struct api_resp *resp)
 {
@@ -214,14 +231,8 @@ void devices_update(struct api_ctx *ctx, struct api_req *req,
 	int64_t tid;
 	int err;
 
-	if (!load(ctx, req, resp, &tid, &d))
+	if (!load_matching(ctx, req, resp, &tid, &d))
 		return;
-	before = device_json(&d);
-	if (!api_if_match(req, resp, before)) {
-		json_decref(before);
-		return;
-	}
-	json_decref(before);
 	o = api_body(req, resp, fields);
 	if (!o)
 		return;
@@ -264,14 +275,8 @@ void devices_delete(struct api_ctx *ctx, struct api_req *req,
 	char res[64];
 	int64_t tid;
 
-	if (!load(ctx, req, resp, &tid, &d))
+	if (!load_matching(ctx, req, resp, &tid, &d))
 		return;
-	before = device_json(&d);
-	if (!api_if_match(req, resp, before)) {
-		json_decref(before);
-		return;
-	}
-	json_decref(before);
 	if (store_device_delete(ctx->st, tid, d.id)) {
 		api_problem(resp, 503, NULL, "cannot delete the device");
 		return;
