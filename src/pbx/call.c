@@ -2177,6 +2177,10 @@ int call_adopt(struct call *c, const struct sip_msg *invite,
 	c->cdr->callee_user_id = o->user_id;
 	(void)media_relay_hear(c->relay, c->a->side, MEDIA_HEAR_PEER);
 	(void)media_relay_hear(c->relay, leg->side, MEDIA_HEAR_PEER);
+	/* a parked or held party now talks to whoever took it (a caller
+	   picked up while ringing is only being answered: nothing to tell) */
+	if (!err && !ringing)
+		call_tell_connected(c, c->a, c, leg);
 	call_parties_update(c);
 	if (err) {
 		call_end(c, CDR_PARTY_SYSTEM, 0, NULL, 41, CDR_FAILED);
