@@ -13,7 +13,8 @@
 # Environment: SUITES="unit blackbox fuzz" to run a subset,
 # FUZZ_SECONDS (default 20), PYTEST_ARGS (e.g. "-k register"; both
 # black-box runs), BLACKBOX_PG=no to skip the black-box run on PostgreSQL,
-# BLACKBOX_JOBS (default 2) pytest processes for each black-box run.
+# BLACKBOX_JOBS (default 2) pytest processes for the black-box run on
+# SQLite.
 set -uo pipefail
 cd "$(dirname "$0")/.."
 top=$PWD
@@ -116,7 +117,9 @@ PY
 # after the other in one process, as without xdist, and each other module
 # as a whole in any process, its shared daemon started once.  Processes
 # do not collide: every daemon, phone and carrier takes free ports and a
-# directory (and PostgreSQL database) of its own.
+# directory (and PostgreSQL database) of its own.  The shorter run on
+# PostgreSQL stays in one process: it is mostly real-time calls, and two
+# processes made it no faster.
 parallel=()
 jobs=${BLACKBOX_JOBS:-2}
 if [ "$jobs" != 1 ] && /usr/bin/python3 -c 'import xdist' 2>/dev/null; then
@@ -156,7 +159,7 @@ if [[ " $suites " == *" blackbox "* ]]; then
 				-p no:cacheprovider -q -rfE --junitxml="$xml" \
 				-o junit_suite_name=blackbox-postgresql ${PYTEST_ARGS:-}
 		' _ "$bbpg" "$out/blackbox-pg.xml" "$out/pg-blackbox-start.log" \
-			"${parallel[@]}" tests/blackbox/test_api_*.py \
+			tests/blackbox/test_api_*.py \
 			tests/blackbox/test_cli.py tests/blackbox/test_calls.py \
 			tests/blackbox/test_trunk_calls.py
 		junit_count "$out/blackbox-pg.xml" "black-box API+calls (pg)" $?
