@@ -414,18 +414,20 @@ static void ring_files_drop(struct media_thread *mt, struct media_rrelay *rr)
 	rr->fgroup = -1;
 }
 
-/* Cancels rr's receives; false if none is in flight (settled). */
+/* Cancels rr's receives; false if none is in flight (settled).  Each is
+   named by its user data (ring_arm's): the kernel finds that in a hash,
+   where a cancel by file walks every request of the ring, which made
+   closing a relay cost in proportion to the calls up. */
 static bool ring_cancel(struct media_thread *mt, struct media_rrelay *rr)
 {
 	if (!mt->ring || !rr->armed)
 		return false;
-	for (unsigned i = 0; i < 4; i++) {
+	for (unsigned tag = 0; tag < 4; tag++) {
 		struct io_uring_sqe *sqe = ring_sqe(mt);
 
 		if (!sqe)
 			break;
-		io_uring_prep_cancel_fd(sqe, rr->side[i >> 1].end[i & 1].fd,
-					IORING_ASYNC_CANCEL_ALL);
+		io_uring_prep_cancel64(sqe, (uintptr_t)rr | tag, 0);
 		io_uring_sqe_set_data64(sqe, UD_NONE);
 	}
 	return true;
