@@ -444,6 +444,11 @@ REAL_TIME_MODULES = {"test_call_load", "test_sipp", "test_baresip",
                      "test_persistence", "test_ban"}
 
 
+# tryfirst: an xdist worker turns the marks into node id suffixes in its
+# own pass over the items, which must come after this one; otherwise no
+# test has a group, and one module's tests run in both processes, each
+# with a daemon of its own (a test then misses what an earlier one made)
+@pytest.hookimpl(tryfirst=True)
 def pytest_collection_modifyitems(config, items):
     if not config.pluginmanager.hasplugin("xdist"):
         return
