@@ -170,16 +170,22 @@ static int route_trunks_put(struct store *st, int64_t tenant_id,
 	return err;
 }
 
+/* EINVAL for a route that may not be stored, ENOENT for no tenant */
+static int route_writable(int64_t tenant_id, const struct store_route *r)
+{
+	if (!route_ok(r))
+		return EINVAL;
+	return tenant_id > 0 ? 0 : ENOENT;
+}
+
 int store_route_create(struct store *st, int64_t tenant_id,
 		       struct store_route *r)
 {
 	bool outer;
-	int err;
+	int err = route_writable(tenant_id, r);
 
-	if (!route_ok(r))
-		return EINVAL;
-	if (tenant_id <= 0)
-		return ENOENT;
+	if (err)
+		return err;
 	const struct store_arg a[] = {
 		STORE_NUM(tenant_id), STORE_TEXT(r->name), STORE_TEXT(r->prefix),
 		STORE_NUM((int64_t)time(NULL)),
@@ -199,12 +205,10 @@ int store_route_update(struct store *st, int64_t tenant_id,
 		       const struct store_route *r)
 {
 	bool outer;
-	int err;
+	int err = route_writable(tenant_id, r);
 
-	if (!route_ok(r))
-		return EINVAL;
-	if (tenant_id <= 0)
-		return ENOENT;
+	if (err)
+		return err;
 	const struct store_arg a[] = {
 		STORE_TEXT(r->name), STORE_TEXT(r->prefix),
 		STORE_NUM(tenant_id), STORE_NUM(r->id),

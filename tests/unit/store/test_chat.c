@@ -12,21 +12,6 @@
 #include "store/store.h"
 #include "support.h"
 
-static int setup(void **state)
-{
-	static struct support_store f;
-
-	support_store_up(&f);
-	*state = &f;
-	return 0;
-}
-
-static int teardown(void **state)
-{
-	support_store_down(*state);
-	return 0;
-}
-
 struct seen {
 	int n;
 	int64_t ids[8];
@@ -148,7 +133,8 @@ static void test_history(void **state)
 
 int main(void)
 {
-#define T(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
+#define T(fn) cmocka_unit_test_setup_teardown(fn, \
+	support_store_setup, support_store_teardown)
 	const struct CMUnitTest tests[] = {
 		T(test_owed_then_delivered),
 		T(test_history),

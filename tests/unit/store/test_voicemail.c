@@ -17,21 +17,6 @@
 #include "store/store.h"
 #include "support.h"
 
-static int setup(void **state)
-{
-	static struct support_store f;
-
-	support_store_up(&f);
-	*state = &f;
-	return 0;
-}
-
-static int teardown(void **state)
-{
-	support_store_down(*state);
-	return 0;
-}
-
 /* a message for uid, left at created_ms */
 static int64_t leave(struct support_store *f, int64_t tid, int64_t uid,
 		     const char *uuid, int64_t created_ms)
@@ -329,7 +314,8 @@ static void test_caller_text_cleaned(void **state)
 
 int main(void)
 {
-#define T(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
+#define T(fn) cmocka_unit_test_setup_teardown(fn, \
+	support_store_setup, support_store_teardown)
 	const struct CMUnitTest tests[] = {
 		T(test_box_defaults_and_rows),
 		T(test_messages),

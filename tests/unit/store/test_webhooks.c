@@ -11,21 +11,6 @@
 #include "store/webhooks.h"
 #include "support.h"
 
-static int setup(void **state)
-{
-	static struct support_store f;
-
-	support_store_up(&f);
-	*state = &f;
-	return 0;
-}
-
-static int teardown(void **state)
-{
-	support_store_down(*state);
-	return 0;
-}
-
 static int64_t add(struct support_store *f, int64_t tid, const char *url,
 		   const char *events, bool enabled)
 {
@@ -154,7 +139,8 @@ static void test_wants_whole_words(void **state)
 
 int main(void)
 {
-#define T(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
+#define T(fn) cmocka_unit_test_setup_teardown(fn, \
+	support_store_setup, support_store_teardown)
 	const struct CMUnitTest tests[] = {
 		T(test_create_get_list),
 		T(test_update_delete_isolated),
